@@ -1,0 +1,103 @@
+package show
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/janpfeifer/gonb/gonbui"
+	"github.com/janpfeifer/gonb/gonbui/protocol"
+)
+
+// DirEnv names the environment variable holding the directory where figures
+// are written as numbered PNG files when the program does not run inside the
+// GoNB kernel.
+const DirEnv = "NOETHER_SHOW_DIR"
+
+// The display backend. Tests replace these to capture what would be sent.
+var (
+	// inNotebook reports whether display messages reach a notebook.
+	inNotebook = func() bool { return gonbui.IsNotebook }
+
+	// send delivers one display message to the notebook and reports the
+	// state of the connection afterwards.
+	send = func(d *protocol.DisplayData) error {
+		gonbui.SendData(d)
+		return gonbui.Error()
+	}
+
+	// stdout receives text output outside the notebook.
+	stdout io.Writer = os.Stdout
+)
+
+// fileSeq numbers the PNG files written outside the notebook.
+var fileSeq struct {
+	sync.Mutex
+	n int
+}
+
+// sendPNG displays png, a PNG image of w×h pixels meant to be shown at
+// cssW×cssH CSS pixels. Outside the notebook it writes the image into
+// $NOETHER_SHOW_DIR if set. what describes the figure in errors and in the
+// text/plain alternative.
+func sendPNG(png []byte, what string, w, h, cssW, cssH int) error {
+	if inNotebook() {
+		d := &protocol.DisplayData{
+			Data: map[protocol.MIMEType]any{
+				protocol.MIMEImagePNG:  png,
+				protocol.MIMETextPlain: fmt.Sprintf("<%s: %d×%d PNG>", what, w, h),
+			},
+		}
+		if cssW > 0 && cssH > 0 && (cssW != w || cssH != h) {
+			d.Metadata = map[string]any{
+				string(protocol.MIMEImagePNG): map[string]int{"width": cssW, "height": cssH},
+			}
+		}
+		if err := send(d); err != nil {
+			return fmt.Errorf("show: displaying %s: %w", what, err)
+		}
+		return nil
+	}
+	dir := os.Getenv(DirEnv)
+	if dir == "" {
+		return nil
+	}
+	_, err := writeNumbered(dir, png)
+	if err != nil {
+		return fmt.Errorf("show: writing %s: %w", what, err)
+	}
+	return nil
+}
+
+// writeNumbered writes data into dir as show-NNNN.png, taking the next number
+// not already used so that earlier files are never overwritten.
+func writeNumbered(dir string, data []byte) (string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	fileSeq.Lock()
+	defer fileSeq.Unlock()
+	for {
+		fileSeq.n++
+		name := filepath.Join(dir, fmt.Sprintf("show-%04d.png", fileSeq.n))
+		f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if errors.Is(err, os.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return "", err
+		}
+		_, err = f.Write(data)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			os.Remove(name)
+			return "", err
+		}
+		return name, nil
+	}
+}

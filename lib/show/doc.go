@@ -1,0 +1,35 @@
+// Package show displays figures, tables and progress in a GoNB notebook,
+// and degrades gracefully when the same code runs outside the kernel.
+//
+// Inside the kernel (gonbui.IsNotebook, that is GONB_PIPE is set) every
+// function sends a Jupyter display message:
+//
+//   - Plot, PlotSize, Grid and Image send an image/png bundle (with a
+//     text/plain description beside it, and image metadata giving the
+//     display size so that high-DPI renderings stay at their nominal size);
+//   - Table.Show sends text/html with the aligned text as text/plain;
+//   - Markdown sends text/markdown, HTML sends text/html;
+//   - a Progress bar updates one output block in place (text/html with a
+//     display id) a bounded number of times, however long the loop.
+//
+// Outside the kernel (a plain Go program, go test, a script):
+//
+//   - figures are written as numbered PNG files into the directory named by
+//     the environment variable NOETHER_SHOW_DIR, if it is set; otherwise they
+//     are dropped and the call returns nil;
+//   - tables and Markdown are printed as text on standard output, HTML is
+//     dropped;
+//   - a Progress bar prints a few lines, not one per iteration.
+//
+// The figure helpers (Lines, Scatter, Histogram, HeatMap) build a
+// *plot.Plot in one call so that a notebook can adjust it before showing it:
+//
+//	p, err := show.Lines(show.Axes{Title: "loss", LogY: true}, show.Series{Name: "GD", Y: losses})
+//	if err != nil { ... }
+//	p.Y.Label.Text = "L(θ)"
+//	show.Plot(p)
+//
+// They return an error naming the function and the problem for input that
+// cannot be drawn (no data, only NaNs, mismatched lengths, non-positive
+// values on a log axis) rather than drawing garbage.
+package show
