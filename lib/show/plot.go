@@ -3,8 +3,11 @@ package show
 import (
 	"bytes"
 	"fmt"
+	"image"
 	"os"
 
+	"git.sr.ht/~sbinet/gg"
+	xdraw "golang.org/x/image/draw"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -124,7 +127,17 @@ func render(fn string, drawFn func(draw.Canvas), s Settings) (b []byte, err erro
 			b, err = nil, fmt.Errorf("%s: drawing failed: %v", fn, r)
 		}
 	}()
-	c := vgimg.NewWith(vgimg.UseWH(s.Width, s.Height), vgimg.UseDPI(s.DPI))
+	w, h := s.pixels()
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	// Our own graphics context, set up as vgimg sets up its default one,
+	// but scaling images (heat maps, digits) with nearest-neighbour
+	// interpolation so that matrix cells stay sharp squares instead of
+	// being blurred into each other.
+	ctx := gg.NewContextForRGBA(img)
+	ctx.SetLineCapButt()
+	ctx.InvertY()
+	ctx.SetInterpolator(xdraw.NearestNeighbor)
+	c := vgimg.NewWith(vgimg.UseImageWithContext(img, ctx), vgimg.UseDPI(s.DPI))
 	drawFn(draw.New(c))
 	var buf bytes.Buffer
 	if _, err := (vgimg.PngCanvas{Canvas: c}).WriteTo(&buf); err != nil {
