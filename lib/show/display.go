@@ -29,9 +29,18 @@ var (
 		return gonbui.Error()
 	}
 
-	// stdout receives text output outside the notebook.
-	stdout io.Writer = os.Stdout
+	// stdout, if not nil, receives text output outside the notebook in
+	// place of os.Stdout (looked up at each call, so that Example
+	// functions see their redirected standard output).
+	stdout io.Writer
 )
+
+func out() io.Writer {
+	if stdout != nil {
+		return stdout
+	}
+	return os.Stdout
+}
 
 // fileSeq numbers the PNG files written outside the notebook.
 var fileSeq struct {

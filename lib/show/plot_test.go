@@ -13,21 +13,29 @@ import (
 	"gonum.org/v1/plot/vg"
 )
 
-// capture replaces the display backend for the duration of the test and
-// returns the messages that would have been sent to the notebook.
-func capture(t *testing.T, notebook bool) *[]*protocol.DisplayData {
+// captured records what the package would have sent to the notebook and
+// printed on standard output.
+type captured struct {
+	sent []*protocol.DisplayData
+	text bytes.Buffer
+}
+
+// capture replaces the display backend for the duration of the test, as if
+// running inside the kernel when notebook is true, and with
+// NOETHER_SHOW_DIR unset.
+func capture(t *testing.T, notebook bool) *captured {
 	t.Helper()
-	var sent []*protocol.DisplayData
+	c := &captured{}
 	oldIn, oldSend, oldOut := inNotebook, send, stdout
 	inNotebook = func() bool { return notebook }
 	send = func(d *protocol.DisplayData) error {
-		sent = append(sent, d)
+		c.sent = append(c.sent, d)
 		return nil
 	}
-	stdout = &bytes.Buffer{}
+	stdout = &c.text
 	t.Cleanup(func() { inNotebook, send, stdout = oldIn, oldSend, oldOut })
 	t.Setenv(DirEnv, "")
-	return &sent
+	return c
 }
 
 func linePlot(t *testing.T) *plot.Plot {
@@ -72,14 +80,14 @@ func TestPNGSize(t *testing.T) {
 }
 
 func TestPlotSendsPNG(t *testing.T) {
-	sent := capture(t, true)
+	c := capture(t, true)
 	if err := PlotSize(linePlot(t), 5*vg.Inch, 2*vg.Inch); err != nil {
 		t.Fatal(err)
 	}
-	if len(*sent) != 1 {
-		t.Fatalf("sent %d messages, want 1", len(*sent))
+	if len(c.sent) != 1 {
+		t.Fatalf("sent %d messages, want 1", len(c.sent))
 	}
-	d := (*sent)[0]
+	d := c.sent[0]
 	b, ok := d.Data[protocol.MIMEImagePNG].([]byte)
 	if !ok {
 		t.Fatalf("no []byte under %s in %v", protocol.MIMEImagePNG, d.Data)
@@ -100,7 +108,7 @@ func TestPlotSendsPNG(t *testing.T) {
 }
 
 func TestPlotOutsideNotebook(t *testing.T) {
-	sent := capture(t, false)
+	c := capture(t, false)
 	if err := Plot(linePlot(t)); err != nil {
 		t.Fatalf("without %s: %v", DirEnv, err)
 	}
@@ -111,8 +119,8 @@ func TestPlotOutsideNotebook(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if len(*sent) != 0 {
-		t.Errorf("sent %d messages outside the notebook", len(*sent))
+	if len(c.sent) != 0 {
+		t.Errorf("sent %d messages outside the notebook", len(c.sent))
 	}
 	files, err := filepath.Glob(filepath.Join(dir, "*.png"))
 	if err != nil {
