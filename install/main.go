@@ -1,0 +1,88 @@
+// Command install sets up noether's Jupyter kernel on this machine.
+//
+//	go run ./install            build the pinned gonb and goimports into .noether/bin,
+//	                            register the "Go (noether)" kernelspec, warm the build cache
+//	go run ./install -gopls     also build gopls (code completion; minutes the first time)
+//	go run ./install -check     report each requirement and the command that fixes it
+//	go run ./install -uninstall remove the kernelspec and .noether, nothing else
+//
+// The kernelspec goes to $JUPYTER_DATA_DIR/kernels/noether (default
+// ~/.local/share/jupyter on Linux). Running install again changes nothing
+// that is already in place.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/noetherlab/noether/kernel"
+)
+
+func main() {
+	check := flag.Bool("check", false, "report each requirement and how to fix it; change nothing")
+	uninstall := flag.Bool("uninstall", false, "remove what install wrote (the kernelspec and .noether), nothing else")
+	gopls := flag.Bool("gopls", false, "also build gopls for code completion (takes minutes the first time)")
+	noWarm := flag.Bool("nowarm", false, "skip warming the Go build cache")
+	flag.Usage = func() {
+		fmt.Fprintln(os.Stderr, "usage: go run ./install [-check | -uninstall] [-gopls] [-nowarm]")
+		flag.PrintDefaults()
+	}
+	flag.Parse()
+	if flag.NArg() > 0 {
+		flag.Usage()
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, *check, *uninstall, *gopls, *noWarm); err != nil {
+		fmt.Fprintln(os.Stderr, "install:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, check, uninstall, gopls, noWarm bool) error {
+	wd, err := os.Getwd()
+	if err != nil {
+		return err
+	}
+	root, err := kernel.FindRoot(wd)
+	if err != nil {
+		return err
+	}
+	l, err := kernel.NewLayout(root)
+	if err != nil {
+		return err
+	}
+	switch {
+	case check:
+		failed := 0
+		for _, c := range l.Doctor(ctx) {
+			fmt.Println(c)
+			if !c.OK && !c.Optional {
+				failed++
+			}
+		}
+		if failed > 0 {
+			return fmt.Errorf("%d requirement(s) not met", failed)
+		}
+		fmt.Println("everything the headless notebook runs need is in place")
+		return nil
+	case uninstall:
+		steps, err := l.Uninstall()
+		for _, s := range steps {
+			fmt.Println(s)
+		}
+		return err
+	}
+	fmt.Printf("installing noether's kernel for %s\n", root)
+	_, err = l.Install(ctx, kernel.InstallSettings{Gopls: gopls, NoWarm: noWarm})
+	if err != nil {
+		return err
+	}
+	fmt.Printf("done: choose the %q kernel in Jupyter (jupyter notebook notebooks/)\n", kernel.SpecDisplayName)
+	return nil
+}

@@ -1,0 +1,493 @@
+package kernel
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+)
+
+// ModulePath is the module noether's notebooks import.
+const ModulePath = "github.com/noetherlab/noether"
+
+// Layout is where an installation of noether lives, derived from the
+// repository root.
+type Layout struct {
+	Root     string // the repository (the directory of go.mod)
+	StateDir string // Root/.noether: everything install writes inside the repo
+	BinDir   string // StateDir/bin: the pinned gonb, goimports (and gopls)
+	DataDir  string // the Jupyter data directory
+}
+
+// SpecDir is where the kernelspec is registered.
+func (l *Layout) SpecDir() string { return filepath.Join(l.DataDir, "kernels", SpecName) }
+
+// FindRoot returns the root of the noether repository containing dir.
+func FindRoot(dir string) (string, error) {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	for d := dir; ; d = filepath.Dir(d) {
+		b, err := os.ReadFile(filepath.Join(d, "go.mod"))
+		if err == nil && modulePathOf(b) == ModulePath {
+			return d, nil
+		}
+		if filepath.Dir(d) == d {
+			return "", fmt.Errorf("%s is not inside the noether repository (no go.mod for module %s above it)", dir, ModulePath)
+		}
+	}
+}
+
+func modulePathOf(gomod []byte) string {
+	for _, line := range strings.Split(string(gomod), "\n") {
+		if f := strings.Fields(line); len(f) == 2 && f[0] == "module" {
+			return strings.Trim(f[1], `"`)
+		}
+	}
+	return ""
+}
+
+// NewLayout returns the layout for the repository root.
+func NewLayout(root string) (*Layout, error) {
+	data, err := JupyterDataDir()
+	if err != nil {
+		return nil, err
+	}
+	state := filepath.Join(root, ".noether")
+	return &Layout{Root: root, StateDir: state, BinDir: filepath.Join(state, "bin"), DataDir: data}, nil
+}
+
+// Spec returns the kernelspec noether registers: the pinned gonb with plain
+// compiler errors (--raw_error) and a go.work holding the repository
+// (--go_work), so that cells import the library at exactly the versions of
+// the repository's go.mod; GOPROXY=off, so no cell touches the network and
+// no dependency drifts to a newer version; PATH with the pinned goimports and
+// the Go toolchain that installed it.
+func (l *Layout) Spec(goBin string) *KernelSpec {
+	path := l.BinDir + string(os.PathListSeparator) + filepath.Dir(goBin)
+	if p := os.Getenv("PATH"); p != "" {
+		path += string(os.PathListSeparator) + p
+	}
+	return &KernelSpec{
+		Argv:          []string{filepath.Join(l.BinDir, "gonb"), "--kernel", "{connection_file}", "--raw_error", "--go_work=" + l.Root},
+		DisplayName:   SpecDisplayName,
+		Language:      "go",
+		InterruptMode: "message",
+		Env: map[string]string{
+			"PATH":        path,
+			"GOPROXY":     "off",
+			"GOTOOLCHAIN": "local",
+			"GOFLAGS":     "", // workspace mode refuses -mod=mod, which a user's GOFLAGS may carry
+		},
+		Metadata: map[string]any{"noether_root": l.Root},
+	}
+}
+
+// InstallSettings configures Install. The zero value is usable.
+type InstallSettings struct {
+	Gopls  bool      // also build the optional gopls (several minutes cold)
+	NoWarm bool      // skip warming the build cache
+	Log    io.Writer // progress and what was done (default os.Stdout)
+}
+
+// Step is one line of an installation report.
+type Step struct {
+	What    string
+	Changed bool
+	Detail  string
+}
+
+func (s Step) String() string {
+	state := "ok (unchanged)"
+	if s.Changed {
+		state = "done"
+	}
+	if s.Detail != "" {
+		state += ": " + s.Detail
+	}
+	return fmt.Sprintf("%-28s %s", s.What, state)
+}
+
+// Install makes the kernel usable: downloads the pinned modules, builds the
+// pinned tools into l.BinDir, registers the kernelspec, and warms the Go
+// build cache by running one cell through the installed kernel. Every step
+// that finds its result already in place changes nothing.
+func (l *Layout) Install(ctx context.Context, s InstallSettings) ([]Step, error) {
+	log := s.Log
+	if log == nil {
+		log = os.Stdout
+	}
+	var steps []Step
+	report := func(st Step) {
+		steps = append(steps, st)
+		fmt.Fprintln(log, st)
+	}
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		return steps, errors.New("the go command is not on PATH: install Go 1.26 or newer")
+	}
+	if goBin, err = filepath.Abs(goBin); err != nil {
+		return steps, err
+	}
+
+	// 1. Modules: the kernel runs with GOPROXY=off, so the module cache must
+	// hold everything the library and the cells need.
+	if out, err := l.goCmd(ctx, "mod", "download"); err != nil {
+		return steps, fmt.Errorf("go mod download: %v\n%s", err, out)
+	}
+	report(Step{What: "modules (go mod download)", Detail: "pinned versions in the module cache"})
+
+	// 2. Tools.
+	tools := []string{"github.com/janpfeifer/gonb", "golang.org/x/tools/cmd/goimports"}
+	for _, t := range tools {
+		st, err := l.buildTool(ctx, l.Root, t)
+		if err != nil {
+			return steps, err
+		}
+		report(st)
+	}
+	if s.Gopls {
+		fmt.Fprintln(log, "building gopls (this takes a few minutes the first time)...")
+		st, err := l.buildTool(ctx, filepath.Join(l.Root, "install", "gopls"), "golang.org/x/tools/gopls")
+		if err != nil {
+			return steps, err
+		}
+		report(st)
+	}
+
+	// 3. Kernelspec.
+	st, err := l.writeSpec(l.Spec(goBin))
+	if err != nil {
+		return steps, err
+	}
+	report(st)
+
+	// 4. Warm the build cache through the kernel itself, so the first cell
+	// of every notebook finds the library, gonum/plot and gonbui compiled.
+	if !s.NoWarm {
+		st, err := l.Warm(ctx)
+		if err != nil {
+			return steps, err
+		}
+		report(st)
+	}
+	return steps, nil
+}
+
+func (l *Layout) goCmd(ctx context.Context, args ...string) ([]byte, error) {
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir = l.Root
+	return cmd.CombinedOutput()
+}
+
+// buildTool builds the tool pinned in the module at modDir into a temporary
+// file and moves it into BinDir only if it differs from what is there.
+func (l *Layout) buildTool(ctx context.Context, modDir, pkg string) (Step, error) {
+	name := filepath.Base(pkg)
+	st := Step{What: name}
+	if err := os.MkdirAll(l.BinDir, 0o755); err != nil {
+		return st, err
+	}
+	tmp, err := os.MkdirTemp(l.StateDir, "build-")
+	if err != nil {
+		return st, err
+	}
+	defer os.RemoveAll(tmp)
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(tmp, name), pkg)
+	cmd.Dir = modDir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return st, fmt.Errorf("building %s: %v\n%s", pkg, err, out)
+	}
+	dst := filepath.Join(l.BinDir, name)
+	built, err := os.ReadFile(filepath.Join(tmp, name))
+	if err != nil {
+		return st, err
+	}
+	if old, err := os.ReadFile(dst); err == nil && bytes.Equal(old, built) {
+		st.Detail = dst
+		return st, nil
+	}
+	if err := os.Rename(filepath.Join(tmp, name), dst); err != nil {
+		return st, err
+	}
+	st.Changed, st.Detail = true, dst
+	return st, nil
+}
+
+func (l *Layout) writeSpec(spec *KernelSpec) (Step, error) {
+	st := Step{What: "kernelspec " + SpecName}
+	path := filepath.Join(l.SpecDir(), "kernel.json")
+	b := spec.Marshal()
+	st.Detail = path
+	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, b) {
+		return st, nil
+	}
+	if err := os.MkdirAll(l.SpecDir(), 0o755); err != nil {
+		return st, err
+	}
+	if err := WriteFileAtomic(path, b, 0o644); err != nil {
+		return st, err
+	}
+	st.Changed = true
+	return st, nil
+}
+
+// InstalledSpec reads the registered kernelspec and checks it is this
+// repository's.
+func (l *Layout) InstalledSpec() (*KernelSpec, error) {
+	path := filepath.Join(l.SpecDir(), "kernel.json")
+	spec, err := ReadKernelSpec(path)
+	if err != nil {
+		return nil, err
+	}
+	if root, _ := spec.Metadata["noether_root"].(string); root != l.Root {
+		return nil, fmt.Errorf("%s belongs to the noether checkout at %q, not %q", path, root, l.Root)
+	}
+	return spec, nil
+}
+
+// WarmCode returns the cell that warms the build cache: it imports every
+// package of the library (blank imports compile them), gonum/plot and gonbui.
+func (l *Layout) WarmCode(ctx context.Context) (string, error) {
+	out, err := l.goCmd(ctx, "list", "./lib/...")
+	if err != nil {
+		if bytes.Contains(out, []byte("matched no packages")) {
+			out = nil
+		} else {
+			return "", fmt.Errorf("go list ./lib/...: %v\n%s", err, out)
+		}
+	}
+	pkgs := strings.Fields(string(out))
+	pkgs = append(pkgs, "gonum.org/v1/gonum/mat", "gonum.org/v1/plot", "gonum.org/v1/plot/plotter",
+		"gonum.org/v1/plot/vg", "gonum.org/v1/plot/vg/vgimg")
+	sort.Strings(pkgs)
+	var sb strings.Builder
+	sb.WriteString("import (\n\t\"github.com/janpfeifer/gonb/gonbui\"\n")
+	for _, p := range pkgs {
+		fmt.Fprintf(&sb, "\t_ %q\n", p)
+	}
+	sb.WriteString(")\n\n%%\nfmt.Println(\"noether warm-up ok; in notebook:\", gonbui.IsNotebook)\n")
+	return sb.String(), nil
+}
+
+// Warm runs the warm-up cell through the installed kernel.
+func (l *Layout) Warm(ctx context.Context) (Step, error) {
+	st := Step{What: "build cache (warm-up cell)", Changed: true}
+	spec, err := l.InstalledSpec()
+	if err != nil {
+		return st, err
+	}
+	code, err := l.WarmCode(ctx)
+	if err != nil {
+		return st, err
+	}
+	t0 := time.Now()
+	k, err := Start(ctx, spec.Argv, StartSettings{Env: spec.EnvList(os.Environ()), Dir: l.Root})
+	if err != nil {
+		return st, err
+	}
+	defer k.Close()
+	var out strings.Builder
+	reply, err := k.Execute(ctx, code, ExecuteSettings{Timeout: 15 * time.Minute}, func(m *Message) {
+		var c struct {
+			Text   string `json:"text"`
+			EValue string `json:"evalue"`
+		}
+		m.DecodeContent(&c)
+		out.WriteString(c.Text + c.EValue)
+	})
+	if err != nil {
+		return st, fmt.Errorf("warm-up cell: %w", err)
+	}
+	if reply.Status != "ok" {
+		return st, fmt.Errorf("warm-up cell failed: %s: %s\n%s", reply.EName, StripANSI(reply.EValue), StripANSI(strings.Join(reply.Traceback, "\n")))
+	}
+	if !strings.Contains(out.String(), "noether warm-up ok") {
+		return st, fmt.Errorf("warm-up cell printed %q", out.String())
+	}
+	st.Detail = fmt.Sprintf("%.1f s", time.Since(t0).Seconds())
+	return st, nil
+}
+
+// Uninstall removes what Install wrote: the kernelspec (only if it is this
+// repository's) and Root/.noether. It touches nothing else: the Go module
+// and build caches are shared with every other Go program.
+func (l *Layout) Uninstall() ([]Step, error) {
+	var steps []Step
+	if _, err := l.InstalledSpec(); err == nil {
+		if err := os.RemoveAll(l.SpecDir()); err != nil {
+			return steps, err
+		}
+		steps = append(steps, Step{What: "kernelspec " + SpecName, Changed: true, Detail: "removed " + l.SpecDir()})
+	} else if errors.Is(err, os.ErrNotExist) {
+		steps = append(steps, Step{What: "kernelspec " + SpecName, Detail: "not installed"})
+	} else {
+		steps = append(steps, Step{What: "kernelspec " + SpecName, Detail: "left alone: " + err.Error()})
+	}
+	if _, err := os.Stat(l.StateDir); err == nil {
+		if err := os.RemoveAll(l.StateDir); err != nil {
+			return steps, err
+		}
+		steps = append(steps, Step{What: "tools", Changed: true, Detail: "removed " + l.StateDir})
+	} else {
+		steps = append(steps, Step{What: "tools", Detail: "not installed"})
+	}
+	return steps, nil
+}
+
+// Check is one requirement in a doctor report.
+type Check struct {
+	What     string
+	OK       bool
+	Optional bool   // only some uses need it
+	Detail   string // what was found
+	Fix      string // the exact command that fixes it
+}
+
+func (c Check) String() string {
+	mark := "ok  "
+	switch {
+	case !c.OK && c.Optional:
+		mark = "--  "
+	case !c.OK:
+		mark = "FAIL"
+	}
+	s := fmt.Sprintf("[%s] %-22s %s", mark, c.What, c.Detail)
+	if !c.OK && c.Fix != "" {
+		s += "\n       fix: " + c.Fix
+	}
+	return s
+}
+
+// FashionMNISTDir is where Debian's dataset-fashion-mnist package puts the data.
+const FashionMNISTDir = "/usr/share/datasets/fashion-mnist"
+
+// Doctor checks each requirement of the environment and says how to fix what
+// is missing. It changes nothing.
+func (l *Layout) Doctor(ctx context.Context) []Check {
+	var checks []Check
+	add := func(c Check) { checks = append(checks, c) }
+
+	// Go.
+	if out, err := exec.CommandContext(ctx, "go", "env", "GOVERSION").Output(); err != nil {
+		add(Check{What: "Go", Detail: "the go command is not on PATH", Fix: "install Go 1.26 or newer and put its bin directory on PATH"})
+	} else {
+		v := strings.TrimSpace(string(out))
+		ok := goVersionAtLeast(v, 1, 26)
+		c := Check{What: "Go", OK: ok, Detail: v}
+		if !ok {
+			c.Fix = "install Go 1.26 or newer"
+		}
+		add(c)
+	}
+	if out, err := exec.CommandContext(ctx, "go", "env", "GOFLAGS").Output(); err == nil && strings.Contains(string(out), "-mod=mod") {
+		add(Check{What: "GOFLAGS", Detail: "contains -mod=mod (the kernel clears GOFLAGS, but go commands you run by hand in notebooks/ will fail in workspace mode)", OK: true})
+	}
+
+	// Tools.
+	for _, t := range []struct{ name, want string }{{"gonb", "v0.11.4"}, {"goimports", "v0.44.0"}} {
+		path := filepath.Join(l.BinDir, t.name)
+		c := Check{What: t.name, Fix: "go run ./install"}
+		if v, err := moduleVersion(ctx, path); err != nil {
+			c.Detail = "not built (" + path + ")"
+		} else if v != t.want {
+			c.Detail = fmt.Sprintf("%s is %s, pinned %s", path, v, t.want)
+		} else {
+			c.OK, c.Detail = true, t.want+" at "+path
+		}
+		add(c)
+	}
+	gopls := filepath.Join(l.BinDir, "gopls")
+	if _, err := os.Stat(gopls); err == nil {
+		add(Check{What: "gopls", OK: true, Optional: true, Detail: gopls})
+	} else {
+		add(Check{What: "gopls", Optional: true, Detail: "not built: no code completion in Jupyter (optional)", Fix: "go run ./install -gopls"})
+	}
+
+	// Kernelspec.
+	if spec, err := l.InstalledSpec(); err != nil {
+		add(Check{What: "kernelspec", Detail: err.Error(), Fix: "go run ./install"})
+	} else if want := l.Spec(spec.Argv[0]); len(spec.Argv) == 0 || spec.Argv[0] != want.Argv[0] {
+		add(Check{What: "kernelspec", Detail: "argv does not run " + want.Argv[0], Fix: "go run ./install"})
+	} else {
+		add(Check{What: "kernelspec", OK: true, Detail: fmt.Sprintf("%q at %s", spec.DisplayName, l.SpecDir())})
+	}
+
+	// Modules available offline.
+	cmd := exec.CommandContext(ctx, "go", "mod", "download")
+	cmd.Dir = l.Root
+	cmd.Env = append(os.Environ(), "GOPROXY=off", "GOFLAGS=")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		add(Check{What: "module cache", Detail: "pinned modules missing (the kernel runs offline): " + firstLine(string(out)), Fix: "go run ./install"})
+	} else {
+		add(Check{What: "module cache", OK: true, Detail: "every pinned module is available offline"})
+	}
+
+	// Jupyter (only for interactive use).
+	if p, err := findJupyter(); err != nil {
+		add(Check{What: "Jupyter", Optional: true, Detail: "not found: needed only to open notebooks interactively (headless runs need none)",
+			Fix: "sudo apt-get install jupyter-notebook jupyter-nbconvert   (or: pip install notebook nbconvert)"})
+	} else {
+		add(Check{What: "Jupyter", OK: true, Optional: true, Detail: p})
+	}
+
+	// Fashion-MNIST (real-data notebooks).
+	if _, err := os.Stat(filepath.Join(FashionMNISTDir, "train-images-idx3-ubyte.gz")); err != nil {
+		add(Check{What: "Fashion-MNIST", Optional: true, Detail: "not found in " + FashionMNISTDir + " (real-data notebooks fall back to synthetic data)",
+			Fix: "sudo apt-get install dataset-fashion-mnist"})
+	} else {
+		add(Check{What: "Fashion-MNIST", OK: true, Optional: true, Detail: FashionMNISTDir})
+	}
+	return checks
+}
+
+func firstLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// findJupyter looks for the jupyter command, also at Debian's /usr/bin when a
+// different python3 comes first on PATH.
+func findJupyter() (string, error) {
+	if p, err := exec.LookPath("jupyter"); err == nil {
+		return p, nil
+	}
+	if _, err := os.Stat("/usr/bin/jupyter"); err == nil {
+		return "/usr/bin/jupyter", nil
+	}
+	return "", errors.New("jupyter not found")
+}
+
+// moduleVersion returns the main-module version a Go binary was built from.
+func moduleVersion(ctx context.Context, bin string) (string, error) {
+	out, err := exec.CommandContext(ctx, "go", "version", "-m", bin).Output()
+	if err != nil {
+		return "", err
+	}
+	for _, line := range strings.Split(string(out), "\n") {
+		f := strings.Fields(line)
+		if len(f) >= 3 && f[0] == "mod" {
+			return f[2], nil
+		}
+	}
+	return "", fmt.Errorf("%s: no module information", bin)
+}
+
+func goVersionAtLeast(v string, major, minor int) bool {
+	var ma, mi int
+	if _, err := fmt.Sscanf(strings.TrimPrefix(v, "go"), "%d.%d", &ma, &mi); err != nil {
+		return false
+	}
+	return ma > major || ma == major && mi >= minor
+}

@@ -1,0 +1,558 @@
+package kernel
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// Notebook is an nbformat 4 notebook. Fields noether does not interpret
+// (notebook and cell metadata, attachments) are kept as they were read.
+type Notebook struct {
+	NBFormat      int
+	NBFormatMinor int
+	Metadata      map[string]any
+	Cells         []*Cell
+}
+
+// Cell is one notebook cell.
+type Cell struct {
+	ID          string
+	Type        string // "code", "markdown" or "raw"
+	Source      string
+	Metadata    map[string]any
+	Attachments map[string]any // markdown and raw cells only
+
+	// Code cells only.
+	ExecutionCount *int
+	Outputs        []*Output
+}
+
+// Output is one output of a code cell, as nbformat stores it.
+type Output struct {
+	Type string // "stream", "display_data", "execute_result" or "error"
+
+	Name string // stream: "stdout" or "stderr"
+	Text string // stream
+
+	Data     map[string]any // display_data, execute_result: mime type → value
+	Metadata map[string]any // display_data, execute_result
+
+	ExecutionCount *int // execute_result
+
+	EName     string   // error
+	EValue    string   // error
+	Traceback []string // error
+}
+
+var cellIDPattern = regexp.MustCompile(`^[a-zA-Z0-9_-]{1,64}$`)
+
+// ReadNotebook reads and checks an .ipynb file. Errors name the file and, where
+// it applies, the cell and field that are wrong.
+func ReadNotebook(path string) (*Notebook, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	nb, err := ParseNotebook(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return nb, nil
+}
+
+// ParseNotebook parses and checks the JSON of a notebook.
+func ParseNotebook(b []byte) (*Notebook, error) {
+	var raw struct {
+		NBFormat      *int              `json:"nbformat"`
+		NBFormatMinor *int              `json:"nbformat_minor"`
+		Metadata      map[string]any    `json:"metadata"`
+		Cells         []json.RawMessage `json:"cells"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if err := dec.Decode(&raw); err != nil {
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			line, col := lineCol(b, se.Offset)
+			return nil, fmt.Errorf("not valid JSON at line %d, column %d: %v", line, col, err)
+		}
+		return nil, fmt.Errorf("not a notebook: %v", err)
+	}
+	switch {
+	case raw.NBFormat == nil:
+		return nil, errors.New("no nbformat field: not a Jupyter notebook")
+	case *raw.NBFormat != 4:
+		return nil, fmt.Errorf("nbformat %d is not supported (want 4; convert with jupyter nbconvert --to notebook)", *raw.NBFormat)
+	case raw.NBFormatMinor == nil:
+		return nil, errors.New("no nbformat_minor field")
+	case raw.Cells == nil:
+		return nil, errors.New("no cells field")
+	}
+	nb := &Notebook{NBFormat: 4, NBFormatMinor: *raw.NBFormatMinor, Metadata: raw.Metadata}
+	if nb.Metadata == nil {
+		nb.Metadata = map[string]any{}
+	}
+	seen := map[string]bool{}
+	for i, rc := range raw.Cells {
+		c, err := parseCell(rc)
+		if err != nil {
+			return nil, fmt.Errorf("cell %d: %w", i, err)
+		}
+		if c.ID != "" {
+			if !cellIDPattern.MatchString(c.ID) {
+				return nil, fmt.Errorf("cell %d: id %q is not 1-64 letters, digits, '-' or '_'", i, c.ID)
+			}
+			if seen[c.ID] {
+				return nil, fmt.Errorf("cell %d: id %q is used by an earlier cell", i, c.ID)
+			}
+			seen[c.ID] = true
+		}
+		nb.Cells = append(nb.Cells, c)
+	}
+	return nb, nil
+}
+
+func lineCol(b []byte, off int64) (int, int) {
+	if off > int64(len(b)) {
+		off = int64(len(b))
+	}
+	before := b[:off]
+	line := bytes.Count(before, []byte("\n")) + 1
+	col := int(off) - bytes.LastIndexByte(before, '\n')
+	return line, col
+}
+
+func parseCell(b json.RawMessage) (*Cell, error) {
+	var raw struct {
+		ID             *string           `json:"id"`
+		Type           string            `json:"cell_type"`
+		Source         json.RawMessage   `json:"source"`
+		Metadata       map[string]any    `json:"metadata"`
+		Attachments    map[string]any    `json:"attachments"`
+		ExecutionCount *int              `json:"execution_count"`
+		Outputs        []json.RawMessage `json:"outputs"`
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return nil, fmt.Errorf("not a cell object: %v", err)
+	}
+	c := &Cell{Type: raw.Type, Metadata: raw.Metadata, Attachments: raw.Attachments, ExecutionCount: raw.ExecutionCount}
+	if raw.ID != nil {
+		c.ID = *raw.ID
+	}
+	switch c.Type {
+	case "code", "markdown", "raw":
+	case "":
+		return nil, errors.New("no cell_type")
+	default:
+		return nil, fmt.Errorf("cell_type %q is not code, markdown or raw", c.Type)
+	}
+	if raw.Source == nil {
+		return nil, errors.New("no source")
+	}
+	src, err := multiline(raw.Source)
+	if err != nil {
+		return nil, fmt.Errorf("source: %v", err)
+	}
+	c.Source = src
+	if c.Metadata == nil {
+		c.Metadata = map[string]any{}
+	}
+	if c.Type == "code" {
+		for j, ro := range raw.Outputs {
+			o, err := parseOutput(ro)
+			if err != nil {
+				return nil, fmt.Errorf("output %d: %w", j, err)
+			}
+			c.Outputs = append(c.Outputs, o)
+		}
+	}
+	return c, nil
+}
+
+// multiline decodes an nbformat multiline string: a string or a list of strings.
+func multiline(b json.RawMessage) (string, error) {
+	var s string
+	if err := json.Unmarshal(b, &s); err == nil {
+		return s, nil
+	}
+	var parts []string
+	if err := json.Unmarshal(b, &parts); err != nil {
+		return "", errors.New("want a string or a list of strings")
+	}
+	return strings.Join(parts, ""), nil
+}
+
+func parseOutput(b json.RawMessage) (*Output, error) {
+	var raw struct {
+		Type           string          `json:"output_type"`
+		Name           string          `json:"name"`
+		Text           json.RawMessage `json:"text"`
+		Data           map[string]any  `json:"data"`
+		Metadata       map[string]any  `json:"metadata"`
+		ExecutionCount *int            `json:"execution_count"`
+		EName          string          `json:"ename"`
+		EValue         string          `json:"evalue"`
+		Traceback      []string        `json:"traceback"`
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return nil, fmt.Errorf("not an output object: %v", err)
+	}
+	o := &Output{Type: raw.Type, Name: raw.Name, Metadata: raw.Metadata, ExecutionCount: raw.ExecutionCount,
+		EName: raw.EName, EValue: raw.EValue, Traceback: raw.Traceback}
+	switch o.Type {
+	case "stream":
+		if o.Name != "stdout" && o.Name != "stderr" {
+			return nil, fmt.Errorf("stream name %q is not stdout or stderr", o.Name)
+		}
+		t, err := multiline(raw.Text)
+		if err != nil {
+			return nil, fmt.Errorf("text: %v", err)
+		}
+		o.Text = t
+	case "display_data", "execute_result":
+		data := map[string]any{}
+		for k, v := range raw.Data {
+			if list, ok := v.([]any); ok && !isJSONMime(k) {
+				var sb strings.Builder
+				for _, p := range list {
+					s, ok := p.(string)
+					if !ok {
+						return nil, fmt.Errorf("data %q: want a string or a list of strings", k)
+					}
+					sb.WriteString(s)
+				}
+				v = sb.String()
+			}
+			data[k] = v
+		}
+		o.Data = data
+		if o.Metadata == nil {
+			o.Metadata = map[string]any{}
+		}
+	case "error":
+	default:
+		return nil, fmt.Errorf("output_type %q is not stream, display_data, execute_result or error", o.Type)
+	}
+	return o, nil
+}
+
+func isJSONMime(mime string) bool {
+	return mime == "application/json" || (strings.HasPrefix(mime, "application/") && strings.HasSuffix(mime, "+json"))
+}
+
+// Binary mime types are stored as one base64 string, never split into lines.
+func isBinaryMime(mime string) bool {
+	return strings.HasPrefix(mime, "image/") && mime != "image/svg+xml" || mime == "application/pdf"
+}
+
+// NewCellID returns a random cell id (8 hex digits, as Jupyter makes them).
+func NewCellID() string {
+	var b [4]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// Marshal encodes nb as nbformat 4.5, the way Jupyter writes it: keys sorted,
+// one-space indent, multiline strings split into lists of lines, non-ASCII
+// and HTML characters unescaped, a final newline. Cells without an id get one.
+func (nb *Notebook) Marshal() ([]byte, error) {
+	seen := map[string]bool{}
+	cells := make([]any, len(nb.Cells))
+	for i, c := range nb.Cells {
+		if c.ID == "" || seen[c.ID] {
+			c.ID = NewCellID()
+			for seen[c.ID] {
+				c.ID = NewCellID()
+			}
+		}
+		seen[c.ID] = true
+		cells[i] = c.jsonValue()
+	}
+	minor := nb.NBFormatMinor
+	if minor < 5 {
+		minor = 5 // cell ids are an nbformat 4.5 feature
+	}
+	meta := nb.Metadata
+	if meta == nil {
+		meta = map[string]any{}
+	}
+	v := map[string]any{"nbformat": 4, "nbformat_minor": minor, "metadata": meta, "cells": cells}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", " ")
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+func (c *Cell) jsonValue() map[string]any {
+	meta := c.Metadata
+	if meta == nil {
+		meta = map[string]any{}
+	}
+	m := map[string]any{"id": c.ID, "cell_type": c.Type, "metadata": meta, "source": splitLines(c.Source)}
+	switch c.Type {
+	case "code":
+		if c.ExecutionCount != nil {
+			m["execution_count"] = *c.ExecutionCount
+		} else {
+			m["execution_count"] = nil
+		}
+		outs := make([]any, len(c.Outputs))
+		for i, o := range c.Outputs {
+			outs[i] = o.jsonValue()
+		}
+		m["outputs"] = outs
+	default:
+		if len(c.Attachments) > 0 {
+			m["attachments"] = c.Attachments
+		}
+	}
+	return m
+}
+
+func (o *Output) jsonValue() map[string]any {
+	m := map[string]any{"output_type": o.Type}
+	switch o.Type {
+	case "stream":
+		m["name"] = o.Name
+		m["text"] = splitLines(o.Text)
+	case "display_data", "execute_result":
+		data := map[string]any{}
+		for k, v := range o.Data {
+			if s, ok := v.(string); ok && !isJSONMime(k) && !isBinaryMime(k) {
+				data[k] = splitLines(s)
+			} else {
+				data[k] = v
+			}
+		}
+		m["data"] = data
+		meta := o.Metadata
+		if meta == nil {
+			meta = map[string]any{}
+		}
+		m["metadata"] = meta
+		if o.Type == "execute_result" {
+			if o.ExecutionCount != nil {
+				m["execution_count"] = *o.ExecutionCount
+			} else {
+				m["execution_count"] = nil
+			}
+		}
+	case "error":
+		tb := o.Traceback
+		if tb == nil {
+			tb = []string{}
+		}
+		m["ename"], m["evalue"], m["traceback"] = o.EName, o.EValue, tb
+	}
+	return m
+}
+
+// splitLines splits s into lines that keep their "\n", as nbformat stores
+// multiline strings.
+func splitLines(s string) []string {
+	lines := strings.SplitAfter(s, "\n")
+	if lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1]
+	}
+	if lines == nil {
+		lines = []string{}
+	}
+	return lines
+}
+
+// WriteFileAtomic writes b to path through a temporary file in the same
+// directory and a rename, so that path holds either its old content or the
+// whole new content, never a part.
+func WriteFileAtomic(path string, b []byte, perm os.FileMode) error {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	_, err = f.Write(b)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp, perm)
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
+}
+
+// Validate checks the JSON of a notebook against the required structure of
+// the nbformat 4.5 schema (nbformat.v4.5.schema.json): the top-level fields,
+// every cell's required fields and id pattern, unique ids, and every output's
+// required fields by output_type. It returns all problems found, joined.
+func Validate(b []byte) error {
+	var v map[string]any
+	if err := json.Unmarshal(b, &v); err != nil {
+		return fmt.Errorf("not JSON: %v", err)
+	}
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	requireKeys := func(where string, m map[string]any, allowed []string, required ...string) {
+		for _, k := range required {
+			if _, ok := m[k]; !ok {
+				bad("%s: missing required field %q", where, k)
+			}
+		}
+		if allowed != nil {
+			ok := map[string]bool{}
+			for _, k := range allowed {
+				ok[k] = true
+			}
+			keys := make([]string, 0, len(m))
+			for k := range m {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			for _, k := range keys {
+				if !ok[k] {
+					bad("%s: field %q is not allowed", where, k)
+				}
+			}
+		}
+	}
+	isMultiline := func(x any) bool {
+		switch t := x.(type) {
+		case string:
+			return true
+		case []any:
+			for _, e := range t {
+				if _, ok := e.(string); !ok {
+					return false
+				}
+			}
+			return true
+		}
+		return false
+	}
+	isObject := func(x any) bool { _, ok := x.(map[string]any); return ok }
+	isCount := func(x any) bool {
+		if x == nil {
+			return true
+		}
+		f, ok := x.(float64)
+		return ok && f >= 0 && f == float64(int64(f))
+	}
+
+	requireKeys("notebook", v, []string{"nbformat", "nbformat_minor", "metadata", "cells"}, "nbformat", "nbformat_minor", "metadata", "cells")
+	if f, _ := v["nbformat"].(float64); f != 4 {
+		bad("notebook: nbformat is %v, want 4", v["nbformat"])
+	}
+	if f, _ := v["nbformat_minor"].(float64); f < 5 {
+		bad("notebook: nbformat_minor is %v, want at least 5 (cell ids)", v["nbformat_minor"])
+	}
+	if !isObject(v["metadata"]) {
+		bad("notebook: metadata is not an object")
+	}
+	cells, ok := v["cells"].([]any)
+	if !ok {
+		bad("notebook: cells is not a list")
+	}
+	ids := map[string]int{}
+	for i, x := range cells {
+		where := fmt.Sprintf("cell %d", i)
+		c, ok := x.(map[string]any)
+		if !ok {
+			bad("%s: not an object", where)
+			continue
+		}
+		id, _ := c["id"].(string)
+		if !cellIDPattern.MatchString(id) {
+			bad("%s: id %v does not match ^[a-zA-Z0-9-_]+$ with length 1-64", where, c["id"])
+		} else if j, dup := ids[id]; dup {
+			bad("%s: id %q is also the id of cell %d", where, id, j)
+		} else {
+			ids[id] = i
+		}
+		if !isMultiline(c["source"]) {
+			bad("%s: source is not a string or list of strings", where)
+		}
+		if !isObject(c["metadata"]) {
+			bad("%s: metadata is not an object", where)
+		}
+		switch c["cell_type"] {
+		case "markdown", "raw":
+			requireKeys(where, c, []string{"id", "cell_type", "metadata", "source", "attachments"}, "id", "cell_type", "metadata", "source")
+		case "code":
+			requireKeys(where, c, []string{"id", "cell_type", "metadata", "source", "execution_count", "outputs"}, "id", "cell_type", "metadata", "source", "execution_count", "outputs")
+			if !isCount(c["execution_count"]) {
+				bad("%s: execution_count %v is not null or a non-negative integer", where, c["execution_count"])
+			}
+			outs, ok := c["outputs"].([]any)
+			if !ok {
+				bad("%s: outputs is not a list", where)
+			}
+			for j, y := range outs {
+				ow := fmt.Sprintf("%s output %d", where, j)
+				o, ok := y.(map[string]any)
+				if !ok {
+					bad("%s: not an object", ow)
+					continue
+				}
+				switch o["output_type"] {
+				case "stream":
+					requireKeys(ow, o, []string{"output_type", "name", "text"}, "output_type", "name", "text")
+					if !isMultiline(o["text"]) {
+						bad("%s: text is not a string or list of strings", ow)
+					}
+				case "display_data":
+					requireKeys(ow, o, []string{"output_type", "data", "metadata", "transient"}, "output_type", "data", "metadata")
+				case "execute_result":
+					requireKeys(ow, o, []string{"output_type", "data", "metadata", "execution_count"}, "output_type", "data", "metadata", "execution_count")
+					if !isCount(o["execution_count"]) {
+						bad("%s: execution_count %v is not null or a non-negative integer", ow, o["execution_count"])
+					}
+				case "error":
+					requireKeys(ow, o, []string{"output_type", "ename", "evalue", "traceback"}, "output_type", "ename", "evalue", "traceback")
+					if tb, ok := o["traceback"].([]any); !ok || !isMultiline(tb) {
+						bad("%s: traceback is not a list of strings", ow)
+					}
+				default:
+					bad("%s: output_type %v is not stream, display_data, execute_result or error", ow, o["output_type"])
+				}
+				if data, ok := o["data"].(map[string]any); ok {
+					for mime, val := range data {
+						if !strings.Contains(mime, "/") {
+							bad("%s: data key %q is not a mime type", ow, mime)
+						} else if !isJSONMime(mime) && !isMultiline(val) {
+							bad("%s: data %q is not a string or list of strings", ow, mime)
+						}
+					}
+				} else if _, has := o["data"]; has {
+					bad("%s: data is not an object", ow)
+				}
+			}
+		default:
+			bad("%s: cell_type %v is not code, markdown or raw", where, c["cell_type"])
+		}
+	}
+	return errors.Join(errs...)
+}

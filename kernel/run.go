@@ -1,0 +1,305 @@
+package kernel
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// outputBuilder turns the iopub messages answering one cell into nbformat
+// outputs, the way Jupyter's own clients do: consecutive stream text of the
+// same name is merged, clear_output empties the cell (at once, or before the
+// next output with wait=true), and update_display_data replaces the data of
+// every earlier output with the same display_id, in any cell of the notebook.
+type outputBuilder struct {
+	cell      *Cell
+	clearNext bool
+	displays  map[string][]*Output // display_id → outputs showing it (notebook-wide)
+}
+
+func (b *outputBuilder) add(o *Output) {
+	if b.clearNext {
+		b.cell.Outputs = nil
+		b.clearNext = false
+	}
+	if o.Type == "stream" && len(b.cell.Outputs) > 0 {
+		if last := b.cell.Outputs[len(b.cell.Outputs)-1]; last.Type == "stream" && last.Name == o.Name {
+			last.Text += o.Text
+			return
+		}
+	}
+	b.cell.Outputs = append(b.cell.Outputs, o)
+}
+
+type displayContent struct {
+	Data           map[string]any `json:"data"`
+	Metadata       map[string]any `json:"metadata"`
+	ExecutionCount *int           `json:"execution_count"`
+	Transient      struct {
+		DisplayID string `json:"display_id"`
+	} `json:"transient"`
+}
+
+func (b *outputBuilder) handle(m *Message) error {
+	switch m.Header.MsgType {
+	case "stream":
+		var c struct {
+			Name string `json:"name"`
+			Text string `json:"text"`
+		}
+		if err := m.DecodeContent(&c); err != nil {
+			return err
+		}
+		b.add(&Output{Type: "stream", Name: c.Name, Text: c.Text})
+	case "display_data", "execute_result":
+		var c displayContent
+		if err := m.DecodeContent(&c); err != nil {
+			return err
+		}
+		o := &Output{Type: m.Header.MsgType, Data: c.Data, Metadata: c.Metadata, ExecutionCount: c.ExecutionCount}
+		if o.Data == nil {
+			o.Data = map[string]any{}
+		}
+		b.add(o)
+		if id := c.Transient.DisplayID; id != "" {
+			b.displays[id] = append(b.displays[id], o)
+		}
+	case "update_display_data":
+		var c displayContent
+		if err := m.DecodeContent(&c); err != nil {
+			return err
+		}
+		for _, o := range b.displays[c.Transient.DisplayID] {
+			o.Data, o.Metadata = c.Data, c.Metadata
+		}
+	case "clear_output":
+		var c struct {
+			Wait bool `json:"wait"`
+		}
+		if err := m.DecodeContent(&c); err != nil {
+			return err
+		}
+		if c.Wait {
+			b.clearNext = true
+		} else {
+			b.cell.Outputs = nil
+		}
+	case "error":
+		var c struct {
+			EName     string   `json:"ename"`
+			EValue    string   `json:"evalue"`
+			Traceback []string `json:"traceback"`
+		}
+		if err := m.DecodeContent(&c); err != nil {
+			return err
+		}
+		b.add(&Output{Type: "error", EName: c.EName, EValue: c.EValue, Traceback: c.Traceback})
+	}
+	// execute_input, comm messages and anything newer are not outputs.
+	return nil
+}
+
+// CellError reports a cell that failed: an error raised in the kernel, a
+// timeout, or the kernel's death. Cell is the index among all the notebook's
+// cells (as Jupyter numbers them from 0).
+type CellError struct {
+	Notebook string
+	Cell     int
+	CellID   string
+	EName    string
+	EValue   string
+	Detail   string // the traceback, plain text
+	Err      error  // the underlying error for timeouts and kernel death
+}
+
+func (e *CellError) Error() string {
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "%s: cell %d", e.Notebook, e.Cell)
+	if e.CellID != "" {
+		fmt.Fprintf(&sb, " (id %s)", e.CellID)
+	}
+	if e.Err != nil {
+		fmt.Fprintf(&sb, ": %v", e.Err)
+		return sb.String()
+	}
+	fmt.Fprintf(&sb, ": %s: %s", e.EName, e.EValue)
+	if d := strings.TrimSpace(e.Detail); d != "" && d != strings.TrimSpace(e.EValue) {
+		sb.WriteString("\n" + d)
+	}
+	return sb.String()
+}
+
+func (e *CellError) Unwrap() error { return e.Err }
+
+var ansiEscape = regexp.MustCompile("\x1b\\[[0-9;]*[A-Za-z]")
+
+// StripANSI removes terminal colour codes, which kernels put in tracebacks.
+func StripANSI(s string) string { return ansiEscape.ReplaceAllString(s, "") }
+
+// Progress is reported while a notebook runs.
+type Progress struct {
+	Notebook string
+	Cell     int // index among all cells
+	Done     int // code cells finished so far
+	Total    int // code cells in the notebook
+	Elapsed  time.Duration
+	Finished bool // false when the cell starts, true when it ends
+}
+
+// RunSettings configures Run and RunFile. The zero value is usable.
+type RunSettings struct {
+	// CellTimeout bounds each cell (default 10 minutes).
+	CellTimeout time.Duration
+	// OnProgress, if non-nil, is called as each code cell starts and ends.
+	OnProgress func(Progress)
+}
+
+// Run executes the code cells of nb in order in k, replacing their outputs
+// and execution counts. It stops at the first failing cell and returns a
+// *CellError; the cells after it are left as they were. name is used in
+// errors and progress reports.
+func Run(ctx context.Context, k *Client, nb *Notebook, name string, s RunSettings) error {
+	if s.CellTimeout == 0 {
+		s.CellTimeout = 10 * time.Minute
+	}
+	total := 0
+	for _, c := range nb.Cells {
+		if c.Type == "code" {
+			total++
+		}
+	}
+	displays := map[string][]*Output{}
+	done := 0
+	start := time.Now()
+	for i, c := range nb.Cells {
+		if c.Type != "code" {
+			continue
+		}
+		if s.OnProgress != nil {
+			s.OnProgress(Progress{Notebook: name, Cell: i, Done: done, Total: total, Elapsed: time.Since(start)})
+		}
+		c.Outputs = nil
+		c.ExecutionCount = nil
+		b := &outputBuilder{cell: c, displays: displays}
+		var handleErr error
+		reply, err := k.Execute(ctx, c.Source, ExecuteSettings{Timeout: s.CellTimeout}, func(m *Message) {
+			if err := b.handle(m); err != nil && handleErr == nil {
+				handleErr = err
+			}
+		})
+		if reply != nil && reply.ExecutionCount > 0 {
+			n := reply.ExecutionCount
+			c.ExecutionCount = &n
+		}
+		done++
+		if s.OnProgress != nil {
+			s.OnProgress(Progress{Notebook: name, Cell: i, Done: done, Total: total, Elapsed: time.Since(start), Finished: true})
+		}
+		cellErr := &CellError{Notebook: name, Cell: i, CellID: c.ID}
+		switch {
+		case err != nil:
+			cellErr.Err = err
+			// Record the failure in the notebook too, so the partial result
+			// shows what happened where it happened.
+			c.Outputs = append(c.Outputs, &Output{Type: "error", EName: "NoetherRunError", EValue: err.Error(), Traceback: []string{err.Error()}})
+			return cellErr
+		case handleErr != nil:
+			cellErr.Err = fmt.Errorf("malformed output from the kernel: %w", handleErr)
+			return cellErr
+		case reply.Status != "ok":
+			cellErr.EName, cellErr.EValue = reply.EName, StripANSI(reply.EValue)
+			cellErr.Detail = StripANSI(strings.Join(reply.Traceback, "\n"))
+			if cellErr.EName == "" {
+				cellErr.EName = reply.Status
+			}
+			return cellErr
+		}
+	}
+	return nil
+}
+
+// RunFileSettings configures RunFile.
+type RunFileSettings struct {
+	RunSettings
+	// Argv is the kernel's command line, with "{connection_file}" (see Start).
+	Argv []string
+	// Env is the kernel's environment (nil: this process's).
+	Env []string
+	// Output is where the executed notebook is written; "" means in place.
+	Output string
+}
+
+// RunFile executes the notebook at path in a fresh kernel started in the
+// notebook's directory, and writes the executed notebook atomically (to
+// s.Output, or over path). If a cell fails, the file is left untouched and
+// the partial result, executed up to and including the failing cell, is
+// written beside it as NAME.partial.ipynb; the returned error is a
+// *CellError. The notebook is never overwritten with a partial result.
+func RunFile(ctx context.Context, path string, s RunFileSettings) (partial string, err error) {
+	nb, err := ReadNotebook(path)
+	if err != nil {
+		return "", err
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", err
+	}
+	k, err := Start(ctx, s.Argv, StartSettings{Env: s.Env, Dir: filepath.Dir(abs)})
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", path, err)
+	}
+	defer k.Close()
+	runErr := Run(ctx, k.Client, nb, path, s.RunSettings)
+	b, err := nb.Marshal()
+	if err != nil {
+		return "", fmt.Errorf("%s: encoding the executed notebook: %w", path, err)
+	}
+	if runErr != nil {
+		var ce *CellError
+		if errors.As(runErr, &ce) {
+			clearAfter(nb, ce.Cell)
+			if b, err = nb.Marshal(); err != nil {
+				return "", err
+			}
+		}
+		partial = PartialPath(path)
+		if err := WriteFileAtomic(partial, b, 0o644); err != nil {
+			return "", errors.Join(runErr, err)
+		}
+		return partial, runErr
+	}
+	out := s.Output
+	if out == "" {
+		out = path
+	}
+	perm := os.FileMode(0o644)
+	if fi, err := os.Stat(out); err == nil {
+		perm = fi.Mode().Perm()
+	}
+	if err := WriteFileAtomic(out, b, perm); err != nil {
+		return "", err
+	}
+	os.Remove(PartialPath(path)) // a stale partial result from an earlier failure
+	return "", nil
+}
+
+// clearAfter empties the outputs of the code cells after cell i: they were not
+// run, and outputs from an earlier run would read as if they had been.
+func clearAfter(nb *Notebook, i int) {
+	for _, c := range nb.Cells[i+1:] {
+		if c.Type == "code" {
+			c.Outputs, c.ExecutionCount = nil, nil
+		}
+	}
+}
+
+// PartialPath returns where RunFile writes the partial result of a failed run
+// of the notebook at path.
+func PartialPath(path string) string {
+	return strings.TrimSuffix(path, ".ipynb") + ".partial.ipynb"
+}
