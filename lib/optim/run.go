@@ -1,0 +1,232 @@
+package optim
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+)
+
+// Func is an objective: it returns the loss L(θ) and writes ∇L(θ) into grad
+// (len(grad) = len(theta)). It must not keep theta or grad.
+//
+// Func is an alias, not a new type, so that any function of this shape
+// (from package nn, a closure, or hessian.Func) is accepted without a
+// conversion.
+type Func = func(theta, grad []float64) float64
+
+// BatchFunc is a minibatch objective: it returns the loss of the samples
+// whose indices are in batch and writes its gradient into grad. It should
+// return the mean over the batch, so that a learning rate means the same
+// for every batch size. It must not keep theta, grad or batch.
+type BatchFunc = func(theta, grad []float64, batch []int) float64
+
+// Status says why a run stopped.
+type Status int
+
+const (
+	StepLimit     Status = iota // the requested number of steps (or epochs, or Flow's MaxSteps) was taken
+	TimeReached                 // Flow reached the end time T
+	LossConverged               // L ≤ LossTol
+	GradConverged               // ‖∇L‖ ≤ GradTol
+)
+
+func (s Status) String() string {
+	switch s {
+	case StepLimit:
+		return "step limit"
+	case TimeReached:
+		return "time reached"
+	case LossConverged:
+		return "loss converged"
+	case GradConverged:
+		return "gradient converged"
+	}
+	return fmt.Sprintf("Status(%d)", int(s))
+}
+
+// Result summarises a run.
+type Result struct {
+	Status   Status
+	Steps    int     // updates (Run, RunBatch) or accepted steps (Flow)
+	Rejected int     // Flow: rejected trial steps
+	Evals    int     // calls of the objective
+	Epochs   int     // RunBatch: completed passes over the data
+	Time     float64 // Σ η (Run, RunBatch) or t (Flow) at the end
+	Loss     float64 // loss at the final θ (RunBatch: of the last batch evaluated)
+	GradNorm float64 // ‖∇L‖₂ at the final θ
+}
+
+// NonFiniteError reports a NaN or ±Inf in the loss or the gradient; the run
+// that returns it stops at once and leaves θ at the point where it was
+// evaluated.
+type NonFiniteError struct {
+	Step  int     // the step at which it was seen (see State.Step)
+	Time  float64 // the time at which it was seen (see State.Time)
+	What  string  // "loss" or "gradient"
+	Index int     // the first offending gradient component (−1 for the loss)
+	Value float64 // the offending value
+}
+
+func (e *NonFiniteError) Error() string {
+	if e.What == "loss" {
+		return fmt.Sprintf("optim: step %d (t = %.6g): loss is %v", e.Step, e.Time, e.Value)
+	}
+	return fmt.Sprintf("optim: step %d (t = %.6g): gradient component %d is %v", e.Step, e.Time, e.Index, e.Value)
+}
+
+// checkFinite returns ‖grad‖₂, or a *NonFiniteError if loss or a component
+// of grad is NaN or infinite. The gradient is scanned component by component
+// only when its squared norm is not finite.
+func checkFinite(step int, t, loss float64, grad []float64) (float64, error) {
+	if math.IsNaN(loss) || math.IsInf(loss, 0) {
+		return 0, &NonFiniteError{Step: step, Time: t, What: "loss", Index: -1, Value: loss}
+	}
+	var ss float64
+	for _, g := range grad {
+		ss += g * g
+	}
+	if math.IsNaN(ss) || math.IsInf(ss, 0) {
+		for i, g := range grad {
+			if math.IsNaN(g) || math.IsInf(g, 0) {
+				return 0, &NonFiniteError{Step: step, Time: t, What: "gradient", Index: i, Value: g}
+			}
+		}
+		// All components finite, only the sum of squares overflowed.
+		return math.Inf(1), nil
+	}
+	return math.Sqrt(ss), nil
+}
+
+// Settings controls Run. Steps is required; the zero values of the other
+// fields switch them off.
+type Settings struct {
+	Steps     int        // number of updates; must be positive
+	LossTol   float64    // if > 0, stop as soon as L ≤ LossTol
+	GradTol   float64    // if > 0, stop as soon as ‖∇L‖₂ ≤ GradTol
+	Observers []Observer // called at every state k = 0, 1, ..., in order
+}
+
+// Run minimises f from theta (updated in place) with the update rule r on
+// the full-batch gradient:
+//
+//	θ_{k+1} = r(θ_k, ∇L(θ_k)),  k = 0, 1, ..., Steps−1,
+//
+// evaluating f at θ_0, ..., θ_Steps (Steps + 1 evaluations: the last gives
+// the final loss and gradient) and showing each state to the observers
+// before the update that uses it. It stops early at the tolerances of s and
+// returns a *NonFiniteError, leaving θ at the offending point, if a loss or
+// gradient is NaN or infinite. After the first step Run allocates nothing.
+func Run(f Func, theta []float64, r Rule, s Settings) (Result, error) {
+	if s.Steps <= 0 {
+		panic(fmt.Sprintf("optim: Run: Steps = %d, want > 0", s.Steps))
+	}
+	grad := make([]float64, len(theta))
+	st := &State{Theta: theta, Grad: grad}
+	var res Result
+	for k := 0; ; k++ {
+		loss := f(theta, grad)
+		res.Evals++
+		gn, err := checkFinite(k, st.Time, loss, grad)
+		if err != nil {
+			return res, err
+		}
+		st.Step, st.Loss, st.GradNorm = k, loss, gn
+		res.Steps, res.Time, res.Loss, res.GradNorm = k, st.Time, loss, gn
+		switch {
+		case s.LossTol > 0 && loss <= s.LossTol:
+			res.Status, st.Done = LossConverged, true
+		case s.GradTol > 0 && gn <= s.GradTol:
+			res.Status, st.Done = GradConverged, true
+		case k == s.Steps:
+			res.Status, st.Done = StepLimit, true
+		}
+		for _, o := range s.Observers {
+			o.Observe(st)
+		}
+		if st.Done {
+			return res, nil
+		}
+		st.Time += r.Rate()
+		r.Step(theta, grad)
+	}
+}
+
+// BatchSettings controls RunBatch. Either Steps or Epochs must be positive;
+// the zero values of the other fields are sensible defaults.
+type BatchSettings struct {
+	BatchSize int        // samples per batch; 0 means all N (full batch)
+	Epochs    int        // if > 0, stop after this many passes over the data
+	Steps     int        // if > 0, stop after this many updates
+	DropLast  bool       // skip the last batch of an epoch if it is short
+	Rand      *rand.Rand // shuffles the samples at each epoch; nil: in order
+	Observers []Observer // called at every state
+}
+
+// RunBatch minimises a minibatch objective over n samples from theta
+// (updated in place) with the rule r: stochastic gradient descent when r is
+// a *GD. Each epoch visits the samples in batches of BatchSize, in an order
+// freshly shuffled by s.Rand (if non-nil) at the start of the epoch:
+//
+//	θ_{k+1} = r(θ_k, ∇L_{B_k}(θ_k)).
+//
+// It stops after s.Steps updates or s.Epochs epochs, whichever comes first,
+// and evaluates one more batch at the final θ for the observers and the
+// result. A NaN or infinite loss or gradient stops it with a
+// *NonFiniteError. After the first step RunBatch allocates nothing.
+func RunBatch(f BatchFunc, n int, theta []float64, r Rule, s BatchSettings) (Result, error) {
+	if n <= 0 {
+		panic(fmt.Sprintf("optim: RunBatch: n = %d samples, want > 0", n))
+	}
+	if s.Steps <= 0 && s.Epochs <= 0 {
+		panic(fmt.Sprintf("optim: RunBatch: Steps = %d and Epochs = %d, want one > 0", s.Steps, s.Epochs))
+	}
+	if s.BatchSize < 0 || s.BatchSize > n {
+		panic(fmt.Sprintf("optim: RunBatch: BatchSize = %d, want in [0, %d]", s.BatchSize, n))
+	}
+	bs := s.BatchSize
+	if bs == 0 {
+		bs = n
+	}
+	perm := make([]int, n)
+	for i := range perm {
+		perm[i] = i
+	}
+	grad := make([]float64, len(theta))
+	st := &State{Theta: theta, Grad: grad}
+	var res Result
+
+	pos := n // position in perm; n forces a new epoch at the first batch
+	epoch := -1
+	for k := 0; ; k++ {
+		if pos >= n || (s.DropLast && pos+bs > n) {
+			epoch++
+			pos = 0
+			if s.Rand != nil {
+				s.Rand.Shuffle(n, func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
+			}
+		}
+		end := min(pos+bs, n)
+		batch := perm[pos:end]
+		pos = end
+
+		loss := f(theta, grad, batch)
+		res.Evals++
+		gn, err := checkFinite(k, st.Time, loss, grad)
+		if err != nil {
+			return res, err
+		}
+		st.Step, st.Epoch, st.Loss, st.GradNorm, st.Batch = k, epoch, loss, gn, batch
+		res.Steps, res.Epochs, res.Time, res.Loss, res.GradNorm = k, epoch, st.Time, loss, gn
+		if (s.Steps > 0 && k == s.Steps) || (s.Epochs > 0 && epoch == s.Epochs) {
+			res.Status, st.Done = StepLimit, true
+		}
+		for _, o := range s.Observers {
+			o.Observe(st)
+		}
+		if st.Done {
+			return res, nil
+		}
+		st.Time += r.Rate()
+		r.Step(theta, grad)
+	}
+}
