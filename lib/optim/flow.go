@@ -259,7 +259,7 @@ const epsilon = 0x1p-52
 // initialStep chooses a first step size for the flow y' = −g(y) from the
 // size of y and of the slope, and from the change of the slope over a trial
 // explicit Euler step (Hairer, Nørsett and Wanner, Sec. II.4): h is such
-// that the Euler step's local error h²‖y”‖/2 would be about 0.01 in the
+// that the Euler step's local error h²‖d²y/dt²‖/2 would be about 0.01 in the
 // error norm, limited to 100 times the step that moves y by 1% of its
 // size. ytmp and gtmp are scratch.
 func initialStep(f Func, y, g0, ytmp, gtmp []float64, rtol, atol float64) float64 {
