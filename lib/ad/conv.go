@@ -1,0 +1,268 @@
+package ad
+
+import "fmt"
+
+// Dims are the dimensions of a batch of images stored as a matrix with one
+// sample per column: entry ((c·H + y)·W + x, s) is channel c, row y, column x
+// of sample s. Each column is the sample's image flattened in C, H, W order
+// (as PyTorch flattens NCHW), so the matrix is a CHWN tensor and a Flatten
+// layer is the identity.
+type Dims struct {
+	C, H, W int
+}
+
+// Size returns C·H·W, the number of rows of a batch with these dimensions.
+func (d Dims) Size() int { return d.C * d.H * d.W }
+
+func (d Dims) String() string { return fmt.Sprintf("%d×%d×%d", d.C, d.H, d.W) }
+
+// Conv2D records a stride-1 'same' 2-D convolution (cross-correlation, as in
+// deep-learning libraries) of the image batch x with dimensions in, one sample
+// per column, by the filters w, plus an optional per-channel bias b:
+//
+//	Y[(o,y,x), s] = b_o + Σ_{c,u,v} w[o, (c,u,v)] X[(c, y+u−p, x+v−p), s],
+//
+// with X zero outside the image and p = (K−1)/2. w is Cout×(C·K·K), each row
+// one filter flattened in (c, u, v) order (PyTorch's weight reshaped to
+// Cout×C·K·K); K is odd and inferred from w. b is Cout×1 or nil. The result
+// is (Cout·H·W)×N with dimensions {Cout, H, W}.
+//
+// It is computed as one matrix product Y = w P, where P = im2col(X) is
+// (C·K·K)×(H·W·N); in this layout every row of P is a shifted copy of rows of
+// X. The gradients are
+//
+//	∂L/∂w = G Pᵀ,  ∂L/∂b_o = Σ_{y,x,s} G[(o,y,x), s],  ∂L/∂X = col2im(wᵀ G),
+//
+// with G = ∂L/∂Y viewed as Cout×(H·W·N).
+func (t *Tape) Conv2D(x, w, b *Node, in Dims) *Node {
+	t.own(x)
+	t.own(w)
+	if b != nil {
+		t.own(b)
+	}
+	if in.C <= 0 || in.H <= 0 || in.W <= 0 || x.r != in.Size() {
+		panic(fmt.Sprintf("ad: Conv2D: input %d×%d does not hold images %v", x.r, x.c, in))
+	}
+	kk := 0
+	if w.c%in.C == 0 {
+		kk = w.c / in.C
+	}
+	k := 1
+	for k*k < kk {
+		k += 2
+	}
+	if kk == 0 || k*k != kk {
+		panic(fmt.Sprintf("ad: Conv2D: filters %d×%d do not match %d input channels with an odd square kernel", w.r, w.c, in.C))
+	}
+	cout := w.r
+	if b != nil && (b.r != cout || b.c != 1) {
+		panic(fmt.Sprintf("ad: Conv2D: bias %d×%d does not match %d filters (want %d×1)", b.r, b.c, cout, cout))
+	}
+	n := x.c
+	hwn := in.H * in.W * n
+	out := t.newNode(opConv, cout*in.H*in.W, n)
+	out.a, out.w, out.b = x, w, b
+	out.dims = in
+	out.k = k
+	t.prepare(out, x, w, b)
+	out.aux = grow(out.aux, in.C*k*k*hwn)
+	im2col(out.aux, x.val, in, n, k)
+	gemm(false, false, cout, hwn, in.C*k*k, 1, w.val, w.c, out.aux, hwn, 0, out.val, hwn)
+	if b != nil {
+		for o := 0; o < cout; o++ {
+			bo := b.val[o]
+			row := out.val[o*hwn : o*hwn+hwn]
+			for i := range row {
+				row[i] += bo
+			}
+		}
+	}
+	return out
+}
+
+// im2col fills the (C·K·K)×(H·W·N) matrix p from the CHWN batch x.
+func im2col(p, x []float64, d Dims, n, k int) {
+	pad := k / 2
+	wn := d.W * n
+	hwn := d.H * wn
+	for c := 0; c < d.C; c++ {
+		for u := 0; u < k; u++ {
+			for v := 0; v < k; v++ {
+				row := p[((c*k+u)*k+v)*hwn:][:hwn]
+				x0, x1 := max(0, pad-v), min(d.W, d.W+pad-v)
+				for y := 0; y < d.H; y++ {
+					dst := row[y*wn : y*wn+wn]
+					yy := y + u - pad
+					if yy < 0 || yy >= d.H || x0 >= x1 {
+						clear(dst)
+						continue
+					}
+					clear(dst[:x0*n])
+					clear(dst[x1*n:])
+					src := x[((c*d.H+yy)*d.W+x0+v-pad)*n:]
+					copy(dst[x0*n:x1*n], src[:(x1-x0)*n])
+				}
+			}
+		}
+	}
+}
+
+// col2im adds the (C·K·K)×(H·W·N) matrix p back into the CHWN batch gx: the
+// adjoint of im2col.
+func col2im(gx, p []float64, d Dims, n, k int) {
+	pad := k / 2
+	wn := d.W * n
+	hwn := d.H * wn
+	for c := 0; c < d.C; c++ {
+		for u := 0; u < k; u++ {
+			for v := 0; v < k; v++ {
+				row := p[((c*k+u)*k+v)*hwn:][:hwn]
+				x0, x1 := max(0, pad-v), min(d.W, d.W+pad-v)
+				if x0 >= x1 {
+					continue
+				}
+				for y := 0; y < d.H; y++ {
+					yy := y + u - pad
+					if yy < 0 || yy >= d.H {
+						continue
+					}
+					src := row[y*wn+x0*n : y*wn+x1*n]
+					dst := gx[((c*d.H+yy)*d.W+x0+v-pad)*n:][:len(src)]
+					for i, s := range src {
+						dst[i] += s
+					}
+				}
+			}
+		}
+	}
+}
+
+func (n *Node) backConv() {
+	x, w, b := n.a, n.w, n.b
+	d, k := n.dims, n.k
+	ns := x.c
+	hwn := d.H * d.W * ns
+	ckk := d.C * k * k
+	cout := w.r
+	g := n.grad
+	if w.needGrad {
+		gw, first := w.acc()
+		gemm(false, true, cout, ckk, hwn, 1, g, hwn, n.aux, hwn, beta(first), gw, ckk)
+	}
+	if b != nil && b.needGrad {
+		gb := b.accZero()
+		for o := 0; o < cout; o++ {
+			s := 0.0
+			for _, v := range g[o*hwn : o*hwn+hwn] {
+				s += v
+			}
+			gb[o] += s
+		}
+	}
+	if x.needGrad {
+		n.aux2 = grow(n.aux2, ckk*hwn)
+		gemm(true, false, ckk, hwn, cout, 1, w.val, ckk, g, hwn, 0, n.aux2, hwn)
+		gx := x.accZero()
+		col2im(gx, n.aux2, d, ns, k)
+	}
+}
+
+// MaxPool2 records 2×2 max-pooling with stride 2 of the image batch x with
+// dimensions in (one sample per column). The result has dimensions
+// {C, H/2, W/2} (odd trailing rows and columns are dropped, as PyTorch does):
+//
+//	Y[(c,i,j), s] = max_{u,v∈{0,1}} X[(c, 2i+u, 2j+v), s],
+//
+// and ∂L/∂X routes each ∂L/∂Y entry to the position of its maximum (the first
+// one on ties).
+func (t *Tape) MaxPool2(x *Node, in Dims) *Node {
+	t.own(x)
+	if in.C <= 0 || in.H < 2 || in.W < 2 || x.r != in.Size() {
+		panic(fmt.Sprintf("ad: MaxPool2: input %d×%d does not hold images %v of at least 2×2", x.r, x.c, in))
+	}
+	h2, w2 := in.H/2, in.W/2
+	n := x.c
+	out := t.newNode(opMaxPool, in.C*h2*w2, n)
+	out.a = x
+	out.dims = in
+	t.prepare(out, x)
+	if cap(out.arg) < len(out.val) {
+		out.arg = make([]uint8, len(out.val))
+	}
+	out.arg = out.arg[:len(out.val)]
+	for c := 0; c < in.C; c++ {
+		for i := 0; i < h2; i++ {
+			for j := 0; j < w2; j++ {
+				r00 := (c*in.H+2*i)*in.W + 2*j
+				o := (c*h2+i)*w2 + j
+				x00 := x.val[r00*n:][:n]
+				x01 := x.val[(r00+1)*n:][:n]
+				x10 := x.val[(r00+in.W)*n:][:n]
+				x11 := x.val[(r00+in.W+1)*n:][:n]
+				y := out.val[o*n:][:n]
+				arg := out.arg[o*n:][:n]
+				for s := range y {
+					m, a := x00[s], uint8(0)
+					if v := x01[s]; v > m {
+						m, a = v, 1
+					}
+					if v := x10[s]; v > m {
+						m, a = v, 2
+					}
+					if v := x11[s]; v > m {
+						m, a = v, 3
+					}
+					y[s], arg[s] = m, a
+				}
+			}
+		}
+	}
+	return out
+}
+
+func (n *Node) backMaxPool() {
+	x := n.a
+	in := n.dims
+	h2, w2 := in.H/2, in.W/2
+	ns := x.c
+	gx := x.accZero()
+	for c := 0; c < in.C; c++ {
+		for i := 0; i < h2; i++ {
+			for j := 0; j < w2; j++ {
+				r00 := (c*in.H+2*i)*in.W + 2*j
+				o := (c*h2+i)*w2 + j
+				g := n.grad[o*ns:][:ns]
+				arg := n.arg[o*ns:][:ns]
+				for s, a := range arg {
+					r := r00 + int(a&1) + int(a>>1)*in.W
+					gx[r*ns+s] += g[s]
+				}
+			}
+		}
+	}
+}
+
+// Reshape records the r×c matrix with the same row-major entries as a
+// (a copy). ∂L/∂A is ∂L/∂C read back in the shape of A.
+func (t *Tape) Reshape(a *Node, r, c int) *Node {
+	t.own(a)
+	if r*c != a.r*a.c || r < 0 || c < 0 {
+		panic(fmt.Sprintf("ad: Reshape: cannot reshape %d×%d to %d×%d", a.r, a.c, r, c))
+	}
+	out := t.newNode(opReshape, r, c)
+	out.a = a
+	t.prepare(out, a)
+	copy(out.val, a.val[:r*c])
+	return out
+}
+
+func (n *Node) backReshape() {
+	ga, first := n.a.acc()
+	if first {
+		copy(ga, n.grad)
+		return
+	}
+	for i, v := range n.grad {
+		ga[i] += v
+	}
+}

@@ -1,0 +1,49 @@
+// Package ad is reverse-mode automatic differentiation on float64 matrices.
+//
+// A model is a plain Go function that records operations on a Tape:
+//
+//	t := ad.NewTape()
+//	U := t.Param(u, gradU)           // parameter: value and gradient destination
+//	V := t.Param(v, gradV)
+//	X := t.Const(x)                  // data
+//	F := t.MatMul(U, t.Tanh(t.MatMul(V, X)))
+//	L := t.Mean(t.Square(t.Sub(F, t.Const(y))))
+//	t.Backward(L)                    // gradU = ∂L/∂U, gradV = ∂L/∂V
+//
+// Every operation computes its value at once (define-by-run) and remembers
+// its operands; Backward walks the tape in reverse and applies, for each
+// node y = op(x₁, x₂, …), the vector-Jacobian product
+//
+//	∂L/∂xᵢ += (∂y/∂xᵢ)ᵀ ∂L/∂y,
+//
+// whose formula is written in the doc comment of each operation. Nodes that
+// do not depend on a parameter (data, targets and anything computed only
+// from them) get no gradient and cost nothing in Backward.
+//
+// # Layout
+//
+// Matrices are stored row-major. Where an operation needs to know what a
+// sample is, samples are columns, as in the notation of the paper on which
+// this project is built (f(X) = U σ(V X) with X ∈ R^{n×k} holding k samples):
+// AddCol adds a bias column to every sample, RadialCols normalises each
+// sample, SoftmaxCrossEntropy takes one column of logits per sample, and a
+// batch of images is a (C·H·W)×N matrix whose column s is image s flattened
+// in channel, row, column order (see Dims). Row variants exist where they are
+// cheap (AddRow, RadialRows, RowNorms).
+//
+// # Reuse and speed
+//
+// Reset rewinds a Tape; the next pass that records the same operations with
+// the same (or smaller) shapes reuses all value, gradient and scratch
+// storage, so a training step allocates nothing after the first. Matrix
+// products, including those with transposed operands (MatMulT) and those
+// inside Conv2D, go through one packed, blocked GEMM with an AVX2/FMA
+// microkernel on amd64 (portable Go elsewhere) that splits large products
+// over the available cores.
+//
+// # Errors
+//
+// Shape mismatches are programmer errors and panic with a message naming the
+// package, the operation and the shapes, for example
+// "ad: MatMul: shapes 3×4 and 5×2 do not match".
+package ad

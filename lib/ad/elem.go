@@ -1,0 +1,555 @@
+package ad
+
+import (
+	"fmt"
+	"math"
+)
+
+func sameShape(name string, a, b *Node) {
+	if a.r != b.r || a.c != b.c {
+		panic(fmt.Sprintf("ad: %s: shapes %d×%d and %d×%d do not match", name, a.r, a.c, b.r, b.c))
+	}
+}
+
+func (t *Tape) binary(op opKind, name string, a, b *Node) *Node {
+	t.own(a)
+	t.own(b)
+	sameShape(name, a, b)
+	out := t.newNode(op, a.r, a.c)
+	out.a, out.b = a, b
+	t.prepare(out, a, b)
+	x, y, z := a.val[:len(out.val)], b.val[:len(out.val)], out.val
+	switch op {
+	case opAdd:
+		for i := range z {
+			z[i] = x[i] + y[i]
+		}
+	case opSub:
+		for i := range z {
+			z[i] = x[i] - y[i]
+		}
+	case opMul:
+		for i := range z {
+			z[i] = x[i] * y[i]
+		}
+	case opDiv:
+		for i := range z {
+			z[i] = x[i] / y[i]
+		}
+	}
+	return out
+}
+
+// Add records C = A + B (same shapes). ∂L/∂A = ∂L/∂B = ∂L/∂C.
+func (t *Tape) Add(a, b *Node) *Node { return t.binary(opAdd, "Add", a, b) }
+
+// Sub records C = A − B (same shapes). ∂L/∂A = ∂L/∂C, ∂L/∂B = −∂L/∂C.
+func (t *Tape) Sub(a, b *Node) *Node { return t.binary(opSub, "Sub", a, b) }
+
+// Mul records the elementwise (Hadamard) product C = A ⊙ B.
+// ∂L/∂A = ∂L/∂C ⊙ B, ∂L/∂B = ∂L/∂C ⊙ A.
+func (t *Tape) Mul(a, b *Node) *Node { return t.binary(opMul, "Mul", a, b) }
+
+// Div records the elementwise quotient C = A ⊘ B.
+// ∂L/∂A = ∂L/∂C ⊘ B, ∂L/∂B = −∂L/∂C ⊙ A ⊘ B².
+func (t *Tape) Div(a, b *Node) *Node { return t.binary(opDiv, "Div", a, b) }
+
+func (n *Node) backBinary() {
+	g := n.grad
+	a, b := n.a, n.b
+	if a.needGrad {
+		ga, first := a.acc()
+		ga = ga[:len(g)]
+		switch n.op {
+		case opAdd, opSub:
+			if first {
+				copy(ga, g)
+			} else {
+				for i, v := range g {
+					ga[i] += v
+				}
+			}
+		case opMul:
+			y := b.val[:len(g)]
+			if first {
+				for i, v := range g {
+					ga[i] = v * y[i]
+				}
+			} else {
+				for i, v := range g {
+					ga[i] += v * y[i]
+				}
+			}
+		case opDiv:
+			y := b.val[:len(g)]
+			if first {
+				clear(ga)
+			}
+			for i, v := range g {
+				ga[i] += v / y[i]
+			}
+		}
+	}
+	if b.needGrad {
+		gb := b.accZero()[:len(g)]
+		switch n.op {
+		case opAdd:
+			for i, v := range g {
+				gb[i] += v
+			}
+		case opSub:
+			for i, v := range g {
+				gb[i] -= v
+			}
+		case opMul:
+			x := a.val[:len(g)]
+			for i, v := range g {
+				gb[i] += v * x[i]
+			}
+		case opDiv:
+			x, y := a.val[:len(g)], b.val[:len(g)]
+			for i, v := range g {
+				gb[i] -= v * x[i] / (y[i] * y[i])
+			}
+		}
+	}
+}
+
+// Scale records C = s A. ∂L/∂A = s ∂L/∂C.
+func (t *Tape) Scale(a *Node, s float64) *Node {
+	t.own(a)
+	out := t.newNode(opScale, a.r, a.c)
+	out.a, out.s = a, s
+	t.prepare(out, a)
+	x := a.val[:len(out.val)]
+	for i, v := range x {
+		out.val[i] = s * v
+	}
+	return out
+}
+
+// Neg records C = −A.
+func (t *Tape) Neg(a *Node) *Node { return t.Scale(a, -1) }
+
+// AddScalar records C = A + s (s added to every entry). ∂L/∂A = ∂L/∂C.
+func (t *Tape) AddScalar(a *Node, s float64) *Node {
+	t.own(a)
+	out := t.newNode(opAddScalar, a.r, a.c)
+	out.a, out.s = a, s
+	t.prepare(out, a)
+	x := a.val[:len(out.val)]
+	for i, v := range x {
+		out.val[i] = v + s
+	}
+	return out
+}
+
+func (n *Node) backScale() {
+	ga, first := n.a.acc()
+	ga = ga[:len(n.grad)]
+	s := n.s
+	if n.op == opAddScalar {
+		s = 1
+	}
+	if first {
+		for i, v := range n.grad {
+			ga[i] = s * v
+		}
+	} else {
+		for i, v := range n.grad {
+			ga[i] += s * v
+		}
+	}
+}
+
+// AddCol records C = A + b 1ᵀ: the r×1 column vector b is added to every
+// column of the r×c matrix A. With samples stored as columns this is a bias.
+//
+//	∂L/∂A = ∂L/∂C,  ∂L/∂b_i = Σ_j ∂L/∂C_ij.
+func (t *Tape) AddCol(a, b *Node) *Node {
+	t.own(a)
+	t.own(b)
+	if b.r != a.r || b.c != 1 {
+		panic(fmt.Sprintf("ad: AddCol: shapes %d×%d and %d×%d do not match (want %d×1)", a.r, a.c, b.r, b.c, a.r))
+	}
+	out := t.newNode(opAddCol, a.r, a.c)
+	out.a, out.b = a, b
+	t.prepare(out, a, b)
+	c := a.c
+	for i := 0; i < a.r; i++ {
+		bi := b.val[i]
+		src, dst := a.val[i*c:i*c+c], out.val[i*c:i*c+c]
+		for j, v := range src {
+			dst[j] = v + bi
+		}
+	}
+	return out
+}
+
+// AddRow records C = A + 1 b: the 1×c row vector b is added to every row of
+// the r×c matrix A.
+//
+//	∂L/∂A = ∂L/∂C,  ∂L/∂b_j = Σ_i ∂L/∂C_ij.
+func (t *Tape) AddRow(a, b *Node) *Node {
+	t.own(a)
+	t.own(b)
+	if b.c != a.c || b.r != 1 {
+		panic(fmt.Sprintf("ad: AddRow: shapes %d×%d and %d×%d do not match (want 1×%d)", a.r, a.c, b.r, b.c, a.c))
+	}
+	out := t.newNode(opAddRow, a.r, a.c)
+	out.a, out.b = a, b
+	t.prepare(out, a, b)
+	c := a.c
+	bv := b.val[:c]
+	for i := 0; i < a.r; i++ {
+		src, dst := a.val[i*c:i*c+c], out.val[i*c:i*c+c]
+		for j, v := range src {
+			dst[j] = v + bv[j]
+		}
+	}
+	return out
+}
+
+func (n *Node) backBroadcast() {
+	g := n.grad
+	if n.a.needGrad {
+		ga, first := n.a.acc()
+		ga = ga[:len(g)]
+		if first {
+			copy(ga, g)
+		} else {
+			for i, v := range g {
+				ga[i] += v
+			}
+		}
+	}
+	if n.b.needGrad {
+		gb := n.b.accZero()
+		c := n.c
+		for i := 0; i < n.r; i++ {
+			row := g[i*c : i*c+c]
+			if n.op == opAddCol {
+				s := 0.0
+				for _, v := range row {
+					s += v
+				}
+				gb[i] += s
+			} else {
+				for j, v := range row {
+					gb[j] += v
+				}
+			}
+		}
+	}
+}
+
+// unary elementwise functions
+const (
+	uReLU = iota
+	uLeakyReLU
+	uTanh
+	uSigmoid
+	uSquare
+	uExp
+	uLog
+	uCosh
+	uSinh
+	uSoftplus
+	uSwish
+	uPow
+	uAbs
+	uSqrt
+)
+
+var unaryName = [...]string{"ReLU", "LeakyReLU", "Tanh", "Sigmoid", "Square", "Exp", "Log", "Cosh", "Sinh", "Softplus", "Swish", "PowAct", "Abs", "Sqrt"}
+
+func (t *Tape) unary(kind int, a *Node, s, s2 float64) *Node {
+	t.own(a)
+	out := t.newNode(opUnary, a.r, a.c)
+	out.a = a
+	out.k = kind
+	out.s, out.s2 = s, s2
+	t.prepare(out, a)
+	x, y := a.val[:len(out.val)], out.val
+	switch kind {
+	case uReLU:
+		for i, v := range x {
+			if v > 0 {
+				y[i] = v
+			} else {
+				y[i] = 0
+			}
+		}
+	case uLeakyReLU:
+		for i, v := range x {
+			if v > 0 {
+				y[i] = v
+			} else {
+				y[i] = s * v
+			}
+		}
+	case uTanh:
+		for i, v := range x {
+			y[i] = math.Tanh(v)
+		}
+	case uSigmoid:
+		for i, v := range x {
+			y[i] = sigmoid(v)
+		}
+	case uSquare:
+		for i, v := range x {
+			y[i] = v * v
+		}
+	case uExp:
+		for i, v := range x {
+			y[i] = math.Exp(v)
+		}
+	case uLog:
+		for i, v := range x {
+			y[i] = math.Log(v)
+		}
+	case uCosh:
+		for i, v := range x {
+			y[i] = math.Cosh(v)
+		}
+	case uSinh:
+		for i, v := range x {
+			y[i] = math.Sinh(v)
+		}
+	case uSoftplus:
+		for i, v := range x {
+			y[i] = softplus(v)
+		}
+	case uSwish:
+		for i, v := range x {
+			y[i] = v * sigmoid(v)
+		}
+	case uPow:
+		for i, v := range x {
+			y[i] = powAct(v, s, s2)
+		}
+	case uAbs:
+		for i, v := range x {
+			y[i] = math.Abs(v)
+		}
+	case uSqrt:
+		for i, v := range x {
+			y[i] = math.Sqrt(v)
+		}
+	}
+	return out
+}
+
+func sigmoid(x float64) float64 {
+	if x >= 0 {
+		return 1 / (1 + math.Exp(-x))
+	}
+	e := math.Exp(x)
+	return e / (1 + e)
+}
+
+// softplus(x) = log(1 + eˣ) = max(x, 0) + log1p(e^{−|x|}).
+func softplus(x float64) float64 {
+	return math.Max(x, 0) + math.Log1p(math.Exp(-math.Abs(x)))
+}
+
+// powAct(x) = x^α for x > 0 and −β(−x)^α for x < 0.
+func powAct(x, alpha, beta float64) float64 {
+	switch {
+	case x > 0:
+		return math.Pow(x, alpha)
+	case x < 0:
+		return -beta * math.Pow(-x, alpha)
+	}
+	return 0
+}
+
+// powActDeriv(x) = α x^{α−1} for x > 0 and αβ(−x)^{α−1} for x < 0; at 0 it is
+// the right derivative (1 when α = 1, 0 when α > 1).
+func powActDeriv(x, alpha, beta float64) float64 {
+	switch {
+	case x > 0:
+		return alpha * math.Pow(x, alpha-1)
+	case x < 0:
+		return alpha * beta * math.Pow(-x, alpha-1)
+	}
+	if alpha == 1 {
+		return 1
+	}
+	if alpha > 1 {
+		return 0
+	}
+	return math.Inf(1)
+}
+
+// ReLU records max(A, 0) elementwise. σ′(x) = 1 for x > 0, else 0.
+func (t *Tape) ReLU(a *Node) *Node { return t.unary(uReLU, a, 0, 0) }
+
+// LeakyReLU records x for x > 0 and αx otherwise. σ′(x) = 1 or α.
+func (t *Tape) LeakyReLU(a *Node, alpha float64) *Node { return t.unary(uLeakyReLU, a, alpha, 0) }
+
+// Tanh records tanh elementwise. σ′ = 1 − σ².
+func (t *Tape) Tanh(a *Node) *Node { return t.unary(uTanh, a, 0, 0) }
+
+// Sigmoid records the logistic function 1/(1+e^{−x}) elementwise,
+// computed without overflow. σ′ = σ(1 − σ).
+func (t *Tape) Sigmoid(a *Node) *Node { return t.unary(uSigmoid, a, 0, 0) }
+
+// Square records x² elementwise. σ′(x) = 2x.
+func (t *Tape) Square(a *Node) *Node { return t.unary(uSquare, a, 0, 0) }
+
+// Exp records eˣ elementwise. σ′ = σ.
+func (t *Tape) Exp(a *Node) *Node { return t.unary(uExp, a, 0, 0) }
+
+// Log records the natural logarithm elementwise. σ′(x) = 1/x.
+func (t *Tape) Log(a *Node) *Node { return t.unary(uLog, a, 0, 0) }
+
+// Cosh records cosh elementwise. σ′ = sinh.
+func (t *Tape) Cosh(a *Node) *Node { return t.unary(uCosh, a, 0, 0) }
+
+// Sinh records sinh elementwise. σ′ = cosh.
+func (t *Tape) Sinh(a *Node) *Node { return t.unary(uSinh, a, 0, 0) }
+
+// Softplus records log(1 + eˣ) elementwise, computed without overflow.
+// σ′(x) = 1/(1+e^{−x}).
+func (t *Tape) Softplus(a *Node) *Node { return t.unary(uSoftplus, a, 0, 0) }
+
+// Swish records x·sigmoid(x) elementwise. σ′(x) = s + x s (1 − s) with
+// s = sigmoid(x).
+func (t *Tape) Swish(a *Node) *Node { return t.unary(uSwish, a, 0, 0) }
+
+// Abs records |x| elementwise, with σ′(0) = 0.
+func (t *Tape) Abs(a *Node) *Node { return t.unary(uAbs, a, 0, 0) }
+
+// Sqrt records √x elementwise. σ′(x) = 1/(2√x).
+func (t *Tape) Sqrt(a *Node) *Node { return t.unary(uSqrt, a, 0, 0) }
+
+// PowAct records the α-homogeneous activation
+//
+//	σ(x) = x^α (x > 0),  σ(x) = −β (−x)^α (x < 0),  σ(0) = 0,
+//
+// which satisfies σ(cx) = c^α σ(x) for every c > 0. β = 0 gives ReLU^α,
+// β = 1 the odd power sign(x)|x|^α, and α = 1 a leaky ReLU with slope β.
+// σ′(x) = α x^{α−1} (x > 0), αβ(−x)^{α−1} (x < 0), the right derivative at 0.
+func (t *Tape) PowAct(a *Node, alpha, beta float64) *Node { return t.unary(uPow, a, alpha, beta) }
+
+func (n *Node) backUnary() {
+	g := n.grad
+	x, y := n.a.val[:len(g)], n.val
+	ga, first := n.a.acc()
+	ga = ga[:len(g)]
+	if first {
+		clear(ga)
+	}
+	s, s2 := n.s, n.s2
+	switch n.k {
+	case uReLU:
+		for i, v := range x {
+			if v > 0 {
+				ga[i] += g[i]
+			}
+		}
+	case uLeakyReLU:
+		for i, v := range x {
+			if v > 0 {
+				ga[i] += g[i]
+			} else {
+				ga[i] += s * g[i]
+			}
+		}
+	case uTanh:
+		for i, v := range y {
+			ga[i] += g[i] * (1 - v*v)
+		}
+	case uSigmoid:
+		for i, v := range y {
+			ga[i] += g[i] * v * (1 - v)
+		}
+	case uSquare:
+		for i, v := range x {
+			ga[i] += 2 * v * g[i]
+		}
+	case uExp:
+		for i, v := range y {
+			ga[i] += g[i] * v
+		}
+	case uLog:
+		for i, v := range x {
+			ga[i] += g[i] / v
+		}
+	case uCosh:
+		for i, v := range x {
+			ga[i] += g[i] * math.Sinh(v)
+		}
+	case uSinh:
+		for i, v := range x {
+			ga[i] += g[i] * math.Cosh(v)
+		}
+	case uSoftplus:
+		for i, v := range x {
+			ga[i] += g[i] * sigmoid(v)
+		}
+	case uSwish:
+		for i, v := range x {
+			sg := sigmoid(v)
+			ga[i] += g[i] * (sg + v*sg*(1-sg))
+		}
+	case uPow:
+		for i, v := range x {
+			ga[i] += g[i] * powActDeriv(v, s, s2)
+		}
+	case uAbs:
+		for i, v := range x {
+			switch {
+			case v > 0:
+				ga[i] += g[i]
+			case v < 0:
+				ga[i] -= g[i]
+			}
+		}
+	case uSqrt:
+		for i, v := range y {
+			ga[i] += g[i] / (2 * v)
+		}
+	}
+}
+
+// Func is a scalar function with its derivative, applied elementwise by Map.
+type Func struct {
+	Name string
+	F    func(x float64) float64 // σ(x)
+	D    func(x float64) float64 // σ′(x)
+}
+
+// Map records σ(A) elementwise for a user-supplied function with derivative.
+// ∂L/∂A = ∂L/∂C ⊙ σ′(A).
+func (t *Tape) Map(a *Node, f *Func) *Node {
+	t.own(a)
+	if f == nil || f.F == nil || f.D == nil {
+		panic("ad: Map: function or derivative is nil")
+	}
+	out := t.newNode(opMap, a.r, a.c)
+	out.a, out.fn = a, f
+	t.prepare(out, a)
+	x := a.val[:len(out.val)]
+	for i, v := range x {
+		out.val[i] = f.F(v)
+	}
+	return out
+}
+
+func (n *Node) backMap() {
+	g := n.grad
+	x := n.a.val[:len(g)]
+	ga, first := n.a.acc()
+	d := n.fn.D
+	if first {
+		for i, v := range x {
+			ga[i] = g[i] * d(v)
+		}
+	} else {
+		for i, v := range x {
+			ga[i] += g[i] * d(v)
+		}
+	}
+}

@@ -1,0 +1,36 @@
+package ad
+
+// kern6x8 is kernelGo in AVX2/FMA assembly.
+//
+//go:noescape
+func kern6x8(kc int, a, b, ab *float64)
+
+func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
+func xgetbv() (eax, edx uint32)
+
+var hasAVX2FMA = func() bool {
+	max, _, _, _ := cpuid(0, 0)
+	if max < 7 {
+		return false
+	}
+	_, _, c1, _ := cpuid(1, 0)
+	const fma, osxsave, avx = 1 << 12, 1 << 27, 1 << 28
+	if c1&fma == 0 || c1&osxsave == 0 || c1&avx == 0 {
+		return false
+	}
+	if xcr0, _ := xgetbv(); xcr0&6 != 6 {
+		return false
+	}
+	_, b7, _, _ := cpuid(7, 0)
+	return b7&(1<<5) != 0
+}()
+
+func kernel(kc int, a, b []float64, ab *[mr * nr]float64) {
+	if !hasAVX2FMA || kc == 0 {
+		kernelGo(kc, a, b, ab)
+		return
+	}
+	_ = a[kc*mr-1]
+	_ = b[kc*nr-1]
+	kern6x8(kc, &a[0], &b[0], &ab[0])
+}

@@ -1,0 +1,117 @@
+package ad
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+func naiveGemm(ta, tb bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
+	for i := 0; i < m; i++ {
+		for j := 0; j < n; j++ {
+			s := 0.0
+			for p := 0; p < k; p++ {
+				av := a[i*lda+p]
+				if ta {
+					av = a[p*lda+i]
+				}
+				bv := b[p*ldb+j]
+				if tb {
+					bv = b[j*ldb+p]
+				}
+				s += av * bv
+			}
+			if beta == 0 {
+				c[i*ldc+j] = alpha * s
+			} else {
+				c[i*ldc+j] = beta*c[i*ldc+j] + alpha*s
+			}
+		}
+	}
+}
+
+func randSlice(rng *rand.Rand, n int) []float64 {
+	s := make([]float64, n)
+	for i := range s {
+		s[i] = rng.NormFloat64()
+	}
+	return s
+}
+
+func TestGemm(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 5))
+	sizes := [][3]int{{1, 1, 1}, {5, 7, 3}, {6, 8, 256}, {13, 17, 300}, {97, 65, 257}, {200, 130, 70}, {7, 3100, 20}, {130, 9, 600}}
+	for _, sz := range sizes {
+		m, n, k := sz[0], sz[1], sz[2]
+		for _, ta := range []bool{false, true} {
+			for _, tb := range []bool{false, true} {
+				for _, ab := range [][2]float64{{1, 0}, {-0.5, 1}, {2, 0.25}} {
+					alpha, beta := ab[0], ab[1]
+					lda, ldb, ldc := k+3, n+1, n+2
+					if ta {
+						lda = m + 2
+					}
+					if tb {
+						ldb = k + 1
+					}
+					a := randSlice(rng, max(m, k)*lda)
+					b := randSlice(rng, max(k, n)*ldb)
+					c := randSlice(rng, m*ldc)
+					if beta == 0 {
+						for i := range c {
+							c[i] = math.NaN() // C must not be read
+						}
+					}
+					want := append([]float64(nil), c...)
+					naiveGemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, want, ldc)
+					gemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+					for i := 0; i < m; i++ {
+						for j := 0; j < ldc; j++ {
+							got, w := c[i*ldc+j], want[i*ldc+j]
+							if j >= n {
+								if !(math.IsNaN(got) && math.IsNaN(w)) && got != w {
+									t.Fatalf("%v ta=%v tb=%v: wrote outside C at (%d,%d)", sz, ta, tb, i, j)
+								}
+								continue
+							}
+							if math.Abs(got-w) > 1e-12*math.Max(1, math.Abs(w))*float64(k) {
+								t.Fatalf("%v ta=%v tb=%v α=%v β=%v: C[%d,%d] = %v, want %v", sz, ta, tb, alpha, beta, i, j, got, w)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestKernelsAgree(t *testing.T) {
+	rng := rand.New(rand.NewPCG(2, 5))
+	for _, kc := range []int{1, 2, 7, 256} {
+		a, b := randSlice(rng, kc*mr), randSlice(rng, kc*nr)
+		var x, y [mr * nr]float64
+		kernel(kc, a, b, &x)
+		kernelGo(kc, a, b, &y)
+		for i := range x {
+			if math.Abs(x[i]-y[i]) > 1e-12*float64(kc) {
+				t.Fatalf("kc=%d: kernels differ at %d: %v vs %v", kc, i, x[i], y[i])
+			}
+		}
+	}
+}
+
+func BenchmarkGemm(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	for _, sz := range [][3]int{{256, 128, 784}, {256, 784, 128}, {1024, 1024, 1024}, {50, 1000, 20}} {
+		m, n, k := sz[0], sz[1], sz[2]
+		a, bb, c := randSlice(rng, m*k), randSlice(rng, k*n), make([]float64, m*n)
+		b.Run(fmt.Sprintf("%dx%dx%d", m, n, k), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				gemm(false, false, m, n, k, 1, a, k, bb, n, 0, c, n)
+			}
+			b.ReportMetric(2*float64(m*n*k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+	}
+}

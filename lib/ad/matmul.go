@@ -1,0 +1,126 @@
+package ad
+
+import "fmt"
+
+// MatMul records C = A B.
+//
+//	∂L/∂A = ∂L/∂C Bᵀ,  ∂L/∂B = Aᵀ ∂L/∂C.
+func (t *Tape) MatMul(a, b *Node) *Node { return t.MatMulT(a, b, false, false) }
+
+// MatMulT records C = op(A) op(B), where op(X) is Xᵀ when the corresponding
+// flag is set and X otherwise. No transpose is materialised: the
+// multiplication and both gradients are single matrix products with
+// transposed operands.
+//
+//	C = A Bᵀ:  ∂L/∂A = ∂L/∂C B,      ∂L/∂B = (∂L/∂C)ᵀ A
+//	C = Aᵀ B:  ∂L/∂A = B (∂L/∂C)ᵀ,   ∂L/∂B = A ∂L/∂C
+//	C = Aᵀ Bᵀ: ∂L/∂A = Bᵀ (∂L/∂C)ᵀ,  ∂L/∂B = (∂L/∂C)ᵀ Aᵀ
+func (t *Tape) MatMulT(a, b *Node, transA, transB bool) *Node {
+	t.own(a)
+	t.own(b)
+	m, ka := a.r, a.c
+	if transA {
+		m, ka = a.c, a.r
+	}
+	kb, n := b.r, b.c
+	if transB {
+		kb, n = b.c, b.r
+	}
+	if ka != kb {
+		panic(fmt.Sprintf("ad: MatMul: shapes %s and %s do not match", opShape(a, transA), opShape(b, transB)))
+	}
+	out := t.newNode(opMatMul, m, n)
+	out.a, out.b = a, b
+	out.ta, out.tb = transA, transB
+	t.prepare(out, a, b)
+	gemm(transA, transB, m, n, ka, 1, a.val, a.c, b.val, b.c, 0, out.val, n)
+	return out
+}
+
+func opShape(x *Node, trans bool) string {
+	if trans {
+		return fmt.Sprintf("%d×%dᵀ", x.r, x.c)
+	}
+	return fmt.Sprintf("%d×%d", x.r, x.c)
+}
+
+func beta(first bool) float64 {
+	if first {
+		return 0
+	}
+	return 1
+}
+
+func (n *Node) backMatMul() {
+	a, b, g := n.a, n.b, n.grad
+	m, nn := n.r, n.c
+	k := a.c
+	if n.ta {
+		k = a.r
+	}
+	if a.needGrad {
+		ga, first := a.acc()
+		switch {
+		case !n.ta && !n.tb: // dA (m×k) = G (m×n) Bᵀ (n×k), B is k×n
+			gemm(false, true, m, k, nn, 1, g, nn, b.val, b.c, beta(first), ga, a.c)
+		case !n.ta && n.tb: // dA (m×k) = G (m×n) B (n×k)
+			gemm(false, false, m, k, nn, 1, g, nn, b.val, b.c, beta(first), ga, a.c)
+		case n.ta && !n.tb: // dA (k×m) = B (k×n) Gᵀ (n×m)
+			gemm(false, true, k, m, nn, 1, b.val, b.c, g, nn, beta(first), ga, a.c)
+		default: // dA (k×m) = Bᵀ (k×n) Gᵀ (n×m), B is n×k
+			gemm(true, true, k, m, nn, 1, b.val, b.c, g, nn, beta(first), ga, a.c)
+		}
+	}
+	if b.needGrad {
+		gb, first := b.acc()
+		switch {
+		case !n.ta && !n.tb: // dB (k×n) = Aᵀ (k×m) G (m×n), A is m×k
+			gemm(true, false, k, nn, m, 1, a.val, a.c, g, nn, beta(first), gb, b.c)
+		case !n.ta && n.tb: // dB (n×k) = Gᵀ (n×m) A (m×k)
+			gemm(true, false, nn, k, m, 1, g, nn, a.val, a.c, beta(first), gb, b.c)
+		case n.ta && !n.tb: // dB (k×n) = A (k×m) G (m×n)
+			gemm(false, false, k, nn, m, 1, a.val, a.c, g, nn, beta(first), gb, b.c)
+		default: // dB (n×k) = Gᵀ (n×m) Aᵀ (m×k), A is k×m
+			gemm(true, true, nn, k, m, 1, g, nn, a.val, a.c, beta(first), gb, b.c)
+		}
+	}
+}
+
+// Transpose records C = Aᵀ (materialised). ∂L/∂A = (∂L/∂C)ᵀ.
+func (t *Tape) Transpose(a *Node) *Node {
+	t.own(a)
+	out := t.newNode(opTranspose, a.c, a.r)
+	out.a = a
+	t.prepare(out, a)
+	transpose(out.val, a.val, a.r, a.c, false)
+	return out
+}
+
+func (n *Node) backTranspose() {
+	g, first := n.a.acc()
+	transpose(g, n.grad, n.r, n.c, !first)
+}
+
+// transpose writes (or adds, if add) the transpose of the r×c matrix src into
+// the c×r matrix dst, in cache-friendly blocks.
+func transpose(dst, src []float64, r, c int, add bool) {
+	const bs = 32
+	for i0 := 0; i0 < r; i0 += bs {
+		i1 := min(i0+bs, r)
+		for j0 := 0; j0 < c; j0 += bs {
+			j1 := min(j0+bs, c)
+			for i := i0; i < i1; i++ {
+				row := src[i*c : i*c+c]
+				if add {
+					for j := j0; j < j1; j++ {
+						dst[j*r+i] += row[j]
+					}
+				} else {
+					for j := j0; j < j1; j++ {
+						dst[j*r+i] = row[j]
+					}
+				}
+			}
+		}
+	}
+}
