@@ -464,4 +464,3 @@ func (n *Node) backSoftmaxCE() {
 		}
 	}
 }
-
