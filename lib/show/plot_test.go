@@ -2,6 +2,7 @@ package show
 
 import (
 	"bytes"
+	"image"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -50,9 +51,11 @@ func linePlot(t *testing.T) *plot.Plot {
 	return p
 }
 
+func pngDecode(b []byte) (image.Image, error) { return png.Decode(bytes.NewReader(b)) }
+
 func decodeSize(t *testing.T, b []byte) (w, h int) {
 	t.Helper()
-	img, err := png.Decode(bytes.NewReader(b))
+	img, err := pngDecode(b)
 	if err != nil {
 		t.Fatalf("PNG does not decode: %v", err)
 	}
