@@ -4,9 +4,11 @@
 // Inside the kernel (gonbui.IsNotebook, that is GONB_PIPE is set) every
 // function sends a Jupyter display message:
 //
-//   - Plot, PlotSize, Grid and Image send an image/png bundle (with a
-//     text/plain description beside it, and image metadata giving the
-//     display size so that high-DPI renderings stay at their nominal size);
+//   - Plot, PlotSize, PlotWith and Grid send an image/png bundle with a
+//     short text/plain description beside it and image/png metadata giving
+//     the display size in CSS pixels (96 per inch), so that a figure
+//     rendered at DefaultDPI is sharp on high-DPI screens yet shown at its
+//     nominal size; Image sends an image/png at its own pixel size;
 //   - Table.Show sends text/html with the aligned text as text/plain;
 //   - Markdown sends text/markdown, HTML sends text/html;
 //   - a Progress bar updates one output block in place (text/html with a
@@ -25,11 +27,19 @@
 // *plot.Plot in one call so that a notebook can adjust it before showing it:
 //
 //	p, err := show.Lines(show.Axes{Title: "loss", LogY: true}, show.Series{Name: "GD", Y: losses})
-//	if err != nil { ... }
+//	if err != nil {
+//		return err
+//	}
 //	p.Y.Label.Text = "L(θ)"
-//	show.Plot(p)
+//	return show.Plot(p)
 //
 // They return an error naming the function and the problem for input that
 // cannot be drawn (no data, only NaNs, mismatched lengths, non-positive
-// values on a log axis) rather than drawing garbage.
+// values on a log axis) rather than drawing garbage. A panic of gonum/plot
+// while drawing (for example a zero on a log axis set up by hand) is
+// returned as an error by Plot and PNG too.
+//
+// Display functions never print errors themselves; a notebook cell decides
+// what to do with them. Progress bars report none: they must not stop the
+// loop they watch.
 package show
