@@ -289,10 +289,15 @@ func (c *Client) next(ctx context.Context, boxes ...*mailbox) (*Message, error) 
 				return m, nil
 			}
 			if err != nil {
-				select {
-				case <-c.dead:
-					return nil, c.died()
-				default:
+				// The kernel's sockets close when its process dies, often a
+				// moment before the process watcher reports the exit: give
+				// it that moment, so a death is reported as one.
+				if c.dead != nil {
+					select {
+					case <-c.dead:
+						return nil, c.died()
+					case <-time.After(2 * time.Second):
+					}
 				}
 				return nil, fmt.Errorf("kernel: socket closed: %w", err)
 			}

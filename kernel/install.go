@@ -106,7 +106,7 @@ type Step struct {
 }
 
 func (s Step) String() string {
-	state := "ok (unchanged)"
+	state := "ok"
 	if s.Changed {
 		state = "done"
 	}
@@ -280,7 +280,8 @@ func (l *Layout) WarmCode(ctx context.Context) (string, error) {
 
 // Warm runs the warm-up cell through the installed kernel.
 func (l *Layout) Warm(ctx context.Context) (Step, error) {
-	st := Step{What: "build cache (warm-up cell)", Changed: true}
+	// Warming fills a cache and writes no file: it never counts as a change.
+	st := Step{What: "build cache (warm-up cell)"}
 	spec, err := l.InstalledSpec()
 	if err != nil {
 		return st, err

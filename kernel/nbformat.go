@@ -77,9 +77,11 @@ func ParseNotebook(b []byte) (*Notebook, error) {
 		Metadata      map[string]any    `json:"metadata"`
 		Cells         []json.RawMessage `json:"cells"`
 	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	if err := dec.Decode(&raw); err != nil {
+	if err := json.Unmarshal(b, &raw); err != nil {
 		var se *json.SyntaxError
+		if errors.As(err, &se) && se.Offset >= int64(len(bytes.TrimRight(b, " \t\r\n"))) {
+			return nil, fmt.Errorf("not valid JSON: the file ends before the notebook does (%d bytes; truncated?)", len(b))
+		}
 		if errors.As(err, &se) {
 			line, col := lineCol(b, se.Offset)
 			return nil, fmt.Errorf("not valid JSON at line %d, column %d: %v", line, col, err)

@@ -196,6 +196,14 @@ func (k *Kernel) stopGroup() {
 	// kernel) goes too. ESRCH, no such group, is the normal case.
 	syscall.Kill(-pgid, syscall.SIGKILL)
 	<-k.dead
+	// SIGKILL is delivered asynchronously: wait, boundedly, until no member
+	// of the group is left, so that Close returns with nothing running.
+	for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); {
+		if err := syscall.Kill(-pgid, 0); err != nil {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // tailBuffer keeps the last n lines written to it.

@@ -214,6 +214,11 @@ func Run(ctx context.Context, k *Client, nb *Notebook, name string, s RunSetting
 		case reply.Status != "ok":
 			cellErr.EName, cellErr.EValue = reply.EName, StripANSI(reply.EValue)
 			cellErr.Detail = StripANSI(strings.Join(reply.Traceback, "\n"))
+			if tail := stderrTail(c, 15); tail != "" {
+				// A runtime panic's message and stack are on stderr; the
+				// error itself only says "exit status 2".
+				cellErr.Detail = strings.TrimSpace(cellErr.Detail + "\nstderr:\n" + tail)
+			}
 			if cellErr.EName == "" {
 				cellErr.EName = reply.Status
 			}
@@ -286,6 +291,21 @@ func RunFile(ctx context.Context, path string, s RunFileSettings) (partial strin
 	}
 	os.Remove(PartialPath(path)) // a stale partial result from an earlier failure
 	return "", nil
+}
+
+// stderrTail returns the last n lines the cell wrote to stderr.
+func stderrTail(c *Cell, n int) string {
+	var sb strings.Builder
+	for _, o := range c.Outputs {
+		if o.Type == "stream" && o.Name == "stderr" {
+			sb.WriteString(o.Text)
+		}
+	}
+	lines := strings.Split(strings.TrimRight(StripANSI(sb.String()), "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.TrimSpace(strings.Join(lines, "\n"))
 }
 
 // clearAfter empties the outputs of the code cells after cell i: they were not

@@ -1,0 +1,5 @@
+package kernel
+
+import "os"
+
+var osStat = os.Stat

@@ -1,0 +1,245 @@
+package kernel
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+const fixtures = "../testdata/notebooks"
+
+func TestMalformedNotebooksNameFileAndProblem(t *testing.T) {
+	cases := map[string]string{
+		"truncated.ipynb":       "the file ends before the notebook does",
+		"syntax-error.ipynb":    "not valid JSON at line 3, column",
+		"nbformat3.ipynb":       "nbformat 3 is not supported",
+		"no-nbformat.ipynb":     "no nbformat field",
+		"bad-cell-type.ipynb":   `cell 1: cell_type "python"`,
+		"bad-source.ipynb":      "cell 2: source: want a string or a list of strings",
+		"duplicate-ids.ipynb":   `cell 1: id "same" is used by an earlier cell`,
+		"bad-output-type.ipynb": `cell 1: output 0: output_type "stdout"`,
+	}
+	for name, want := range cases {
+		path := filepath.Join(fixtures, name)
+		_, err := ReadNotebook(path)
+		if err == nil {
+			t.Errorf("%s: no error", name)
+			continue
+		}
+		if !strings.HasPrefix(err.Error(), path+": ") || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: error %q, want it to start with the path and contain %q", name, err, want)
+		}
+	}
+	if _, err := ReadNotebook(filepath.Join(fixtures, "missing.ipynb")); !os.IsNotExist(err) {
+		t.Errorf("missing file: %v", err)
+	}
+}
+
+// A notebook read and written again keeps everything it had, gains cell ids
+// and nbformat_minor 5, and validates.
+func TestRoundTripKeepsContentAndValidates(t *testing.T) {
+	path := filepath.Join(fixtures, "legacy-valid.ipynb")
+	nb, err := ReadNotebook(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := nb.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Validate(b); err != nil {
+		t.Fatalf("written notebook does not validate:\n%v", err)
+	}
+	var got, orig map[string]any
+	json.Unmarshal(b, &got)
+	raw, _ := os.ReadFile(path)
+	json.Unmarshal(raw, &orig)
+	if got["nbformat_minor"].(float64) != 5 {
+		t.Errorf("nbformat_minor = %v, want 5", got["nbformat_minor"])
+	}
+	if !reflect.DeepEqual(got["metadata"], orig["metadata"]) {
+		t.Errorf("notebook metadata changed: %v -> %v", orig["metadata"], got["metadata"])
+	}
+	for i, gc := range got["cells"].([]any) {
+		g, o := gc.(map[string]any), orig["cells"].([]any)[i].(map[string]any)
+		if id, _ := g["id"].(string); !cellIDPattern.MatchString(id) {
+			t.Errorf("cell %d: id %q", i, id)
+		}
+		delete(g, "id")
+		if !reflect.DeepEqual(normalize(g), normalize(o)) {
+			t.Errorf("cell %d changed:\n got %v\nwant %v", i, g, o)
+		}
+	}
+	// Jupyter's own formatting: one-space indent, unescaped HTML and non-ASCII.
+	if !strings.Contains(string(b), "\n \"cells\": [") || !strings.Contains(string(b), "<b>&</b> ünïcode") {
+		t.Errorf("formatting differs from Jupyter's:\n%s", b[:200])
+	}
+	// Binary data stays one string; text is split into lines; JSON stays JSON.
+	data := got["cells"].([]any)[1].(map[string]any)["outputs"].([]any)[1].(map[string]any)["data"].(map[string]any)
+	if _, ok := data["image/png"].(string); !ok {
+		t.Errorf("image/png stored as %T, want one string", data["image/png"])
+	}
+	if lines, ok := data["text/plain"].([]any); !ok || len(lines) != 2 || lines[0] != "a\n" {
+		t.Errorf("text/plain stored as %v, want [\"a\\n\", \"b\"]", data["text/plain"])
+	}
+	if _, ok := data["application/json"].(map[string]any); !ok {
+		t.Errorf("application/json stored as %T, want an object", data["application/json"])
+	}
+}
+
+// normalize joins nbformat multiline strings so that "a\nb" and ["a\n","b"]
+// compare equal.
+func normalize(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		out := map[string]any{}
+		for k, x := range t {
+			out[k] = normalize(x)
+		}
+		return out
+	case []any:
+		if len(t) == 0 {
+			return "" // an empty multiline string is written as []
+		}
+		allStrings := true
+		for _, x := range t {
+			if _, ok := x.(string); !ok {
+				allStrings = false
+			}
+		}
+		if allStrings {
+			var sb strings.Builder
+			for _, x := range t {
+				sb.WriteString(x.(string))
+			}
+			return sb.String()
+		}
+		out := make([]any, len(t))
+		for i, x := range t {
+			out[i] = normalize(x)
+		}
+		return out
+	}
+	return v
+}
+
+func TestValidateFindsSchemaViolations(t *testing.T) {
+	good := `{"nbformat":4,"nbformat_minor":5,"metadata":{},"cells":[
+	 {"id":"a","cell_type":"code","metadata":{},"source":"x","execution_count":null,"outputs":[]}]}`
+	if err := Validate([]byte(good)); err != nil {
+		t.Fatalf("valid notebook rejected: %v", err)
+	}
+	bad := map[string]string{
+		"missing outputs":      `{"nbformat":4,"nbformat_minor":5,"metadata":{},"cells":[{"id":"a","cell_type":"code","metadata":{},"source":"x","execution_count":null}]}`,
+		"missing id":           `{"nbformat":4,"nbformat_minor":5,"metadata":{},"cells":[{"cell_type":"markdown","metadata":{},"source":"x"}]}`,
+		"bad id":               `{"nbformat":4,"nbformat_minor":5,"metadata":{},"cells":[{"id":"a b","cell_type":"markdown","metadata":{},"source":"x"}]}`,
+		"duplicate id":         `{"nbformat":4,"nbformat_minor":5,"metadata":{},"cells":[{"id":"a","cell_type":"raw","metadata":{},"source":""},{"id":"a","cell_type":"raw","metadata":{},"source":""}]}`,
+		"old minor":            `{"nbformat":4,"nbformat_minor":4,"metadata":{},"cells":[]}`,
+		"extra top-level key":  `{"nbformat":4,"nbformat_minor":5,"metadata":{},"cells":[],"worksheets":[]}`,
+		"stream without name":  `{"nbformat":4,"nbformat_minor":5,"metadata":{},"cells":[{"id":"a","cell_type":"code","metadata":{},"source":"","execution_count":1,"outputs":[{"output_type":"stream","text":"x"}]}]}`,
+		"negative count":       `{"nbformat":4,"nbformat_minor":5,"metadata":{},"cells":[{"id":"a","cell_type":"code","metadata":{},"source":"","execution_count":-1,"outputs":[]}]}`,
+		"error without evalue": `{"nbformat":4,"nbformat_minor":5,"metadata":{},"cells":[{"id":"a","cell_type":"code","metadata":{},"source":"","execution_count":1,"outputs":[{"output_type":"error","ename":"E","traceback":[]}]}]}`,
+		"data not a mime type": `{"nbformat":4,"nbformat_minor":5,"metadata":{},"cells":[{"id":"a","cell_type":"code","metadata":{},"source":"","execution_count":1,"outputs":[{"output_type":"display_data","data":{"png":"x"},"metadata":{}}]}]}`,
+	}
+	for name, js := range bad {
+		if err := Validate([]byte(js)); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}
+
+func msgOf(t *testing.T, msgType string, content any) *Message {
+	t.Helper()
+	b, err := json.Marshal(content)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Message{Header: Header{MsgType: msgType}, Content: b}
+}
+
+func TestOutputBuilderFollowsJupyterRules(t *testing.T) {
+	displays := map[string][]*Output{}
+	first := &Cell{Type: "code"}
+	b := &outputBuilder{cell: first, displays: displays}
+	for _, m := range []*Message{
+		msgOf(t, "stream", map[string]string{"name": "stdout", "text": "a"}),
+		msgOf(t, "stream", map[string]string{"name": "stdout", "text": "b\n"}),
+		msgOf(t, "stream", map[string]string{"name": "stderr", "text": "e\n"}),
+		msgOf(t, "stream", map[string]string{"name": "stdout", "text": "c\n"}),
+		msgOf(t, "display_data", map[string]any{"data": map[string]any{"text/html": "0%"}, "metadata": map[string]any{}, "transient": map[string]string{"display_id": "bar"}}),
+	} {
+		if err := b.handle(m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var kinds []string
+	for _, o := range first.Outputs {
+		kinds = append(kinds, o.Type+":"+o.Name+":"+o.Text)
+	}
+	if want := []string{"stream:stdout:ab\n", "stream:stderr:e\n", "stream:stdout:c\n", "display_data::"}; !reflect.DeepEqual(kinds, want) {
+		t.Fatalf("outputs %q, want %q", kinds, want)
+	}
+	// A later cell updates the display of an earlier one, and clears itself.
+	second := &Cell{Type: "code"}
+	b2 := &outputBuilder{cell: second, displays: displays}
+	steps := []*Message{
+		msgOf(t, "stream", map[string]string{"name": "stdout", "text": "x\n"}),
+		msgOf(t, "update_display_data", map[string]any{"data": map[string]any{"text/html": "100%"}, "metadata": map[string]any{}, "transient": map[string]string{"display_id": "bar"}}),
+		msgOf(t, "clear_output", map[string]bool{"wait": true}),
+	}
+	for _, m := range steps {
+		b2.handle(m)
+	}
+	if got := first.Outputs[3].Data["text/html"]; got != "100%" {
+		t.Fatalf("display after update = %v, want 100%%", got)
+	}
+	if len(second.Outputs) != 1 {
+		t.Fatalf("clear_output(wait) cleared at once: %d outputs", len(second.Outputs))
+	}
+	b2.handle(msgOf(t, "stream", map[string]string{"name": "stdout", "text": "y\n"}))
+	if len(second.Outputs) != 1 || second.Outputs[0].Text != "y\n" {
+		t.Fatalf("after clear_output(wait) and new output: %+v", second.Outputs)
+	}
+	b2.handle(msgOf(t, "clear_output", map[string]bool{"wait": false}))
+	if len(second.Outputs) != 0 {
+		t.Fatalf("clear_output did not clear: %+v", second.Outputs)
+	}
+	b2.handle(msgOf(t, "error", map[string]any{"ename": "E", "evalue": "v", "traceback": []string{"\x1b[31mred\x1b[0m"}}))
+	if o := second.Outputs[0]; o.Type != "error" || o.EName != "E" || o.Traceback[0] != "\x1b[31mred\x1b[0m" {
+		t.Fatalf("error output %+v", o)
+	}
+	if StripANSI("\x1b[31mred\x1b[0m") != "red" {
+		t.Fatal("StripANSI")
+	}
+}
+
+func TestWriteFileAtomicLeavesNoTemporaryFiles(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "a.ipynb")
+	if err := WriteFileAtomic(path, []byte("one"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFileAtomic(path, []byte("two"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(path)
+	entries, _ := os.ReadDir(dir)
+	fi, _ := os.Stat(path)
+	if string(b) != "two" || len(entries) != 1 || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("content %q, %d entries, mode %v", b, len(entries), fi.Mode().Perm())
+	}
+	// A directory that cannot be written: an error, and the old file stays.
+	if os.Getuid() != 0 { // root writes anywhere
+		os.Chmod(dir, 0o500)
+		defer os.Chmod(dir, 0o700)
+		if err := WriteFileAtomic(path, []byte("three"), 0o644); err == nil {
+			t.Fatal("no error writing into a read-only directory")
+		}
+		if b, _ := os.ReadFile(path); string(b) != "two" {
+			t.Fatalf("old content lost: %q", b)
+		}
+	}
+}
