@@ -1,0 +1,213 @@
+package nn
+
+import (
+	"fmt"
+
+	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/noetherlab/noether/lib/ad"
+)
+
+// Objective is a model, a data set and a loss seen as a function of the flat
+// parameter vector θ (laid out as the model's Params):
+//
+//	L(θ) = loss(f_θ(X), Y),  grad = ∇_θ L.
+//
+// Its Func method has the signature optimisers and Hessian routines use,
+// func(theta, grad []float64) float64. One tape and the parameter views are
+// reused from call to call, so after the first call an evaluation allocates
+// nothing. An Objective is not safe for concurrent use; make one per
+// goroutine.
+type Objective struct {
+	model  Model
+	x, y   *mat.Dense
+	loss   Loss
+	tape   *ad.Tape
+	p, g   *Params
+	w      []*ad.Node
+	xb, yb *mat.Dense
+	xbuf   []float64
+	ybuf   []float64
+	out    *ad.Node
+}
+
+// NewObjective returns the objective of model on inputs x (n×N, one sample
+// per column) with targets y (m×N, or 1×N class labels for CrossEntropy)
+// under loss. x and y are referenced, not copied.
+func NewObjective(model Model, x, y *mat.Dense, loss Loss) *Objective {
+	_, nx := x.Dims()
+	_, ny := y.Dims()
+	if nx != ny {
+		panic(fmt.Sprintf("nn: NewObjective: %d input samples (columns) but %d targets", nx, ny))
+	}
+	p := model.Params()
+	return &Objective{
+		model: model, x: x, y: y, loss: loss,
+		tape: ad.NewTape(),
+		p:    p,
+		g:    p.NewLike(),
+		w:    make([]*ad.Node, p.Count()),
+		xb:   &mat.Dense{},
+		yb:   &mat.Dense{},
+	}
+}
+
+// Len returns the number of parameters, the length of θ.
+func (o *Objective) Len() int { return o.p.Len() }
+
+// Samples returns the number of samples N.
+func (o *Objective) Samples() int { _, n := o.x.Dims(); return n }
+
+// Params returns a zero parameter set with the objective's layout.
+func (o *Objective) Params() *Params { return o.p.NewLike() }
+
+// Func evaluates the loss on the whole data set at theta and, when grad is
+// not nil, writes ∇_θ L into grad (overwriting it).
+func (o *Objective) Func(theta, grad []float64) float64 {
+	return o.eval(theta, grad, o.x, o.y)
+}
+
+// Batch is Func on the minibatch of samples idx (columns of X and Y, in any
+// order, repeats allowed): the loss is that of the minibatch alone, for
+// example its mean for MSE and CrossEntropy.
+func (o *Objective) Batch(theta, grad []float64, idx []int) float64 {
+	o.xb, o.xbuf = gatherCols(o.xb, o.xbuf, o.x, idx)
+	o.yb, o.ybuf = gatherCols(o.yb, o.ybuf, o.y, idx)
+	return o.eval(theta, grad, o.xb, o.yb)
+}
+
+// Output returns f_θ(X) at the last evaluation, a view valid until the next
+// call.
+func (o *Objective) Output() *mat.Dense {
+	if o.out == nil {
+		return nil
+	}
+	return o.out.Value()
+}
+
+func (o *Objective) eval(theta, grad []float64, x, y *mat.Dense) float64 {
+	if len(theta) != o.p.Len() {
+		panic(fmt.Sprintf("nn: Objective: theta has length %d, want %d", len(theta), o.p.Len()))
+	}
+	o.p.Bind(theta)
+	t := o.tape
+	t.Reset()
+	if grad != nil {
+		if len(grad) != len(theta) {
+			panic(fmt.Sprintf("nn: Objective: grad has length %d, want %d", len(grad), len(theta)))
+		}
+		o.g.Bind(grad)
+		for i := range o.w {
+			o.w[i] = t.Param(o.p.At(i), o.g.At(i))
+		}
+	} else {
+		for i := range o.w {
+			o.w[i] = t.Const(o.p.At(i))
+		}
+	}
+	o.out = o.model.Forward(t, o.w, t.Const(x))
+	l := o.loss(t, o.out, t.Const(y))
+	if grad != nil {
+		t.Backward(l)
+	}
+	return l.Scalar()
+}
+
+// gatherCols sets dst to the columns idx of src, reusing buf.
+func gatherCols(dst *mat.Dense, buf []float64, src *mat.Dense, idx []int) (*mat.Dense, []float64) {
+	r, n := src.Dims()
+	k := len(idx)
+	if k == 0 {
+		panic("nn: Objective.Batch: empty minibatch")
+	}
+	if cap(buf) < r*k {
+		buf = make([]float64, r*k)
+	}
+	buf = buf[:r*k]
+	raw := src.RawMatrix()
+	for _, s := range idx {
+		if s < 0 || s >= n {
+			panic(fmt.Sprintf("nn: Objective.Batch: sample %d out of range [0, %d)", s, n))
+		}
+	}
+	for i := 0; i < r; i++ {
+		row := raw.Data[i*raw.Stride : i*raw.Stride+n]
+		out := buf[i*k : i*k+k]
+		for j, s := range idx {
+			out[j] = row[s]
+		}
+	}
+	dst.SetRawMatrix(blas64.General{Rows: r, Cols: k, Stride: k, Data: buf})
+	return dst, buf
+}
+
+// Predict returns the model's output f(X) for parameters p and inputs x (one
+// sample per column).
+func Predict(m Model, p *Params, x *mat.Dense) *mat.Dense {
+	t := ad.NewTape()
+	w := make([]*ad.Node, p.Count())
+	for i := range w {
+		w[i] = t.Const(p.At(i))
+	}
+	out := m.Forward(t, w, t.Const(x))
+	return mat.DenseCopyOf(out.Value())
+}
+
+// Argmax returns, for each column of scores, the row of its largest entry
+// (the predicted class).
+func Argmax(scores *mat.Dense) []int {
+	r, c := scores.Dims()
+	pred := make([]int, c)
+	for j := 0; j < c; j++ {
+		best := scores.At(0, j)
+		for i := 1; i < r; i++ {
+			if v := scores.At(i, j); v > best {
+				best, pred[j] = v, i
+			}
+		}
+	}
+	return pred
+}
+
+// Accuracy returns the fraction of columns of scores whose largest entry is
+// at the row given by labels.
+func Accuracy(scores *mat.Dense, labels []int) float64 {
+	pred := Argmax(scores)
+	if len(pred) != len(labels) {
+		panic(fmt.Sprintf("nn: Accuracy: %d predictions and %d labels", len(pred), len(labels)))
+	}
+	if len(pred) == 0 {
+		return 0
+	}
+	hit := 0
+	for i, p := range pred {
+		if p == labels[i] {
+			hit++
+		}
+	}
+	return float64(hit) / float64(len(pred))
+}
+
+// LabelRow returns the 1×N matrix of class labels that CrossEntropy takes as
+// targets.
+func LabelRow(labels []int) *mat.Dense {
+	v := make([]float64, len(labels))
+	for i, l := range labels {
+		v[i] = float64(l)
+	}
+	return mat.NewDense(1, len(labels), v)
+}
+
+// OneHot returns the classes×N matrix whose column j is the unit vector of
+// labels[j].
+func OneHot(labels []int, classes int) *mat.Dense {
+	m := mat.NewDense(classes, len(labels), nil)
+	for j, l := range labels {
+		if l < 0 || l >= classes {
+			panic(fmt.Sprintf("nn: OneHot: label %d of sample %d out of range [0, %d)", l, j, classes))
+		}
+		m.Set(l, j, 1)
+	}
+	return m
+}

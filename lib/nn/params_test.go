@@ -1,0 +1,151 @@
+package nn
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"gonum.org/v1/gonum/floats"
+	"gonum.org/v1/gonum/mat"
+)
+
+func TestParamsViews(t *testing.T) {
+	p := NewParams()
+	u := p.Add("U", 2, 3)
+	u.Set(1, 2, 7)
+	v := p.Add("V", 3, 1) // growth must keep u valid
+	w := p.Add("W", 4, 4)
+	if p.Len() != 6+3+16 || p.Count() != 3 {
+		t.Fatalf("Len %d Count %d, want 25 and 3", p.Len(), p.Count())
+	}
+	if p.M("U") != u || u.At(1, 2) != 7 {
+		t.Fatalf("U lost its value after Add")
+	}
+	theta := p.Vec()
+	if theta[5] != 7 || p.Offset("V") != 6 || p.Offset("W") != 9 {
+		t.Errorf("layout: θ[5]=%v, offsets %d %d", theta[5], p.Offset("V"), p.Offset("W"))
+	}
+	theta[6+2] = 3 // V(2,0)
+	theta[9+4*2+1] = -1
+	if v.At(2, 0) != 3 || w.At(2, 1) != -1 {
+		t.Errorf("writes to Vec are not seen by the matrices")
+	}
+	q := p.Clone()
+	q.M("U").Set(0, 0, 42)
+	if u.At(0, 0) == 42 {
+		t.Errorf("Clone shares storage")
+	}
+	if !q.SameLayout(p) || q.M("V").At(2, 0) != 3 {
+		t.Errorf("Clone lost layout or values")
+	}
+	z := p.NewLike()
+	if floats.Norm(z.Vec(), 2) != 0 || !z.SameLayout(p) {
+		t.Errorf("NewLike is not a zero copy of the layout")
+	}
+	other := make([]float64, p.Len())
+	for i := range other {
+		other[i] = float64(i)
+	}
+	p.Bind(other)
+	if u.At(1, 2) != 5 || v.At(0, 0) != 6 || &p.Vec()[0] != &other[0] {
+		t.Errorf("Bind did not make the matrices views of the new vector")
+	}
+	u.Set(0, 0, -3)
+	if other[0] != -3 {
+		t.Errorf("matrix writes after Bind do not reach the vector")
+	}
+	if fmt.Sprint(p) != "Params{U 2×3, V 3×1, W 4×4; 25 values}" {
+		t.Errorf("String = %q", fmt.Sprint(p))
+	}
+	if got := strings.Join(p.Names(), ","); got != "U,V,W" {
+		t.Errorf("Names = %s", got)
+	}
+}
+
+func TestParamsPanics(t *testing.T) {
+	expect := func(want string, f func()) {
+		t.Helper()
+		defer func() {
+			t.Helper()
+			if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), want) {
+				t.Errorf("panic %v, want %q", r, want)
+			}
+		}()
+		f()
+	}
+	p := NewParams()
+	p.Add("U", 1, 1)
+	expect(`nn: Params.Add: duplicate name "U"`, func() { p.Add("U", 2, 2) })
+	expect(`invalid name "a/b"`, func() { p.Add("a/b", 1, 1) })
+	expect(`invalid shape 0×3`, func() { p.Add("Z", 0, 3) })
+	expect(`no parameter "V" (have U)`, func() { p.M("V") })
+	expect(`vector of length 3 for 1 parameters`, func() { p.Bind(make([]float64, 3)) })
+}
+
+func TestObjectiveBatchAndReuse(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	net := MLP{Sizes: []int{5, 8, 3}, Act: Tanh}
+	x := randDense(rng, 5, 20, 1)
+	labels := make([]int, 20)
+	for i := range labels {
+		labels[i] = rng.IntN(3)
+	}
+	obj := NewObjective(net, x, LabelRow(labels), CrossEntropy)
+	p := net.Init(rng, XavierUniform)
+	theta := p.Vec()
+	g := make([]float64, obj.Len())
+	full := obj.Func(theta, g)
+	all := make([]int, 20)
+	for i := range all {
+		all[i] = 19 - i // any order
+	}
+	gb := make([]float64, obj.Len())
+	if b := obj.Batch(theta, gb, all); math.Abs(b-full) > 1e-14 || !floats.EqualApprox(g, gb, 1e-14) {
+		t.Errorf("Batch over all samples %v differs from Func %v", b, full)
+	}
+	// The full-batch mean loss is the weighted mean of two minibatch losses.
+	g1, g2 := make([]float64, obj.Len()), make([]float64, obj.Len())
+	l1 := obj.Batch(theta, g1, all[:15])
+	l2 := obj.Batch(theta, g2, all[15:])
+	if math.Abs((15*l1+5*l2)/20-full) > 1e-14 {
+		t.Errorf("minibatch losses %v, %v do not average to %v", l1, l2, full)
+	}
+	floats.Scale(15, g1)
+	floats.AddScaled(g1, 5, g2)
+	floats.Scale(1.0/20, g1)
+	if !floats.EqualApprox(g1, g, 1e-14) {
+		t.Errorf("minibatch gradients do not average to the full gradient")
+	}
+	// Predict agrees with the objective's output.
+	if !mat.EqualApprox(Predict(net, p, x), func() *mat.Dense { obj.Func(theta, nil); return obj.Output() }(), 1e-15) {
+		t.Errorf("Predict differs from Objective.Output")
+	}
+	idx := []int{3, 1, 4, 1, 5}
+	obj.Batch(theta, g, idx)
+	if n := testing.AllocsPerRun(10, func() { obj.Func(theta, g) }); n != 0 {
+		t.Errorf("Func allocates %v times per call", n)
+	}
+	if n := testing.AllocsPerRun(10, func() { obj.Batch(theta, g, idx) }); n != 0 {
+		t.Errorf("Batch allocates %v times per call", n)
+	}
+}
+
+func TestAccuracyAndLabels(t *testing.T) {
+	s := mat.NewDense(3, 4, []float64{
+		1, 0, 0, 5,
+		2, 0, 3, 0,
+		0, 1, 0, 0,
+	})
+	if got := Argmax(s); fmt.Sprint(got) != "[1 2 1 0]" {
+		t.Errorf("Argmax = %v", got)
+	}
+	if a := Accuracy(s, []int{1, 2, 0, 0}); a != 0.75 {
+		t.Errorf("Accuracy = %v, want 0.75", a)
+	}
+	oh := OneHot([]int{2, 0}, 3)
+	if !mat.Equal(oh, mat.NewDense(3, 2, []float64{0, 1, 0, 0, 1, 0})) {
+		t.Errorf("OneHot = %v", mat.Formatted(oh))
+	}
+}
