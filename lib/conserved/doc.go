@@ -16,16 +16,16 @@
 //
 // # Two-layer networks
 //
-//	Matrix(U, V)        Q = UᵀU − VVᵀ                         h×h, linear σ (any X)
-//	Neurons(α, U, V, b) Q_j = α‖U_{:,j}‖² − ‖V_{j,:}‖² − b_j²    α-homogeneous σ (ReLU: α = 1), any X
-//	Elementwise(F, U, V) Q = ½Tr[UᵀU] − Σ_{a,j} F(V_{aj}),  F′ = σ/σ′   any elementwise σ, X = I
-//	Radial(U, V)        Q = ‖U‖² + ‖V‖²                        σ(z) = z/‖z‖², either variant
-//	RadialNeurons(U, V) Q_j = ‖U_{:,j}‖² + ‖V_{j,:}‖²          the official row-normalised model
+//	Matrix(U, V)          Q = UᵀU − VVᵀ (h×h)                          linear σ, any X
+//	Neurons(α, U, V, b)   Q_j = α‖U_{:,j}‖² − ‖V_{j,:}‖² − b_j²        α-homogeneous σ (ReLU: α = 1), any X
+//	Elementwise(F, U, V)  Q = ½Tr[UᵀU] − Σ_{a,j} F(V_{aj}), F′ = σ/σ′  any elementwise σ, X = I
+//	Radial(U, V)          Q = ‖U‖² + ‖V‖²                              σ(z) = z/‖z‖², either variant
+//	RadialNeurons(U, V)   Q_j = ‖U_{:,j}‖² + ‖V_{j,:}‖²                the official row-normalised model
 //
 // The bias b_j of hidden unit j moves with its incoming weights (b → g b), so it
 // counts with V. The elementwise law needs whitened input X = I: then unit j's
-// pre-activation on sample a is V_{ja} alone, and
-// d/dt Σ F(V_{ja}) = Σ σ(V_{ja}) (UᵀR)_{ja} = d/dt ½‖U‖² with R the residual.
+// pre-activation on sample a is V_{ja} alone, and with R the residual
+// d/dt Σ F(V_{ja}) = −Σ σ(V_{ja}) (UᵀR)_{ja} = −⟨U, R σ(V)ᵀ⟩ = d/dt ½‖U‖².
 //
 // # The official code's forms, and the factor of two
 //
@@ -33,11 +33,11 @@
 // stored transposed (n×h) and X = I. In this package's orientation, and with
 // the paper's formula P = ½Tr[UᵀU] − Σ F(V_{aj}), F(x) = ∫₀ˣ σ/σ′:
 //
-//	σ        F(x) = ∫₀ˣ σ/σ′   Official(σ, U, V)              relation
-//	linear   x²/2            ‖U‖² − ‖V‖²                   = 2P
-//	ReLU     relu(x)²/2      ‖U‖² − ‖relu(V)‖²             = 2P
-//	tanh     sinh²(x)/2      ‖U‖² − Σ cosh²(V_{aj})        = 2P − hn
-//	sigmoid  x + eˣ − 1      ½‖U‖² − Σ V_{aj} − Σ e^{V_{aj}}  = P − hn
+//	σ        F(x) = ∫₀ˣ σ/σ′  Official(σ, U, V)                relation
+//	linear   x²/2             ‖U‖² − ‖V‖²                      = 2P
+//	ReLU     relu(x)²/2       ‖U‖² − ‖relu(V)‖²                = 2P
+//	tanh     sinh²(x)/2       ‖U‖² − Σ cosh²(V_{aj})           = 2P − hn
+//	sigmoid  x + eˣ − 1       ½‖U‖² − Σ V_{aj} − Σ e^{V_{aj}}  = P − hn
 //
 // So the official linear, ReLU and tanh forms are twice the paper's formula
 // (and tanh and sigmoid carry a constant −hn from the lower limit); the sigmoid
@@ -49,8 +49,8 @@
 //
 // # Deep networks
 //
-//	DeepMatrix(W, b)      Q_i = W[i+1]ᵀW[i+1] − W[i]W[i]ᵀ − b[i]b[i]ᵀ   linear
-//	DeepNeurons(α, W, b)  diag of the same with α on the outgoing term   α-homogeneous
+//	DeepMatrix(W, b)      Q_i = W[i+1]ᵀW[i+1] − W[i]W[i]ᵀ − b[i]b[i]ᵀ           linear
+//	DeepNeurons(α, W, b)  Q_{i,j} = α‖W[i+1]_{:,j}‖² − ‖W[i]_{j,:}‖² − b[i]_j²  α-homogeneous
 //
 // # Noether charges and discrete drift
 //

@@ -11,10 +11,10 @@ import (
 type Activation int
 
 const (
-	Linear Activation = iota
-	ReLU
-	Tanh
-	Sigmoid
+	Linear  Activation = iota // σ(x) = x
+	ReLU                      // σ(x) = max(x, 0)
+	Tanh                      // σ(x) = tanh x
+	Sigmoid                   // σ(x) = 1/(1 + e^{−x})
 )
 
 func (a Activation) String() string {

@@ -15,14 +15,14 @@
 //
 // leaves U σ(V X) unchanged for every X. The actions implemented here are
 //
-//	GL(g, U, V)             (U g⁻¹, g V)           σ = identity, g ∈ GL(h)
-//	Rescale(c, U, V)        (U diag(c)⁻¹, diag(c) V)  σ 1-homogeneous (ReLU, LeakyReLU), c > 0
-//	RescaleAlpha(α, c, U, V) (U diag(c)^{−α}, diag(c) V) σ(cx) = c^α σ(x), c > 0
-//	Permute(perm, U, V)     (U Pᵀ, P V)            any elementwise σ
-//	SignFlip(s, U, V)       (U diag(s), diag(s) V)  odd σ (tanh, linear), s ∈ {±1}^h
-//	Orthogonal(g, U, V)     (U gᵀ, g V)            radial σ(z) = f(‖z‖) z, g ∈ O(h)
-//	JointScale(c, U, V)     (c U, c V)             σ(z) = z/‖z‖², since σ(c z) = σ(z)/c
-//	UnitScale(c, U, V)      (U diag(c), diag(c) V)  the official code's "radial" model
+//	GL(g, U, V)               (U g⁻¹, g V)                 σ = identity, g ∈ GL(h)
+//	Rescale(c, U, V)          (U diag(c)⁻¹, diag(c) V)     σ 1-homogeneous (ReLU, LeakyReLU), c > 0
+//	RescaleAlpha(α, c, U, V)  (U diag(c)^{−α}, diag(c) V)  σ(cx) = c^α σ(x), c > 0
+//	Permute(perm, U, V)       (U Pᵀ, P V)                  any elementwise σ
+//	SignFlip(s, U, V)         (U diag(s), diag(s) V)       odd σ (tanh, linear), s ∈ {±1}^h
+//	Orthogonal(g, U, V)       (U gᵀ, g V)                  radial σ(z) = f(‖z‖) z, g ∈ O(h)
+//	JointScale(c, U, V)       (c U, c V)                   σ(z) = z/‖z‖², since σ(c z) = σ(z)/c
+//	UnitScale(c, U, V)        (U diag(c), diag(c) V)       the official code's "radial" model
 //
 // The last needs a word. The official code of Zhao et al. (ICLR 2023) calls its
 // model with σ(z) = z/‖z‖² "radial", but it normalises each hidden unit's weight
@@ -57,7 +57,9 @@
 // A loss ℓ(θ) of a flat parameter vector θ has an exponential symmetry with
 // symmetric generator A if ℓ(e^{λA} θ) = ℓ(θ) for all λ (Ziyin et al.). The
 // type Generator computes e^{λA} through the eigendecomposition A = Q Λ Qᵀ,
-// e^{λA} = Q e^{λΛ} Qᵀ, once per generator. The standard generators are
+// e^{λA} = Q e^{λΛ} Qᵀ, done once per generator and block by block over the
+// independent blocks of A, so the sparse standard generators stay cheap for
+// large networks. The standard generators are
 //
 //	RescaleGen(d, up, down)     A = diag(+1 on up, −1 on down): C = ‖θ_up‖² − ‖θ_down‖²
 //	ScaleGen(d)                 A = I: C = ‖θ‖² (BatchNorm-like scale invariance)

@@ -12,115 +12,182 @@ import (
 // ℓ(e^{λA}θ) = ℓ(θ) for all λ has the exponential symmetry A, and its Noether
 // charge C = θᵀAθ is conserved by gradient flow (package conserved).
 //
-// The eigendecomposition A = Q Λ Qᵀ is computed once, by NewGenerator; then
-// e^{λA} = Q e^{λΛ} Qᵀ exactly up to rounding, for any λ. A diagonal A (the
-// rescaling and scale generators) skips the decomposition.
+// NewGenerator splits A into its independent blocks (the connected components
+// of its nonzero pattern) and eigendecomposes each, A_b = Q_b Λ_b Q_bᵀ, once;
+// then e^{λA} = ⊕_b Q_b e^{λΛ_b} Q_bᵀ for any λ, exactly up to rounding. The
+// standard generators are very sparse: a rescaling generator is diagonal (d
+// blocks of size 1) and a double rotation of U (m×h) and W (h×n) has m + n
+// blocks of size h, so large networks cost little.
 type Generator struct {
-	a    *mat.SymDense
-	vals []float64  // eigenvalues Λ
-	vecs *mat.Dense // eigenvectors Q as columns; nil when A is diagonal (Q = I)
+	a      *mat.SymDense
+	blocks []eigBlock
 }
 
-// NewGenerator returns the generator A. A is copied. It panics if the
+// eigBlock is one diagonal block of A: the indices it couples, its eigenvalues
+// and its eigenvectors as columns (nil for a 1×1 block).
+type eigBlock struct {
+	idx  []int
+	vals []float64
+	vecs *mat.Dense
+}
+
+// NewGenerator returns the generator A. A is copied. It panics if an
 // eigendecomposition fails (only possible for non-finite entries).
 func NewGenerator(A mat.Symmetric) *Generator {
 	d := A.SymmetricDim()
 	g := &Generator{a: mat.NewSymDense(d, nil)}
 	g.a.CopySym(A)
-	if isDiagonal(A) {
-		g.vals = make([]float64, d)
-		for i := range g.vals {
-			g.vals[i] = A.At(i, i)
+	for _, idx := range components(g.a) {
+		if len(idx) == 1 {
+			i := idx[0]
+			g.blocks = append(g.blocks, eigBlock{idx: idx, vals: []float64{g.a.At(i, i)}})
+			continue
 		}
-		return g
+		k := len(idx)
+		sub := mat.NewSymDense(k, nil)
+		for p := 0; p < k; p++ {
+			for q := p; q < k; q++ {
+				sub.SetSym(p, q, g.a.At(idx[p], idx[q]))
+			}
+		}
+		var eig mat.EigenSym
+		if !eig.Factorize(sub, true) {
+			panic(fmt.Sprintf("sym: NewGenerator: eigendecomposition of a %d×%d block of the %d×%d generator failed", k, k, d, d))
+		}
+		blk := eigBlock{idx: idx, vals: eig.Values(nil), vecs: new(mat.Dense)}
+		eig.VectorsTo(blk.vecs)
+		g.blocks = append(g.blocks, blk)
 	}
-	var eig mat.EigenSym
-	if !eig.Factorize(A, true) {
-		panic(fmt.Sprintf("sym: NewGenerator: eigendecomposition of the %d×%d generator failed", d, d))
-	}
-	g.vals = eig.Values(nil)
-	g.vecs = new(mat.Dense)
-	eig.VectorsTo(g.vecs)
 	return g
 }
 
-func isDiagonal(A mat.Symmetric) bool {
+// components returns the connected components of the graph with an edge i–j
+// wherever A_ij ≠ 0, each as an ascending list of indices.
+func components(A *mat.SymDense) [][]int {
 	d := A.SymmetricDim()
+	parent := make([]int, d)
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	raw := A.RawSymmetric()
 	for i := 0; i < d; i++ {
+		row := raw.Data[i*raw.Stride : i*raw.Stride+d]
 		for j := i + 1; j < d; j++ {
-			if A.At(i, j) != 0 {
-				return false
+			if row[j] != 0 {
+				if ri, rj := find(i), find(j); ri != rj {
+					parent[ri] = rj
+				}
 			}
 		}
 	}
-	return true
+	byRoot := make(map[int]int)
+	var comps [][]int
+	for i := 0; i < d; i++ {
+		r := find(i)
+		k, ok := byRoot[r]
+		if !ok {
+			k = len(comps)
+			byRoot[r] = k
+			comps = append(comps, nil)
+		}
+		comps[k] = append(comps[k], i)
+	}
+	return comps
 }
 
 // A returns a copy of the generator matrix.
 func (g *Generator) A() *mat.SymDense {
-	return mat.NewSymDense(g.Dim(), append([]float64(nil), g.a.RawSymmetric().Data...))
+	A := mat.NewSymDense(g.Dim(), nil)
+	A.CopySym(g.a)
+	return A
 }
 
 // Dim returns d, the dimension of the parameter vectors A acts on.
-func (g *Generator) Dim() int { return len(g.vals) }
+func (g *Generator) Dim() int { return g.a.SymmetricDim() }
 
-// Eigenvalues returns a copy of the eigenvalues of A in ascending order when A
-// is not diagonal, and in diagonal order when it is. Whether A has eigenvalues
-// of both signs decides whether SGD noise has a finite equilibrium along the
-// orbit (class 1) or drives the charge to infinity (class 2).
+// Eigenvalues returns the d eigenvalues of A, in no particular order. Whether
+// A has eigenvalues of both signs decides whether SGD noise has a finite
+// equilibrium along the orbit (class 1: rescaling, double rotation) or drives
+// the charge to infinity (class 2: scale invariance).
 func (g *Generator) Eigenvalues() []float64 {
-	return append([]float64(nil), g.vals...)
+	var ev []float64
+	for _, b := range g.blocks {
+		ev = append(ev, b.vals...)
+	}
+	return ev
 }
 
-// Exp returns the d×d matrix e^{λA} = Q e^{λΛ} Qᵀ.
+// Exp returns the d×d matrix e^{λA}.
 func (g *Generator) Exp(lambda float64) *mat.Dense {
 	d := g.Dim()
 	e := mat.NewDense(d, d, nil)
-	if g.vecs == nil {
-		for i, v := range g.vals {
-			e.Set(i, i, math.Exp(lambda*v))
+	for _, b := range g.blocks {
+		if b.vecs == nil {
+			e.Set(b.idx[0], b.idx[0], math.Exp(lambda*b.vals[0]))
+			continue
 		}
-		return e
+		scaled := mat.DenseCopyOf(b.vecs)
+		for j, v := range b.vals {
+			scaleCol(scaled, j, math.Exp(lambda*v))
+		}
+		var eb mat.Dense
+		eb.Mul(scaled, b.vecs.T())
+		for p, i := range b.idx {
+			for q, j := range b.idx {
+				e.Set(i, j, eb.At(p, q))
+			}
+		}
 	}
-	scaled := mat.DenseCopyOf(g.vecs)
-	for j, v := range g.vals {
-		scaleCol(scaled, j, math.Exp(lambda*v))
-	}
-	e.Mul(scaled, g.vecs.T())
 	return e
 }
 
-// Apply returns e^{λA} θ, computed as Q (e^{λΛ} ⊙ (Qᵀθ)) without forming
-// e^{λA}. If dst is non-nil it must have length d and receives the result
-// (it may alias theta); otherwise a new slice is allocated.
+// Apply returns e^{λA} θ, computed block by block as Q_b (e^{λΛ_b} ⊙ (Q_bᵀθ_b))
+// without forming e^{λA}. If dst is non-nil it must have length d and receives
+// the result (it may alias theta); otherwise a new slice is allocated.
 func (g *Generator) Apply(dst []float64, lambda float64, theta []float64) []float64 {
-	d := g.Dim()
-	checkLen("Generator.Apply", "theta", len(theta), d)
-	dst = useDst("Generator.Apply", dst, d)
-	if g.vecs == nil {
-		for i, v := range g.vals {
-			dst[i] = math.Exp(lambda*v) * theta[i]
-		}
-		return dst
-	}
-	var coef mat.VecDense
-	coef.MulVec(g.vecs.T(), mat.NewVecDense(d, append([]float64(nil), theta...)))
-	for i, v := range g.vals {
-		coef.SetVec(i, math.Exp(lambda*v)*coef.AtVec(i))
-	}
-	out := mat.NewVecDense(d, dst)
-	out.MulVec(g.vecs, &coef)
-	return dst
+	return g.spectral("Generator.Apply", dst, theta, func(v float64) float64 { return math.Exp(lambda * v) })
 }
 
 // Tangent returns Aθ = d/dλ e^{λA}θ at λ = 0, the tangent of the orbit at θ.
 // A loss with the symmetry has ⟨∇ℓ(θ), Aθ⟩ = 0. dst is used as in Apply.
 func (g *Generator) Tangent(dst, theta []float64) []float64 {
+	return g.spectral("Generator.Tangent", dst, theta, func(v float64) float64 { return v })
+}
+
+// spectral returns f(A) θ, block by block.
+func (g *Generator) spectral(fn string, dst, theta []float64, f func(float64) float64) []float64 {
 	d := g.Dim()
-	checkLen("Generator.Tangent", "theta", len(theta), d)
-	dst = useDst("Generator.Tangent", dst, d)
-	out := mat.NewVecDense(d, dst)
-	out.MulVec(g.a, mat.NewVecDense(d, append([]float64(nil), theta...)))
+	checkLen(fn, "theta", len(theta), d)
+	dst = useDst(fn, dst, d)
+	for _, b := range g.blocks {
+		if b.vecs == nil {
+			i := b.idx[0]
+			dst[i] = f(b.vals[0]) * theta[i]
+			continue
+		}
+		k := len(b.idx)
+		x := mat.NewVecDense(k, nil)
+		for p, i := range b.idx {
+			x.SetVec(p, theta[i])
+		}
+		var c mat.VecDense
+		c.MulVec(b.vecs.T(), x)
+		for p, v := range b.vals {
+			c.SetVec(p, f(v)*c.AtVec(p))
+		}
+		x.MulVec(b.vecs, &c)
+		for p, i := range b.idx {
+			dst[i] = x.AtVec(p)
+		}
+	}
 	return dst
 }
 
