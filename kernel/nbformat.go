@@ -471,8 +471,23 @@ func Validate(b []byte) error {
 	if f, _ := v["nbformat_minor"].(float64); f < 5 {
 		bad("notebook: nbformat_minor is %v, want at least 5 (cell ids)", v["nbformat_minor"])
 	}
-	if !isObject(v["metadata"]) {
+	if meta, ok := v["metadata"].(map[string]any); !ok {
 		bad("notebook: metadata is not an object")
+	} else {
+		if ks, has := meta["kernelspec"]; has {
+			if m, ok := ks.(map[string]any); !ok {
+				bad("notebook: metadata.kernelspec is not an object")
+			} else {
+				requireKeys("notebook metadata.kernelspec", m, nil, "name", "display_name")
+			}
+		}
+		if li, has := meta["language_info"]; has {
+			if m, ok := li.(map[string]any); !ok {
+				bad("notebook: metadata.language_info is not an object")
+			} else {
+				requireKeys("notebook metadata.language_info", m, nil, "name")
+			}
+		}
 	}
 	cells, ok := v["cells"].([]any)
 	if !ok {

@@ -133,16 +133,18 @@ func TestValidateFindsSchemaViolations(t *testing.T) {
 		t.Fatalf("valid notebook rejected: %v", err)
 	}
 	bad := map[string]string{
-		"missing outputs":      `{"nbformat":4,"nbformat_minor":5,"metadata":{},"cells":[{"id":"a","cell_type":"code","metadata":{},"source":"x","execution_count":null}]}`,
-		"missing id":           `{"nbformat":4,"nbformat_minor":5,"metadata":{},"cells":[{"cell_type":"markdown","metadata":{},"source":"x"}]}`,
-		"bad id":               `{"nbformat":4,"nbformat_minor":5,"metadata":{},"cells":[{"id":"a b","cell_type":"markdown","metadata":{},"source":"x"}]}`,
-		"duplicate id":         `{"nbformat":4,"nbformat_minor":5,"metadata":{},"cells":[{"id":"a","cell_type":"raw","metadata":{},"source":""},{"id":"a","cell_type":"raw","metadata":{},"source":""}]}`,
-		"old minor":            `{"nbformat":4,"nbformat_minor":4,"metadata":{},"cells":[]}`,
-		"extra top-level key":  `{"nbformat":4,"nbformat_minor":5,"metadata":{},"cells":[],"worksheets":[]}`,
-		"stream without name":  `{"nbformat":4,"nbformat_minor":5,"metadata":{},"cells":[{"id":"a","cell_type":"code","metadata":{},"source":"","execution_count":1,"outputs":[{"output_type":"stream","text":"x"}]}]}`,
-		"negative count":       `{"nbformat":4,"nbformat_minor":5,"metadata":{},"cells":[{"id":"a","cell_type":"code","metadata":{},"source":"","execution_count":-1,"outputs":[]}]}`,
-		"error without evalue": `{"nbformat":4,"nbformat_minor":5,"metadata":{},"cells":[{"id":"a","cell_type":"code","metadata":{},"source":"","execution_count":1,"outputs":[{"output_type":"error","ename":"E","traceback":[]}]}]}`,
-		"data not a mime type": `{"nbformat":4,"nbformat_minor":5,"metadata":{},"cells":[{"id":"a","cell_type":"code","metadata":{},"source":"","execution_count":1,"outputs":[{"output_type":"display_data","data":{"png":"x"},"metadata":{}}]}]}`,
+		"missing outputs":                 `{"nbformat":4,"nbformat_minor":5,"metadata":{},"cells":[{"id":"a","cell_type":"code","metadata":{},"source":"x","execution_count":null}]}`,
+		"missing id":                      `{"nbformat":4,"nbformat_minor":5,"metadata":{},"cells":[{"cell_type":"markdown","metadata":{},"source":"x"}]}`,
+		"bad id":                          `{"nbformat":4,"nbformat_minor":5,"metadata":{},"cells":[{"id":"a b","cell_type":"markdown","metadata":{},"source":"x"}]}`,
+		"duplicate id":                    `{"nbformat":4,"nbformat_minor":5,"metadata":{},"cells":[{"id":"a","cell_type":"raw","metadata":{},"source":""},{"id":"a","cell_type":"raw","metadata":{},"source":""}]}`,
+		"old minor":                       `{"nbformat":4,"nbformat_minor":4,"metadata":{},"cells":[]}`,
+		"extra top-level key":             `{"nbformat":4,"nbformat_minor":5,"metadata":{},"cells":[],"worksheets":[]}`,
+		"stream without name":             `{"nbformat":4,"nbformat_minor":5,"metadata":{},"cells":[{"id":"a","cell_type":"code","metadata":{},"source":"","execution_count":1,"outputs":[{"output_type":"stream","text":"x"}]}]}`,
+		"negative count":                  `{"nbformat":4,"nbformat_minor":5,"metadata":{},"cells":[{"id":"a","cell_type":"code","metadata":{},"source":"","execution_count":-1,"outputs":[]}]}`,
+		"error without evalue":            `{"nbformat":4,"nbformat_minor":5,"metadata":{},"cells":[{"id":"a","cell_type":"code","metadata":{},"source":"","execution_count":1,"outputs":[{"output_type":"error","ename":"E","traceback":[]}]}]}`,
+		"kernelspec without display_name": `{"nbformat":4,"nbformat_minor":5,"metadata":{"kernelspec":{"name":"noether"}},"cells":[]}`,
+		"language_info without name":      `{"nbformat":4,"nbformat_minor":5,"metadata":{"language_info":{}},"cells":[]}`,
+		"data not a mime type":            `{"nbformat":4,"nbformat_minor":5,"metadata":{},"cells":[{"id":"a","cell_type":"code","metadata":{},"source":"","execution_count":1,"outputs":[{"output_type":"display_data","data":{"png":"x"},"metadata":{}}]}]}`,
 	}
 	for name, js := range bad {
 		if err := Validate([]byte(js)); err == nil {

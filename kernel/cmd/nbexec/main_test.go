@@ -1,0 +1,177 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/noetherlab/noether/kernel"
+)
+
+// nbexec builds this command and returns a function that runs it from the
+// repository root with a private TMPDIR and Jupyter data dir (so the
+// user's kernelspec is never touched and leftovers are easy to see).
+func nbexec(t *testing.T) (bin, root, tmp string, env []string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("-short: not running the real kernel")
+	}
+	root, err := kernel.FindRoot(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	bin = filepath.Join(dir, "nbexec")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	tmp = filepath.Join(dir, "tmp")
+	os.Mkdir(tmp, 0o755)
+	env = append(os.Environ(), "TMPDIR="+tmp, "JUPYTER_DATA_DIR="+filepath.Join(dir, "jupyter"))
+	return bin, root, tmp, env
+}
+
+func writeNotebook(t *testing.T, dir, name string, cells ...string) string {
+	t.Helper()
+	nb := &kernel.Notebook{NBFormat: 4, NBFormatMinor: 5, Metadata: map[string]any{}}
+	for _, c := range cells {
+		nb.Cells = append(nb.Cells, &kernel.Cell{Type: "code", Source: c})
+	}
+	b, err := nb.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// On a machine where the kernelspec is not registered, nbexec installs it
+// first, then runs the notebook and rewrites it with its outputs.
+func TestInstallsIfNeededAndRuns(t *testing.T) {
+	bin, root, _, env := nbexec(t)
+	nb := writeNotebook(t, t.TempDir(), "ok.ipynb", "%%\nfmt.Println(6 * 7)")
+	cmd := exec.Command(bin, nb)
+	cmd.Dir, cmd.Env = root, env
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("nbexec: %v\n%s", err, out)
+	}
+	for _, want := range []string{"installing it first", "kernelspec noether", "ok   ", "1 notebook(s), 0 failed"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	got, err := kernel.ReadNotebook(nb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o := got.Cells[0].Outputs; len(o) != 1 || o[0].Text != "42\n" {
+		t.Fatalf("outputs written: %+v", o)
+	}
+}
+
+func TestMalformedNotebookIsNamedBeforeAnythingRuns(t *testing.T) {
+	bin, root, _, env := nbexec(t)
+	dir := t.TempDir()
+	good := writeNotebook(t, dir, "good.ipynb", "%%\nfmt.Println(1)")
+	bad := filepath.Join(dir, "bad.ipynb")
+	os.WriteFile(bad, []byte(`{"nbformat": 4, "cells": [`), 0o644)
+	before, _ := os.ReadFile(good)
+	cmd := exec.Command(bin, good, bad)
+	cmd.Dir, cmd.Env = root, env
+	out, err := cmd.CombinedOutput()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 1 {
+		t.Fatalf("exit: %v, want status 1\n%s", err, out)
+	}
+	if !strings.Contains(string(out), bad+": not valid JSON") {
+		t.Fatalf("output does not name the bad file and the problem:\n%s", out)
+	}
+	if after, _ := os.ReadFile(good); !bytes.Equal(before, after) {
+		t.Fatal("the good notebook was run although the batch had a malformed one")
+	}
+}
+
+// Ctrl-C while a cell runs: nbexec stops at once, the kernel and the cell's
+// program are gone, nothing is left in TMPDIR, and the notebook is unchanged.
+func TestCtrlCStopsAndCleansUp(t *testing.T) {
+	bin, root, tmp, env := nbexec(t)
+	nb := writeNotebook(t, t.TempDir(), "slow.ipynb", "%%\nfmt.Println(1)", "%%\nfmt.Println(\"sleeping\")\ntime.Sleep(time.Hour)")
+	before, _ := os.ReadFile(nb)
+	cmd := exec.Command(bin, nb)
+	cmd.Dir, cmd.Env = root, env
+	stdout, _ := cmd.StdoutPipe()
+	cmd.Stderr = cmd.Stdout
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	lines := make(chan string, 100)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	var log []string
+	deadline := time.After(5 * time.Minute)
+wait:
+	for {
+		select {
+		case l, ok := <-lines:
+			if !ok {
+				t.Fatalf("nbexec ended before the slow cell:\n%s", strings.Join(log, "\n"))
+			}
+			log = append(log, l)
+			if strings.Contains(l, "cell 1 (2/2)") {
+				break wait
+			}
+		case <-deadline:
+			t.Fatal("the slow cell never started")
+		}
+	}
+	time.Sleep(1500 * time.Millisecond) // let the cell's program start
+	t0 := time.Now()
+	cmd.Process.Signal(syscall.SIGINT)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != 130 {
+			t.Errorf("exit: %v, want status 130", err)
+		}
+	case <-time.After(20 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("nbexec did not stop within 20 s of Ctrl-C")
+	}
+	t.Logf("stopped %v after SIGINT", time.Since(t0))
+	if entries, _ := os.ReadDir(tmp); len(entries) != 0 {
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		t.Errorf("left in TMPDIR: %v", names)
+	}
+	// No process anywhere still refers to our TMPDIR (the kernel's argv names
+	// its connection file there; the cell program runs from there).
+	procs, _ := filepath.Glob("/proc/[0-9]*/cmdline")
+	for _, p := range procs {
+		if b, err := os.ReadFile(p); err == nil && bytes.Contains(b, []byte(tmp)) {
+			t.Errorf("process %s still running: %q", filepath.Dir(p), bytes.ReplaceAll(b, []byte{0}, []byte{' '}))
+		}
+	}
+	if after, _ := os.ReadFile(nb); !bytes.Equal(before, after) {
+		t.Error("the notebook was changed by an interrupted run")
+	}
+}
