@@ -449,7 +449,7 @@ func TestPanics(t *testing.T) {
 // the exact product (Pearlmutter's R-operator, written by hand), with the
 // kink check off some of 40 products are wrong by more than 100% (the test
 // is not vacuous: measured 2.4), and with the default check every product is
-// within 1e-8 (measured 3e-10) at the cost of a few retries. The exact
+// within 1e-8 (measured 5e-10) at the cost of a retry. The exact
 // product through MulFunc gives Lanczos the same top eigenvalues.
 func TestHVPKinks(t *testing.T) {
 	rng := rand.New(rand.NewPCG(4, 11))

@@ -692,3 +692,26 @@ func TestRunNoAllocPerStep(t *testing.T) {
 		t.Errorf("Flow: %v allocations to T = 0.1, %v to T = 10", a, b)
 	}
 }
+
+// Weight decay is decoupled in every rule: with a zero gradient each one
+// multiplies θ by exactly (1 − ηγ) per step (momentum and Adam moments stay
+// zero), so θ_k = (1 − ηγ)^k θ₀ to rounding.
+func TestDecoupledDecayAllRules(t *testing.T) {
+	zero := func(theta, grad []float64) float64 { clear(grad); return 0 }
+	const eta, gamma, k = 0.1, 0.3, 50
+	want := math.Pow(1-eta*gamma, k)
+	for _, r := range []Rule{
+		&GD{LR: eta, WeightDecay: gamma},
+		&Momentum{LR: eta, WeightDecay: gamma},
+		&Momentum{LR: eta, WeightDecay: gamma, Nesterov: true},
+		&Adam{LR: eta, WeightDecay: gamma},
+	} {
+		theta := []float64{1, -2}
+		if _, err := Run(zero, theta, r, Settings{Steps: k}); err != nil {
+			t.Fatal(err)
+		}
+		if math.Abs(theta[0]-want) > 1e-14 || math.Abs(theta[1]+2*want) > 1e-14 {
+			t.Errorf("%T: θ = %v, want %v·(1, −2)", r, theta, want)
+		}
+	}
+}
