@@ -43,7 +43,14 @@ type packBuf struct {
 	ab   [mr * nr]float64
 }
 
-var bufPool = sync.Pool{New: func() any { return new(packBuf) }}
+// Packing buffers for serial products: one kept for good (so that a
+// single-threaded training loop never allocates, even after a GC empties the
+// pool) and a pool for concurrent callers.
+var (
+	serialMu  sync.Mutex
+	serialBuf packBuf
+	bufPool   = sync.Pool{New: func() any { return new(packBuf) }}
+)
 
 // gemm computes C = alpha op(A) op(B) + beta C for row-major matrices, with
 // op(A) m×k and op(B) k×n and leading dimensions lda, ldb, ldc. When beta is
@@ -58,6 +65,11 @@ func gemm(ta, tb bool, m, n, k int, alpha float64, a []float64, lda int, b []flo
 	}
 	g := gemmArgs{ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc}
 	if m*n*k >= parMACs && parallelGemm(&g) {
+		return
+	}
+	if serialMu.TryLock() {
+		gemmBlock(&g, 0, m, 0, n, &serialBuf)
+		serialMu.Unlock()
 		return
 	}
 	buf := bufPool.Get().(*packBuf)
@@ -168,8 +180,11 @@ func macroKernel(g *gemmArgs, buf *packBuf, ic, mc, jc, nc, kc int, beta float64
 		cols := min(nr, nc-jr)
 		for ir := 0; ir < mc; ir += mr {
 			ap := buf.a[ir*kc : ir*kc+mr*kc]
-			kernel(kc, ap, bp, ab)
 			rows := min(mr, mc-ir)
+			if rows == mr && cols == nr && kernelC(kc, ap, bp, c[(ic+ir)*ldc+jc+jr:], ldc, alpha, beta) {
+				continue
+			}
+			kernel(kc, ap, bp, ab)
 			for r := 0; r < rows; r++ {
 				crow := c[(ic+ir+r)*ldc+jc+jr:][:cols]
 				t := ab[r*nr : r*nr+cols]

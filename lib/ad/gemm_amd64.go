@@ -5,6 +5,12 @@ package ad
 //go:noescape
 func kern6x8(kc int, a, b, ab *float64)
 
+// kern6x8c is kern6x8 followed by C = alpha·ab + beta·C on a full 6×8 tile
+// of C with row stride ldc; C is not read when beta is 0.
+//
+//go:noescape
+func kern6x8c(kc int, a, b, c *float64, ldc int, alpha, beta float64)
+
 func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
 func xgetbv() (eax, edx uint32)
 
@@ -33,4 +39,20 @@ func kernel(kc int, a, b []float64, ab *[mr * nr]float64) {
 	_ = a[kc*mr-1]
 	_ = b[kc*nr-1]
 	kern6x8(kc, &a[0], &b[0], &ab[0])
+}
+
+// kernelC computes a full mr×nr tile of C = alpha·a bᵀ + beta·C in place and
+// reports whether it could.
+func kernelC(kc int, a, b, c []float64, ldc int, alpha, beta float64) bool {
+	if !hasAVX2FMA {
+		return false
+	}
+	_ = a[kc*mr-1]
+	_ = b[kc*nr-1]
+	_ = c[(mr-1)*ldc+nr-1]
+	if beta == 0 {
+		beta = 0 // normalise −0 so that C is not read
+	}
+	kern6x8c(kc, &a[0], &b[0], &c[0], ldc, alpha, beta)
+	return true
 }

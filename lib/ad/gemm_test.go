@@ -12,13 +12,16 @@ func naiveGemm(ta, tb bool, m, n, k int, alpha float64, a []float64, lda int, b 
 		for j := 0; j < n; j++ {
 			s := 0.0
 			for p := 0; p < k; p++ {
-				av := a[i*lda+p]
+				var av, bv float64
 				if ta {
 					av = a[p*lda+i]
+				} else {
+					av = a[i*lda+p]
 				}
-				bv := b[p*ldb+j]
 				if tb {
 					bv = b[j*ldb+p]
+				} else {
+					bv = b[p*ldb+j]
 				}
 				s += av * bv
 			}
@@ -113,5 +116,35 @@ func BenchmarkGemm(b *testing.B) {
 			}
 			b.ReportMetric(2*float64(m*n*k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 		})
+	}
+}
+
+// Products on several goroutines at once (each with its own tape) share the
+// worker pool and the packing buffers safely.
+func TestGemmConcurrent(t *testing.T) {
+	done := make(chan error)
+	for w := 0; w < 4; w++ {
+		go func(seed uint64) {
+			rng := rand.New(rand.NewPCG(seed, 1))
+			for it := 0; it < 5; it++ {
+				m, n, k := 1+rng.IntN(150), 1+rng.IntN(150), 1+rng.IntN(150)
+				a, b := randSlice(rng, m*k), randSlice(rng, k*n)
+				c, want := make([]float64, m*n), make([]float64, m*n)
+				gemm(false, true, m, n, k, 1, a, k, b, k, 0, c, n)
+				naiveGemm(false, true, m, n, k, 1, a, k, b, k, 0, want, n)
+				for i := range c {
+					if math.Abs(c[i]-want[i]) > 1e-12*float64(k) {
+						done <- fmt.Errorf("%d×%d×%d: C[%d] = %v, want %v", m, n, k, i, c[i], want[i])
+						return
+					}
+				}
+			}
+			done <- nil
+		}(uint64(w))
+	}
+	for w := 0; w < 4; w++ {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
 	}
 }

@@ -29,7 +29,11 @@ type Objective struct {
 	xb, yb *mat.Dense
 	xbuf   []float64
 	ybuf   []float64
+	rbuf   []float64
 	out    *ad.Node
+
+	rows   bool       // x and y hold one sample per row
+	xt, yt *mat.Dense // column copies of row-stored data, made on demand
 }
 
 // NewObjective returns the objective of model on inputs x (n×N, one sample
@@ -41,6 +45,10 @@ func NewObjective(model Model, x, y *mat.Dense, loss Loss) *Objective {
 	if nx != ny {
 		panic(fmt.Sprintf("nn: NewObjective: %d input samples (columns) but %d targets", nx, ny))
 	}
+	return newObjective(model, x, y, loss)
+}
+
+func newObjective(model Model, x, y *mat.Dense, loss Loss) *Objective {
 	p := model.Params()
 	return &Objective{
 		model: model, x: x, y: y, loss: loss,
@@ -53,11 +61,35 @@ func NewObjective(model Model, x, y *mat.Dense, loss Loss) *Objective {
 	}
 }
 
+// NewObjectiveRows is NewObjective for data stored one sample per row, as
+// data sets usually are: x is N×n and y is N×m (or N×1 class labels). The
+// model still sees samples as columns: Batch copies the selected rows
+// (contiguous, so much faster than gathering columns of a large matrix) and
+// transposes them, and Func makes transposed copies of x and y on its first
+// call.
+func NewObjectiveRows(model Model, x, y *mat.Dense, loss Loss) *Objective {
+	nx, _ := x.Dims()
+	ny, _ := y.Dims()
+	if nx != ny {
+		panic(fmt.Sprintf("nn: NewObjectiveRows: %d input samples (rows) but %d targets", nx, ny))
+	}
+	o := newObjective(model, x, y, loss)
+	o.rows = true
+	return o
+}
+
 // Len returns the number of parameters, the length of θ.
 func (o *Objective) Len() int { return o.p.Len() }
 
 // Samples returns the number of samples N.
-func (o *Objective) Samples() int { _, n := o.x.Dims(); return n }
+func (o *Objective) Samples() int {
+	if o.rows {
+		n, _ := o.x.Dims()
+		return n
+	}
+	_, n := o.x.Dims()
+	return n
+}
 
 // Params returns a zero parameter set with the objective's layout.
 func (o *Objective) Params() *Params { return o.p.NewLike() }
@@ -65,6 +97,13 @@ func (o *Objective) Params() *Params { return o.p.NewLike() }
 // Func evaluates the loss on the whole data set at theta and, when grad is
 // not nil, writes ∇_θ L into grad (overwriting it).
 func (o *Objective) Func(theta, grad []float64) float64 {
+	if o.rows {
+		if o.xt == nil {
+			o.xt = mat.DenseCopyOf(o.x.T())
+			o.yt = mat.DenseCopyOf(o.y.T())
+		}
+		return o.eval(theta, grad, o.xt, o.yt)
+	}
 	return o.eval(theta, grad, o.x, o.y)
 }
 
@@ -72,8 +111,13 @@ func (o *Objective) Func(theta, grad []float64) float64 {
 // order, repeats allowed): the loss is that of the minibatch alone, for
 // example its mean for MSE and CrossEntropy.
 func (o *Objective) Batch(theta, grad []float64, idx []int) float64 {
-	o.xb, o.xbuf = gatherCols(o.xb, o.xbuf, o.x, idx)
-	o.yb, o.ybuf = gatherCols(o.yb, o.ybuf, o.y, idx)
+	if o.rows {
+		o.xb, o.xbuf, o.rbuf = gatherRows(o.xb, o.xbuf, o.rbuf, o.x, idx)
+		o.yb, o.ybuf, o.rbuf = gatherRows(o.yb, o.ybuf, o.rbuf, o.y, idx)
+	} else {
+		o.xb, o.xbuf = gatherCols(o.xb, o.xbuf, o.x, idx)
+		o.yb, o.ybuf = gatherCols(o.yb, o.ybuf, o.y, idx)
+	}
 	return o.eval(theta, grad, o.xb, o.yb)
 }
 
@@ -140,6 +184,51 @@ func gatherCols(dst *mat.Dense, buf []float64, src *mat.Dense, idx []int) (*mat.
 	}
 	dst.SetRawMatrix(blas64.General{Rows: r, Cols: k, Stride: k, Data: buf})
 	return dst, buf
+}
+
+// gatherRows sets dst to the transpose of the rows idx of src (so samples
+// become columns), using tmp for the gathered rows and buf for dst.
+func gatherRows(dst *mat.Dense, buf, tmp []float64, src *mat.Dense, idx []int) (*mat.Dense, []float64, []float64) {
+	n, c := src.Dims()
+	k := len(idx)
+	if k == 0 {
+		panic("nn: Objective.Batch: empty minibatch")
+	}
+	if cap(buf) < c*k {
+		buf = make([]float64, c*k)
+	}
+	buf = buf[:c*k]
+	if cap(tmp) < c*k {
+		tmp = make([]float64, c*k)
+	}
+	tmp = tmp[:c*k]
+	raw := src.RawMatrix()
+	for j, s := range idx {
+		if s < 0 || s >= n {
+			panic(fmt.Sprintf("nn: Objective.Batch: sample %d out of range [0, %d)", s, n))
+		}
+		copy(tmp[j*c:j*c+c], raw.Data[s*raw.Stride:s*raw.Stride+c])
+	}
+	transpose(buf, tmp, k, c)
+	dst.SetRawMatrix(blas64.General{Rows: c, Cols: k, Stride: k, Data: buf})
+	return dst, buf, tmp
+}
+
+// transpose writes the transpose of the r×c matrix src into dst (c×r).
+func transpose(dst, src []float64, r, c int) {
+	const bs = 32
+	for i0 := 0; i0 < r; i0 += bs {
+		i1 := min(i0+bs, r)
+		for j0 := 0; j0 < c; j0 += bs {
+			j1 := min(j0+bs, c)
+			for i := i0; i < i1; i++ {
+				row := src[i*c : i*c+c]
+				for j := j0; j < j1; j++ {
+					dst[j*r+i] = row[j]
+				}
+			}
+		}
+	}
 }
 
 // Predict returns the model's output f(X) for parameters p and inputs x (one

@@ -132,6 +132,30 @@ func TestObjectiveBatchAndReuse(t *testing.T) {
 	}
 }
 
+func TestObjectiveRows(t *testing.T) {
+	rng := rand.New(rand.NewPCG(6, 6))
+	net := MLP{Sizes: []int{5, 4, 3}, Act: Tanh}
+	x := randDense(rng, 5, 12, 1)
+	y := randDense(rng, 3, 12, 1)
+	cols := NewObjective(net, x, y, MSE)
+	rows := NewObjectiveRows(net, mat.DenseCopyOf(x.T()), mat.DenseCopyOf(y.T()), MSE)
+	if rows.Samples() != 12 || cols.Samples() != 12 {
+		t.Fatalf("Samples %d and %d, want 12", rows.Samples(), cols.Samples())
+	}
+	theta := net.Init(rng, XavierNormal).Vec()
+	g1, g2 := make([]float64, cols.Len()), make([]float64, cols.Len())
+	if a, b := cols.Func(theta, g1), rows.Func(theta, g2); a != b || !floats.Equal(g1, g2) {
+		t.Errorf("row-stored Func %v differs from column-stored %v", b, a)
+	}
+	idx := []int{7, 2, 2, 11, 0}
+	if a, b := cols.Batch(theta, g1, idx), rows.Batch(theta, g2, idx); a != b || !floats.Equal(g1, g2) {
+		t.Errorf("row-stored Batch %v differs from column-stored %v", b, a)
+	}
+	if n := testing.AllocsPerRun(10, func() { rows.Batch(theta, g2, idx) }); n != 0 {
+		t.Errorf("row-stored Batch allocates %v times per call", n)
+	}
+}
+
 func TestAccuracyAndLabels(t *testing.T) {
 	s := mat.NewDense(3, 4, []float64{
 		1, 0, 0, 5,

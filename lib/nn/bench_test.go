@@ -1,0 +1,100 @@
+package nn
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"gonum.org/v1/gonum/floats"
+	"gonum.org/v1/gonum/mat"
+)
+
+func eye(n int) *mat.Dense {
+	m := mat.NewDense(n, n, nil)
+	for i := 0; i < n; i++ {
+		m.Set(i, i, 1)
+	}
+	return m
+}
+
+// One full-batch gradient-descent step of the Fig. 3 network: m=5, n=10,
+// h=50, X = I₁₀, MSE (mean). PyTorch 1.13 on this machine: 170 µs/step.
+func BenchmarkFig3Step(b *testing.B) {
+	for _, act := range []Activation{Linear, ReLU, Tanh, Sigmoid} {
+		b.Run(act.Name, func(b *testing.B) {
+			rng := rand.New(rand.NewPCG(1, 1))
+			net := TwoLayer{In: 10, Hidden: 50, Out: 5, Act: act}
+			p := net.Init(rng, Normal(0.1))
+			obj := NewObjective(net, eye(10), randDense(rng, 5, 10, 1), MSE)
+			theta, grad := p.Vec(), make([]float64, obj.Len())
+			b.ReportAllocs()
+			for b.Loop() {
+				obj.Func(theta, grad)
+				floats.AddScaled(theta, -0.01, grad)
+			}
+		})
+	}
+}
+
+// One full-batch GD step of the linear network 20-50-10 on 1000 samples.
+// PyTorch 1.13: 0.57 ms/step.
+func BenchmarkLinear20x50x10Step(b *testing.B) {
+	rng := rand.New(rand.NewPCG(2, 2))
+	net := TwoLayer{In: 20, Hidden: 50, Out: 10, Act: Linear}
+	p := net.Init(rng, LeCunNormal)
+	obj := NewObjective(net, randDense(rng, 20, 1000, 1), randDense(rng, 10, 1000, 1), MSE)
+	theta, grad := p.Vec(), make([]float64, obj.Len())
+	b.ReportAllocs()
+	for b.Loop() {
+		obj.Func(theta, grad)
+		floats.AddScaled(theta, -0.01, grad)
+	}
+}
+
+// One SGD epoch of the MLP 784-256-10 (LeakyReLU 0.01, cross-entropy) on
+// 60 000 random samples, batch 128 (469 steps, the last one of 96 samples),
+// with the data stored one sample per row (as loaded from a data set) and
+// one sample per column. PyTorch 1.13, one thread: 1.9 s/epoch.
+func BenchmarkMLPEpoch(b *testing.B) {
+	b.Run("rows", func(b *testing.B) { benchMLPEpoch(b, true) })
+	b.Run("cols", func(b *testing.B) { benchMLPEpoch(b, false) })
+}
+
+func benchMLPEpoch(b *testing.B, rows bool) {
+	const n, batch = 60000, 128
+	rng := rand.New(rand.NewPCG(3, 3))
+	x := mat.NewDense(784, n, nil)
+	if rows {
+		x = mat.NewDense(n, 784, nil)
+	}
+	xs := x.RawMatrix().Data
+	for i := range xs {
+		xs[i] = rng.Float64()
+	}
+	labels := make([]int, n)
+	for i := range labels {
+		labels[i] = rng.IntN(10)
+	}
+	net := MLP{Sizes: []int{784, 256, 10}, Act: LeakyReLU(0.01)}
+	p := net.Init(rng, KaimingUniform)
+	var obj *Objective
+	if rows {
+		obj = NewObjectiveRows(net, x, mat.DenseCopyOf(LabelRow(labels).T()), CrossEntropy)
+	} else {
+		obj = NewObjective(net, x, LabelRow(labels), CrossEntropy)
+	}
+	theta, grad := p.Vec(), make([]float64, obj.Len())
+	perm := make([]int, n)
+	for i := range perm {
+		perm[i] = i
+	}
+	obj.Batch(theta, grad, perm[:batch]) // warm up: the tape's buffers are made here
+	obj.Batch(theta, grad, perm[:n%batch])
+	b.ReportAllocs()
+	for b.Loop() {
+		rng.Shuffle(n, func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
+		for s := 0; s < n; s += batch {
+			obj.Batch(theta, grad, perm[s:min(s+batch, n)])
+			floats.AddScaled(theta, -0.01, grad)
+		}
+	}
+}
