@@ -202,17 +202,12 @@ func (t *Tape) MaxPool2(x *Node, in Dims) *Node {
 				y := out.val[o*n:][:n]
 				arg := out.arg[o*n:][:n]
 				for s := range y {
-					m, a := x00[s], uint8(0)
-					if v := x01[s]; v > m {
-						m, a = v, 1
-					}
-					if v := x10[s]; v > m {
-						m, a = v, 2
-					}
-					if v := x11[s]; v > m {
-						m, a = v, 3
-					}
-					y[s], arg[s] = m, a
+					// branch-free: index of the first maximum is
+					// n₀(1 + n₁(1 + n₂)) with nᵢ = [xᵢ ≠ max].
+					a, b, cc, d := x00[s], x01[s], x10[s], x11[s]
+					m := max(max(a, b), max(cc, d))
+					n0, n1, n2 := b2i(a != m), b2i(b != m), b2i(cc != m)
+					y[s], arg[s] = m, uint8(n0*(1+n1*(1+n2)))
 				}
 			}
 		}

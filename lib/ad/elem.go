@@ -272,21 +272,13 @@ func (t *Tape) unary(kind int, a *Node, s, s2 float64) *Node {
 	t.prepare(out, a)
 	x, y := a.val[:len(out.val)], out.val
 	switch kind {
-	case uReLU:
+	case uReLU: // branch-free: the sign of random data is unpredictable
 		for i, v := range x {
-			if v > 0 {
-				y[i] = v
-			} else {
-				y[i] = 0
-			}
+			y[i] = max(v, 0)
 		}
 	case uLeakyReLU:
 		for i, v := range x {
-			if v > 0 {
-				y[i] = v
-			} else {
-				y[i] = s * v
-			}
+			y[i] = max(v, 0) + s*min(v, 0)
 		}
 	case uTanh:
 		for i, v := range x {
@@ -438,25 +430,30 @@ func (n *Node) backUnary() {
 	x, y := n.a.val[:len(g)], n.val
 	ga, first := n.a.acc()
 	ga = ga[:len(g)]
+	s, s2 := n.s, n.s2
+	// The piecewise-linear activations, the hot ones, overwrite on the first
+	// contribution; the others clear first and accumulate.
+	switch n.k {
+	case uReLU, uLeakyReLU:
+		slope := [2]float64{s, 1}
+		if n.k == uReLU {
+			slope[0] = 0
+		}
+		if first {
+			for i, v := range x {
+				ga[i] = g[i] * slope[b2i(v > 0)]
+			}
+		} else {
+			for i, v := range x {
+				ga[i] += g[i] * slope[b2i(v > 0)]
+			}
+		}
+		return
+	}
 	if first {
 		clear(ga)
 	}
-	s, s2 := n.s, n.s2
 	switch n.k {
-	case uReLU:
-		for i, v := range x {
-			if v > 0 {
-				ga[i] += g[i]
-			}
-		}
-	case uLeakyReLU:
-		for i, v := range x {
-			if v > 0 {
-				ga[i] += g[i]
-			} else {
-				ga[i] += s * g[i]
-			}
-		}
 	case uTanh:
 		for i, v := range y {
 			ga[i] += g[i] * (1 - v*v)
@@ -552,4 +549,14 @@ func (n *Node) backMap() {
 			ga[i] += g[i] * d(v)
 		}
 	}
+}
+
+// b2i converts a bool to 0 or 1; the compiler turns it into a flag move, so
+// loops using it have no unpredictable branches.
+func b2i(b bool) int {
+	var i int
+	if b {
+		i = 1
+	}
+	return i
 }

@@ -163,9 +163,11 @@ func (n ConvNet) slope() float64 {
 	return n.ConvSlope
 }
 
+var defaultConvAct = LeakyReLU(0.01)
+
 func (n ConvNet) act() Activation {
 	if n.Act.Apply == nil {
-		return LeakyReLU(0.01)
+		return defaultConvAct
 	}
 	return n.Act
 }

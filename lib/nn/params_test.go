@@ -9,6 +9,8 @@ import (
 
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/noetherlab/noether/lib/ad"
 )
 
 func TestParamsViews(t *testing.T) {
@@ -129,6 +131,17 @@ func TestObjectiveBatchAndReuse(t *testing.T) {
 	}
 	if n := testing.AllocsPerRun(10, func() { obj.Batch(theta, g, idx) }); n != 0 {
 		t.Errorf("Batch allocates %v times per call", n)
+	}
+}
+
+func TestConvNetAllocatesNothing(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	net := ConvNet{In: ad.Dims{C: 1, H: 8, W: 8}, Channels: 4, Hidden: 5, Classes: 3}
+	obj := NewObjective(net, randDense(rng, 64, 6, 1), LabelRow([]int{0, 1, 2, 0, 1, 2}), CrossEntropy)
+	theta, g := net.Init(rng, XavierUniform).Vec(), make([]float64, obj.Len())
+	obj.Func(theta, g)
+	if n := testing.AllocsPerRun(10, func() { obj.Func(theta, g) }); n != 0 {
+		t.Errorf("ConvNet objective allocates %v times per call", n)
 	}
 }
 
