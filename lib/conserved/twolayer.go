@@ -31,11 +31,16 @@ func sumSq(a mat.Matrix) float64 {
 	return s
 }
 
-// useSym returns dst, or a new h×h matrix if dst is nil; it panics if a
-// non-nil dst has the wrong size.
+// useSym returns dst, or a new h×h matrix if dst is nil; an empty dst (the
+// zero value) is sized to h×h, as gonum's receivers are. It panics if a
+// non-empty dst has the wrong size.
 func useSym(fn string, dst *mat.SymDense, h int) *mat.SymDense {
 	if dst == nil {
 		return mat.NewSymDense(h, nil)
+	}
+	if dst.IsEmpty() {
+		dst.ReuseAsSym(h)
+		return dst
 	}
 	if d := dst.SymmetricDim(); d != h {
 		panic(fmt.Sprintf("conserved: %s: dst is %d×%d, want %d×%d", fn, d, d, h, h))
