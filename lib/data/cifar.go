@@ -141,7 +141,7 @@ func ReadCIFAR10(s *Settings, files ...string) (*Set, error) {
 	return &Set{
 		X:       mat.NewDense(len(lab), cifarRecord-1, x),
 		Labels:  lab,
-		Classes: CIFAR10Classes[:],
+		Classes: slices.Clone(CIFAR10Classes[:]),
 		Shape:   Shape{3, 32, 32},
 	}, nil
 }

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -68,7 +69,7 @@ func FashionMNIST(split Split, s *Settings) (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	set.Classes = FashionMNISTClasses[:]
+	set.Classes = slices.Clone(FashionMNISTClasses[:])
 	return set, nil
 }
 
@@ -130,8 +131,7 @@ func loadIDX(images, labels string, classes int, want Shape, s *Settings) (*Set,
 		return nil, formatErr(images, 3, nil, "%d dimensions (%s), want images N×H×W, N×C×H×W or N×d", len(h.dims), h.shape())
 	}
 	if want != (Shape{}) && shape != want {
-		return nil, formatErr(images, 8, nil, "images of shape %d×%d×%d, want %d×%d×%d",
-			shape.C, shape.H, shape.W, want.C, want.H, want.W)
+		return nil, formatErr(images, 8, nil, "images of shape %v, want %v", shape, want)
 	}
 	n, d := h.dims[0], shape.Size()
 	if h.count != nlab {

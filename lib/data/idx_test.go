@@ -223,3 +223,39 @@ func TestNewIDXPanics(t *testing.T) {
 		}()
 	}
 }
+
+// FuzzReadIDX checks that no input makes ReadIDX panic, that errors are
+// FormatErrors at offsets within the input, and that what it accepts
+// writes back to the same bytes.
+func FuzzReadIDX(f *testing.F) {
+	for name, b := range fixtures() {
+		if strings.HasPrefix(name, "idx/") {
+			f.Add(b)
+		}
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		a, err := ReadIDX(bytes.NewReader(b))
+		if err != nil {
+			var fe *FormatError
+			if !errors.As(err, &fe) {
+				t.Fatalf("error %v is not a *FormatError", err)
+			}
+			if len(b) < 2 || b[0] != 0x1f || b[1] != 0x8b {
+				if fe.Offset > int64(len(b)) {
+					t.Fatalf("offset %d past the end of %d bytes: %v", fe.Offset, len(b), err)
+				}
+			}
+			return
+		}
+		if len(a.Data) != a.Len()*a.Type.Size() {
+			t.Fatalf("%d data bytes for %v %v", len(a.Data), a.Type, a.Dims)
+		}
+		var out bytes.Buffer
+		if err := WriteIDX(&out, a); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(out.Bytes(), plain(t, b)) {
+			t.Fatalf("read then written: %x, want %x", out.Bytes(), plain(t, b))
+		}
+	})
+}

@@ -27,6 +27,8 @@ type Shape struct{ C, H, W int }
 // Size returns C·H·W, the length of a flattened image.
 func (s Shape) Size() int { return s.C * s.H * s.W }
 
+func (s Shape) String() string { return fmt.Sprintf("%d×%d×%d", s.C, s.H, s.W) }
+
 // Len returns the number of samples.
 func (s *Set) Len() int { return len(s.Labels) }
 
