@@ -3,6 +3,7 @@ package show
 import (
 	"fmt"
 	"math"
+	"strconv"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -116,16 +117,53 @@ func fixLogRange(ax *plot.Axis, log bool) {
 	}
 }
 
-// logTicks marks decades with plot.LogTicks when the range spans one, and
-// falls back to evenly spaced ticks on a narrower range, where LogTicks
-// would label nothing.
+// logTicks marks decades when the range spans one, and falls back to evenly
+// spaced ticks on a narrower range, where decades would label nothing.
+// Decades are labelled exactly (0.001, 1, 1e-05, 1e+06): gonum's
+// LogTicks derives them by floating-point arithmetic and prints the rounded
+// values, such as 9.999999999999999e-05.
 type logTicks struct{}
 
 func (logTicks) Ticks(min, max float64) []plot.Tick {
-	if max >= 10*min {
-		return plot.LogTicks{Prec: -1}.Ticks(min, max)
+	if !(min > 0) || max < 10*min {
+		return plot.DefaultTicks{}.Ticks(min, max)
 	}
-	return plot.DefaultTicks{}.Ticks(min, max)
+	lo, hi := int(math.Floor(math.Log10(min))), int(math.Ceil(math.Log10(max)))
+	every := 1 + (hi-lo)/8 // at most about 8 labelled decades
+	var ticks []plot.Tick
+	for e := lo; e <= hi; e++ {
+		decade := decadeValue(e)
+		if decade >= min && decade <= max {
+			t := plot.Tick{Value: decade}
+			if (e-lo)%every == 0 || every == 1 {
+				t.Label = decadeLabel(e)
+			}
+			ticks = append(ticks, t)
+		}
+		if every > 1 {
+			continue // minor ticks would be a smear
+		}
+		for k := 2; k <= 9; k++ {
+			if v := float64(k) * decade; v >= min && v <= max {
+				ticks = append(ticks, plot.Tick{Value: v})
+			}
+		}
+	}
+	return ticks
+}
+
+// decadeValue returns 10^e correctly rounded.
+func decadeValue(e int) float64 {
+	v, _ := strconv.ParseFloat("1e"+strconv.Itoa(e), 64)
+	return v
+}
+
+// decadeLabel writes 10^e as Go's shortest exact form of the correctly
+// rounded value: 0.001, 1, 1000, 1e-05, 1e+06. (Superscript exponents would
+// read better, but the fonts compiled into gonum/plot lack the superscript
+// minus and most superscript digits, and drop them silently.)
+func decadeLabel(e int) string {
+	return strconv.FormatFloat(decadeValue(e), 'g', -1, 64)
 }
 
 func (s Series) label(i int) string {

@@ -236,3 +236,30 @@ func TestImage(t *testing.T) {
 		t.Errorf("metadata %v for an image at its own size", d.Metadata)
 	}
 }
+
+// Log axes label decades exactly, never with the rounding of 10^e.
+func TestLogTickLabels(t *testing.T) {
+	cases := []struct {
+		min, max float64
+		want     []string
+	}{
+		{1e-11, 1e-3, []string{"1e-11", "1e-09", "1e-07", "1e-05", "0.001"}},
+		{0.5, 200, []string{"1", "10", "100"}},
+		{3e-6, 2e-4, []string{"1e-05", "0.0001"}},
+		{1, 1e20, []string{"1", "1000", "1e+06", "1e+09", "1e+12", "1e+15", "1e+18"}},
+	}
+	for _, c := range cases {
+		var got []string
+		for _, tk := range (logTicks{}).Ticks(c.min, c.max) {
+			if tk.Label != "" {
+				got = append(got, tk.Label)
+			}
+			if tk.Value < c.min || tk.Value > c.max {
+				t.Errorf("[%g, %g]: tick %g outside the range", c.min, c.max, tk.Value)
+			}
+		}
+		if strings.Join(got, " ") != strings.Join(c.want, " ") {
+			t.Errorf("[%g, %g]: labels %q, want %q", c.min, c.max, got, c.want)
+		}
+	}
+}
