@@ -284,8 +284,16 @@ var notebookChecks = map[string]func(t *testing.T, nb *Notebook){
 			// (2/c)(c/2) is 1 to within a few ulps: the squared residual is < 1e-30.
 			t.Errorf("loss change along the orbit %s, want 0 up to rounding", m[1])
 		}
-		if len(pngs) != 1 {
-			t.Fatalf("%d PNG outputs, want 1", len(pngs))
+		// The library tour's table: measured values beside the expected ones.
+		r := regexp.MustCompile(`ratio of the two GD drifts\s+(\S+)`).FindStringSubmatch(text)
+		if r == nil {
+			t.Fatalf("the tour's table is missing; text outputs:\n%s", text)
+		}
+		if _, err := fmt.Sscan(r[1], &v); err != nil || v < 9 || v > 11 {
+			t.Errorf("GD drift ratio %s, want 10 ± 1 (TestLibraryTour checks the same)", r[1])
+		}
+		if len(pngs) != 2 {
+			t.Fatalf("%d PNG outputs, want 2", len(pngs))
 		}
 		img, err := png.Decode(bytes.NewReader(pngs[0]))
 		if err != nil {
@@ -305,6 +313,9 @@ func notebookOutputs(nb *Notebook) (string, [][]byte) {
 	for _, c := range nb.Cells {
 		for _, o := range c.Outputs {
 			sb.WriteString(o.Text)
+			if s, ok := o.Data["text/plain"].(string); ok && o.Data["image/png"] == nil {
+				sb.WriteString(s + "\n")
+			}
 			if s, ok := o.Data["image/png"].(string); ok {
 				if b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(s)); err == nil {
 					pngs = append(pngs, b)
