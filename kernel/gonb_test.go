@@ -295,12 +295,14 @@ var notebookChecks = map[string]func(t *testing.T, nb *Notebook){
 		if len(pngs) != 2 {
 			t.Fatalf("%d PNG outputs, want 2", len(pngs))
 		}
-		img, err := png.Decode(bytes.NewReader(pngs[0]))
-		if err != nil {
-			t.Fatalf("image/png output does not decode: %v", err)
-		}
-		if b := img.Bounds(); b.Dx() < 300 || b.Dy() < 200 || b.Dx() > 4000 || b.Dy() > 4000 {
-			t.Errorf("figure is %v pixels", b.Size())
+		for i, b := range pngs {
+			img, err := png.Decode(bytes.NewReader(b))
+			if err != nil {
+				t.Fatalf("figure %d: image/png output does not decode: %v", i, err)
+			}
+			if r := img.Bounds(); r.Dx() < 300 || r.Dy() < 200 || r.Dx() > 4000 || r.Dy() > 4000 {
+				t.Errorf("figure %d is %v pixels", i, r.Size())
+			}
 		}
 	},
 }
@@ -317,9 +319,12 @@ func notebookOutputs(nb *Notebook) (string, [][]byte) {
 				sb.WriteString(s + "\n")
 			}
 			if s, ok := o.Data["image/png"].(string); ok {
-				if b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(s)); err == nil {
-					pngs = append(pngs, b)
+				// Jupyter may store the base64 wrapped in lines.
+				b, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(s), ""))
+				if err != nil {
+					b = nil // counted, and png.Decode then reports it
 				}
+				pngs = append(pngs, b)
 			}
 		}
 	}
