@@ -42,6 +42,11 @@ type ClientSettings struct {
 	Dead    <-chan struct{}
 	DeadErr func() error
 
+	// ConnectTimeout bounds the wait for the kernel's sockets to accept
+	// connections (default 30 s; a kernel binds them a moment after it
+	// starts). A closed Dead channel ends the wait at once.
+	ConnectTimeout time.Duration
+
 	// Heartbeat, if positive, pings the kernel's heartbeat socket at this
 	// interval and treats a kernel that misses three pongs in a row as dead.
 	// Use it for kernels this process did not launch; zero disables it.
@@ -69,10 +74,14 @@ func Dial(conn *ConnectionInfo, s ClientSettings) (*Client, error) {
 		dead:       s.Dead,
 		deadErr:    s.DeadErr,
 	}
+	// One identity for shell, control and stdin, as jupyter_client does:
+	// GoNB sends every reply, control replies included, through its shell
+	// socket to the requester's identity, and a ROUTER drops messages for
+	// identities it does not know.
 	id := zmq4.WithID(zmq4.SocketIdentity(c.session))
 	retry := zmq4.WithDialerRetry(50 * time.Millisecond)
 	c.shell = zmq4.NewDealer(ctx, id, retry)
-	c.control = zmq4.NewDealer(ctx, zmq4.WithID(zmq4.SocketIdentity(c.session+"-control")), retry)
+	c.control = zmq4.NewDealer(ctx, id, retry)
 	c.stdin = zmq4.NewDealer(ctx, id, retry)
 	c.iopub = zmq4.NewSub(ctx, retry)
 	c.hb = zmq4.NewReq(ctx, retry)
@@ -87,8 +96,12 @@ func Dial(conn *ConnectionInfo, s ClientSettings) (*Client, error) {
 		{c.iopub, conn.IOPubPort, "iopub"},
 		{c.hb, conn.HBPort, "heartbeat"},
 	}
+	if s.ConnectTimeout == 0 {
+		s.ConnectTimeout = 30 * time.Second
+	}
+	deadline := time.Now().Add(s.ConnectTimeout)
 	for _, d := range dials {
-		if err := d.s.Dial(conn.Endpoint(d.port)); err != nil {
+		if err := c.dialUntil(d.s, conn.Endpoint(d.port), deadline); err != nil {
 			c.Close()
 			return nil, fmt.Errorf("kernel: connecting %s socket: %w", d.name, err)
 		}
@@ -118,6 +131,25 @@ func Dial(conn *ConnectionInfo, s ClientSettings) (*Client, error) {
 		go c.heartbeat(s.Heartbeat, func() { missed.Store(true); close(hbDead) })
 	}
 	return c, nil
+}
+
+// dialUntil dials ep until it connects, the deadline passes or the kernel
+// dies. (One zmq4 Dial retries for only about half a second.)
+func (c *Client) dialUntil(s zmq4.Socket, ep string, deadline time.Time) error {
+	for {
+		err := s.Dial(ep)
+		if err == nil {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-c.dead:
+			return c.died()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
 }
 
 func mergeDone(a, b <-chan struct{}) <-chan struct{} {
@@ -473,7 +505,7 @@ func (c *Client) Execute(ctx context.Context, code string, s ExecuteSettings, on
 			}
 			if errors.Is(err, context.DeadlineExceeded) && runCtx.Err() != nil {
 				timeout = &TimeoutError{After: s.Timeout}
-				if err := c.Interrupt(ctx); err != nil && errors.Is(err, ErrKernelDied) {
+				if err := c.Interrupt(); err != nil {
 					return reply, err
 				}
 				var graceCancel context.CancelFunc
@@ -513,32 +545,31 @@ func (c *Client) Execute(ctx context.Context, code string, s ExecuteSettings, on
 	return reply, nil
 }
 
-// Interrupt sends an interrupt_request on the control socket and waits up to
-// five seconds for its reply.
-func (c *Client) Interrupt(ctx context.Context) error {
-	return c.controlRequest(ctx, "interrupt_request", map[string]any{}, 5*time.Second)
+// Interrupt sends an interrupt_request on the control socket. It does not
+// wait for the interrupt_reply (neither does Jupyter's server): the effect
+// that matters, the end of the running request, arrives as that request's
+// own reply.
+func (c *Client) Interrupt() error {
+	return c.send(c.control, c.newMessage("interrupt_request", map[string]any{}, nil))
 }
 
-// Shutdown asks the kernel to shut down and waits up to the given time for its
-// shutdown_reply.
+// Shutdown asks the kernel to shut down and waits up to the given time for
+// its shutdown_reply, on the control socket or, as GoNB sends it, on shell.
+// Messages of other requests that arrive meanwhile are discarded: call it
+// only when no other request is under way.
 func (c *Client) Shutdown(ctx context.Context, wait time.Duration) error {
-	return c.controlRequest(ctx, "shutdown_request", map[string]any{"restart": false}, wait)
-}
-
-func (c *Client) controlRequest(ctx context.Context, msgType string, content any, wait time.Duration) error {
-	req := c.newMessage(msgType, content, nil)
+	req := c.newMessage("shutdown_request", map[string]any{"restart": false}, nil)
 	if err := c.send(c.control, req); err != nil {
 		return err
 	}
 	ctx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
-	want := msgType[:len(msgType)-len("request")] + "reply"
 	for {
-		m, err := c.next(ctx, c.controlBox)
+		m, err := c.next(ctx, c.controlBox, c.shellBox)
 		if err != nil {
-			return fmt.Errorf("kernel: waiting for %s: %w", want, err)
+			return fmt.Errorf("kernel: waiting for shutdown_reply: %w", err)
 		}
-		if m.ParentID() == req.Header.MsgID && m.Header.MsgType == want {
+		if m.ParentID() == req.Header.MsgID && m.Header.MsgType == "shutdown_reply" {
 			return nil
 		}
 	}

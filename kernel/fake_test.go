@@ -129,12 +129,13 @@ func (fk *fakeKernel) serve(sock zmq4.Socket) {
 				go fk.onExecute(fk, req)
 			}
 		case "interrupt_request":
-			fk.reply(sock, req, "interrupt_reply", map[string]string{"status": "ok"})
+			// GoNB answers control requests through its shell socket.
+			fk.reply(fk.shell, req, "interrupt_reply", map[string]string{"status": "ok"})
 			if fk.onInterrupt != nil {
 				fk.onInterrupt(fk, req)
 			}
 		case "shutdown_request":
-			fk.reply(sock, req, "shutdown_reply", map[string]any{"status": "ok", "restart": false})
+			fk.reply(fk.shell, req, "shutdown_reply", map[string]any{"status": "ok", "restart": false})
 		}
 	}
 }
@@ -268,5 +269,18 @@ func TestSilentHeartbeatMeansDead(t *testing.T) {
 	}
 	if d := time.Since(t0); d > 3*time.Second {
 		t.Fatalf("noticed after %v, want about 0.3-0.5 s", d)
+	}
+}
+
+// Shutdown finds the reply where GoNB sends it: on the shell socket.
+func TestShutdownReplyOnShell(t *testing.T) {
+	fk := newFakeKernel(t)
+	c := dialFake(t, fk, ClientSettings{})
+	t0 := time.Now()
+	if err := c.Shutdown(context.Background(), 3*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(t0); d > time.Second {
+		t.Fatalf("shutdown_reply took %v", d)
 	}
 }

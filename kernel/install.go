@@ -69,26 +69,47 @@ func NewLayout(root string) (*Layout, error) {
 // compiler errors (--raw_error) and a go.work holding the repository
 // (--go_work), so that cells import the library at exactly the versions of
 // the repository's go.mod; GOPROXY=off, so no cell touches the network and
-// no dependency drifts to a newer version; PATH with the pinned goimports and
-// the Go toolchain that installed it.
-func (l *Layout) Spec(goBin string) *KernelSpec {
-	path := l.BinDir + string(os.PathListSeparator) + filepath.Dir(goBin)
-	if p := os.Getenv("PATH"); p != "" {
-		path += string(os.PathListSeparator) + p
-	}
+// no dependency drifts to a newer version; GOFLAGS=-mod=readonly, the one
+// -mod that workspace mode accepts, overriding a -mod=mod the user may have
+// set (an empty GOFLAGS would not: go then reads `go env -w` settings);
+// PATH with the pinned tools and the Go toolchain at goroot first, then
+// ${PATH}, which Jupyter expands from its own environment (as EnvList does),
+// so the spec does not freeze the PATH of the shell that installed it.
+func (l *Layout) Spec(goroot string) *KernelSpec {
+	sep := string(os.PathListSeparator)
 	return &KernelSpec{
 		Argv:          []string{filepath.Join(l.BinDir, "gonb"), "--kernel", "{connection_file}", "--raw_error", "--go_work=" + l.Root},
 		DisplayName:   SpecDisplayName,
 		Language:      "go",
 		InterruptMode: "message",
 		Env: map[string]string{
-			"PATH":        path,
+			"PATH":        l.BinDir + sep + filepath.Join(goroot, "bin") + sep + "${PATH}",
 			"GOPROXY":     "off",
 			"GOTOOLCHAIN": "local",
-			"GOFLAGS":     "", // workspace mode refuses -mod=mod, which a user's GOFLAGS may carry
+			"GOFLAGS":     "-mod=readonly",
 		},
 		Metadata: map[string]any{"noether_root": l.Root},
 	}
+}
+
+// GoRoot returns the GOROOT of the go command on PATH.
+func GoRoot(ctx context.Context) (string, error) {
+	out, err := exec.CommandContext(ctx, "go", "env", "GOROOT").Output()
+	if err != nil {
+		return "", errors.New("the go command is not on PATH (or fails): install Go 1.26 or newer")
+	}
+	return strings.TrimSpace(string(out)), nil
+}
+
+// HeadlessSpec returns the kernelspec of this checkout, to run notebooks
+// headless with the tools in BinDir, whatever kernelspec is registered in
+// Jupyter (another checkout's, or none).
+func (l *Layout) HeadlessSpec(ctx context.Context) (*KernelSpec, error) {
+	goroot, err := GoRoot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return l.Spec(goroot), nil
 }
 
 // InstallSettings configures Install. The zero value is usable.
@@ -130,11 +151,8 @@ func (l *Layout) Install(ctx context.Context, s InstallSettings) ([]Step, error)
 		steps = append(steps, st)
 		fmt.Fprintln(log, st)
 	}
-	goBin, err := exec.LookPath("go")
+	goroot, err := GoRoot(ctx)
 	if err != nil {
-		return steps, errors.New("the go command is not on PATH: install Go 1.26 or newer")
-	}
-	if goBin, err = filepath.Abs(goBin); err != nil {
 		return steps, err
 	}
 
@@ -164,7 +182,7 @@ func (l *Layout) Install(ctx context.Context, s InstallSettings) ([]Step, error)
 	}
 
 	// 3. Kernelspec.
-	st, err := l.writeSpec(l.Spec(goBin))
+	st, err := l.writeSpec(l.Spec(goroot))
 	if err != nil {
 		return steps, err
 	}
@@ -227,8 +245,16 @@ func (l *Layout) writeSpec(spec *KernelSpec) (Step, error) {
 	path := filepath.Join(l.SpecDir(), "kernel.json")
 	b := spec.Marshal()
 	st.Detail = path
-	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, b) {
+	old, err := os.ReadFile(path)
+	if err == nil && bytes.Equal(old, b) {
 		return st, nil
+	}
+	if prev, err := ReadKernelSpec(path); err == nil {
+		if root, _ := prev.Metadata["noether_root"].(string); root != l.Root {
+			// Jupyter knows one kernel by this name: the last install wins,
+			// and says so.
+			st.Detail = fmt.Sprintf("%s (it ran the checkout at %s; now this one)", path, root)
+		}
 	}
 	if err := os.MkdirAll(l.SpecDir(), 0o755); err != nil {
 		return st, err
@@ -390,12 +416,18 @@ func (l *Layout) Doctor(ctx context.Context) []Check {
 		add(c)
 	}
 	if out, err := exec.CommandContext(ctx, "go", "env", "GOFLAGS").Output(); err == nil && strings.Contains(string(out), "-mod=mod") {
-		add(Check{What: "GOFLAGS", Detail: "contains -mod=mod (the kernel clears GOFLAGS, but go commands you run by hand in notebooks/ will fail in workspace mode)", OK: true})
+		add(Check{What: "GOFLAGS", OK: true, Detail: "contains -mod=mod: the kernel overrides it with -mod=readonly, but go commands typed in a cell with ! see yours and fail in workspace mode"})
 	}
 
 	// Tools.
-	for _, t := range []struct{ name, want string }{{"gonb", "v0.11.4"}, {"goimports", "v0.44.0"}} {
+	for _, t := range []struct{ name, module string }{{"gonb", "github.com/janpfeifer/gonb"}, {"goimports", "golang.org/x/tools"}} {
 		path := filepath.Join(l.BinDir, t.name)
+		want, err := l.pinned(t.module)
+		if err != nil {
+			add(Check{What: t.name, Detail: err.Error()})
+			continue
+		}
+		t := struct{ name, want string }{t.name, want}
 		c := Check{What: t.name, Fix: "go run ./install"}
 		if v, err := moduleVersion(ctx, path); err != nil {
 			c.Detail = "not built (" + path + ")"
@@ -416,10 +448,16 @@ func (l *Layout) Doctor(ctx context.Context) []Check {
 	// Kernelspec.
 	if spec, err := l.InstalledSpec(); err != nil {
 		add(Check{What: "kernelspec", Detail: err.Error(), Fix: "go run ./install"})
-	} else if want := l.Spec(spec.Argv[0]); len(spec.Argv) == 0 || spec.Argv[0] != want.Argv[0] {
-		add(Check{What: "kernelspec", Detail: "argv does not run " + want.Argv[0], Fix: "go run ./install"})
+	} else if want, err := l.HeadlessSpec(ctx); err != nil || !bytes.Equal(spec.Marshal(), want.Marshal()) {
+		add(Check{What: "kernelspec", Detail: "differs from what this checkout would register (another Go, or an older install)", Fix: "go run ./install"})
 	} else {
 		add(Check{What: "kernelspec", OK: true, Detail: fmt.Sprintf("%q at %s", spec.DisplayName, l.SpecDir())})
+		// The Go the kernel will run, which may not be the one on this PATH.
+		cmd := exec.CommandContext(ctx, "go", "env", "GOVERSION")
+		cmd.Env = spec.EnvList(os.Environ())
+		if out, err := cmd.Output(); err != nil || !goVersionAtLeast(strings.TrimSpace(string(out)), 1, 26) {
+			add(Check{What: "kernel's Go", Detail: fmt.Sprintf("the kernelspec's PATH runs %q (%v)", strings.TrimSpace(string(out)), err), Fix: "go run ./install"})
+		}
 	}
 
 	// Modules available offline.
@@ -456,6 +494,21 @@ func firstLine(s string) string {
 		return s[:i]
 	}
 	return s
+}
+
+// pinned returns the version of module required by the repository's go.mod.
+func (l *Layout) pinned(module string) (string, error) {
+	b, err := os.ReadFile(filepath.Join(l.Root, "go.mod"))
+	if err != nil {
+		return "", err
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		f := strings.Fields(strings.TrimPrefix(strings.TrimSpace(line), "require "))
+		if len(f) >= 2 && f[0] == module {
+			return f[1], nil
+		}
+	}
+	return "", fmt.Errorf("%s is not required in %s", module, filepath.Join(l.Root, "go.mod"))
 }
 
 // findJupyter looks for the jupyter command, also at Debian's /usr/bin when a

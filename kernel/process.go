@@ -104,16 +104,25 @@ func Start(ctx context.Context, argv []string, s StartSettings) (*Kernel, error)
 		close(k.dead)
 	}()
 
-	k.Client, err = Dial(conn, ClientSettings{Dead: k.dead, DeadErr: k.deathError})
+	k.Client, err = Dial(conn, ClientSettings{Dead: k.dead, DeadErr: k.deathError, ConnectTimeout: s.ReadyTimeout})
 	if err != nil {
+		if !errors.Is(err, ErrKernelDied) { // a death error carries the log already
+			err = fmt.Errorf("%w%s", err, k.logSuffix())
+		}
 		k.Close()
-		return nil, err
+		return nil, fmt.Errorf("kernel: starting %s: %w", filepath.Base(args[0]), err)
 	}
 	readyCtx, cancel := context.WithTimeout(ctx, s.ReadyTimeout)
 	defer cancel()
 	k.Info, err = k.WaitReady(readyCtx)
 	if err != nil {
-		err = fmt.Errorf("kernel: %s did not become ready: %w%s", filepath.Base(args[0]), err, k.logSuffix())
+		suffix := k.logSuffix()
+		if errors.Is(err, ErrKernelDied) {
+			suffix = ""
+		} else if n := k.BadSignatures(); n > 0 {
+			suffix = fmt.Sprintf(" (%d messages with a bad signature were dropped: does the kernel use the connection file's key?)%s", n, suffix)
+		}
+		err = fmt.Errorf("kernel: %s did not become ready: %w%s", filepath.Base(args[0]), err, suffix)
 		k.Close()
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 )
 
 // KernelSpec is a Jupyter kernelspec (kernel.json).
@@ -74,12 +75,18 @@ func (s *KernelSpec) Marshal() []byte {
 }
 
 // EnvList returns the process environment a kernel started from s sees:
-// base with s.Env's variables set (Jupyter's own rule: kernelspec values
-// replace inherited ones).
+// base with s.Env's variables set, each value with $NAME and ${NAME}
+// expanded from base, as jupyter_client does (string.Template).
 func (s *KernelSpec) EnvList(base []string) []string {
+	lookup := map[string]string{}
+	for _, kv := range base {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			lookup[k] = v
+		}
+	}
 	env := base
 	for k, v := range s.Env {
-		env = setEnv(env, k, v)
+		env = setEnv(env, k, os.Expand(v, func(name string) string { return lookup[name] }))
 	}
 	return env
 }

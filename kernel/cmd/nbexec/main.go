@@ -78,15 +78,16 @@ func run(ctx context.Context, args []string, timeout time.Duration, outDir strin
 			return 1, err
 		}
 	}
-	spec, err := l.InstalledSpec()
-	if err != nil || !installed(ctx, l) {
+	// This checkout's kernel, whatever kernelspec Jupyter has registered.
+	if !installed(ctx, l) {
 		fmt.Println("the noether kernel is not installed here: installing it first")
 		if _, err := l.Install(ctx, kernel.InstallSettings{}); err != nil {
 			return 1, fmt.Errorf("install: %w", err)
 		}
-		if spec, err = l.InstalledSpec(); err != nil {
-			return 1, err
-		}
+	}
+	spec, err := l.HeadlessSpec(ctx)
+	if err != nil {
+		return 1, err
 	}
 	if outDir != "" {
 		if err := os.MkdirAll(outDir, 0o755); err != nil {
@@ -141,10 +142,11 @@ func run(ctx context.Context, args []string, timeout time.Duration, outDir strin
 	return 0, nil
 }
 
-// installed reports whether the tools the kernelspec runs are built.
+// installed reports whether this checkout's kernel tools are built and its
+// modules are available offline.
 func installed(ctx context.Context, l *kernel.Layout) bool {
 	for _, c := range l.Doctor(ctx) {
-		if (c.What == "gonb" || c.What == "goimports" || c.What == "kernelspec" || c.What == "module cache") && !c.OK {
+		if (c.What == "gonb" || c.What == "goimports" || c.What == "module cache") && !c.OK {
 			return false
 		}
 	}
