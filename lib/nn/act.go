@@ -11,14 +11,16 @@ import (
 
 // Activation is a nonlinearity σ applied to pre-activations Z (one sample
 // per column). Most are elementwise and carry their scalar form F with
-// derivative D; Radial acts on whole columns and has F and D nil.
+// derivative D; Radial acts on whole columns and RadialUnits on whole rows,
+// and they have F and D nil.
 type Activation struct {
 	// Name identifies the activation: "linear", "relu", "leaky_relu(0.1)",
-	// "tanh", "sigmoid", "relu2", "softplus", "swish", "pow(2,0)", "radial".
+	// "tanh", "sigmoid", "relu2", "softplus", "swish", "pow(2,0)", "radial",
+	// "radial_units".
 	Name string
 	// Degree is the homogeneity degree α when σ(cz) = c^α σ(z) for all
-	// c > 0 (1 for linear, ReLU and leaky ReLU, α for Pow, −1 for Radial),
-	// and 0 when σ is not homogeneous.
+	// c > 0 (1 for linear, ReLU and leaky ReLU, α for Pow, −1 for Radial and
+	// RadialUnits), and 0 when σ is not homogeneous.
 	Degree float64
 	// F and D are σ and σ′ for an elementwise activation.
 	F, D func(x float64) float64
@@ -197,9 +199,14 @@ func Pow(alpha, beta float64) Activation {
 	}
 }
 
-// Radial is the official radial model's activation σ(z) = z/‖z‖², applied to
-// each sample's pre-activation vector (each column). It is O(h)-equivariant,
-// σ(gz) = g σ(z), and homogeneous of degree −1.
+// Radial is the per-sample radial activation σ(z) = z/‖z‖², applied to each
+// sample's pre-activation vector (each column of V X): a radial function
+// σ(z) = f(‖z‖) z of the paper's Sec. 3. It is O(h)-equivariant,
+// σ(gz) = g σ(z), and homogeneous of degree −1, so U σ(V X) is invariant under
+// (U gᵀ, g V) for g ∈ O(h) and under the joint scale (c U, c V).
+//
+// It is not the model of the official code's radial experiments (Fig. 7),
+// which normalises each hidden unit's row instead: see RadialUnits.
 var Radial = Activation{
 	Name: "radial", Degree: -1,
 	Apply: func(t *ad.Tape, z *ad.Node) *ad.Node { return t.RadialCols(z) },

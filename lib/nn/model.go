@@ -42,7 +42,8 @@ func Dense(t *ad.Tape, w, b, x *ad.Node) *ad.Node {
 
 // TwoLayer is the paper's network f(X) = U σ(V X) with parameters "U"
 // (Out×Hidden) and "V" (Hidden×In), no biases. With Act = Radial it is the
-// official radial model σ(z) = z/‖z‖² (per sample).
+// per-sample radial model σ(z) = z/‖z‖²; with Act = RadialUnits and X = I it
+// is the official code's "radial" model of Fig. 7.
 //
 // The official code stores V transposed (In×Hidden); here V is Hidden×In as
 // in the paper, so the symmetry acts as (U, V) ↦ (U g⁻¹, g V).
