@@ -63,7 +63,18 @@ func TestOurNotebooksPassNbformatValidate(t *testing.T) {
 	paths, _ := filepath.Glob("../notebooks/*.ipynb")
 	paths = append(paths, rewritten(t, "../testdata/notebooks/legacy-valid.ipynb"))
 	for _, p := range paths {
-		cmd := exec.Command(py, "-c", "import sys, nbformat; nb = nbformat.read(sys.argv[1], as_version=4); nbformat.validate(nb); assert nb.nbformat_minor >= 5", p)
+		// Valid, and already in the form Jupyter writes: reading and writing
+		// it with nbformat changes no byte.
+		cmd := exec.Command(py, "-c", `import sys, nbformat
+src = open(sys.argv[1], encoding="utf-8").read()
+nb = nbformat.reads(src, as_version=4)
+nbformat.validate(nb)
+assert nb.nbformat_minor >= 5, "nbformat_minor %d" % nb.nbformat_minor
+out = nbformat.writes(nb) + "\n"
+if out != src:
+    a, b = out.splitlines(), src.splitlines()
+    i = next((i for i in range(min(len(a), len(b))) if a[i] != b[i]), min(len(a), len(b)))
+    sys.exit("differs from nbformat.writes at line %d: nbformat %r, file %r" % (i + 1, a[i] if i < len(a) else None, b[i] if i < len(b) else None))`, p)
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Errorf("%s: nbformat.validate: %v\n%s", p, err, out)
 		}

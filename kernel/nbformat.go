@@ -7,11 +7,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // Notebook is an nbformat 4 notebook. Fields noether does not interpret
@@ -77,9 +79,9 @@ func ParseNotebook(b []byte) (*Notebook, error) {
 		Metadata      map[string]any    `json:"metadata"`
 		Cells         []json.RawMessage `json:"cells"`
 	}
-	if err := json.Unmarshal(b, &raw); err != nil {
+	if err := decodeJSON(b, &raw); err != nil {
 		var se *json.SyntaxError
-		if errors.As(err, &se) && se.Offset >= int64(len(bytes.TrimRight(b, " \t\r\n"))) {
+		if errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &se) && se.Offset >= int64(len(bytes.TrimRight(b, " \t\r\n"))) {
 			return nil, fmt.Errorf("not valid JSON: the file ends before the notebook does (%d bytes; truncated?)", len(b))
 		}
 		if errors.As(err, &se) {
@@ -122,6 +124,22 @@ func ParseNotebook(b []byte) (*Notebook, error) {
 	return nb, nil
 }
 
+// decodeJSON decodes b into v keeping numbers as json.Number, so that what
+// the notebook holds in metadata and data is written back as it was read
+// (1.0 stays 1.0; integers beyond 2^53 keep their digits), and rejects
+// anything after the value.
+func decodeJSON(b []byte, v any) error {
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.UseNumber()
+	if err := d.Decode(v); err != nil {
+		return err
+	}
+	if _, err := d.Token(); err != io.EOF {
+		return fmt.Errorf("data after the JSON value at byte %d", d.InputOffset())
+	}
+	return nil
+}
+
 func lineCol(b []byte, off int64) (int, int) {
 	if off > int64(len(b)) {
 		off = int64(len(b))
@@ -142,7 +160,7 @@ func parseCell(b json.RawMessage) (*Cell, error) {
 		ExecutionCount *int              `json:"execution_count"`
 		Outputs        []json.RawMessage `json:"outputs"`
 	}
-	if err := json.Unmarshal(b, &raw); err != nil {
+	if err := decodeJSON(b, &raw); err != nil {
 		return nil, fmt.Errorf("not a cell object: %v", err)
 	}
 	c := &Cell{Type: raw.Type, Metadata: raw.Metadata, Attachments: raw.Attachments, ExecutionCount: raw.ExecutionCount}
@@ -164,6 +182,17 @@ func parseCell(b json.RawMessage) (*Cell, error) {
 		return nil, fmt.Errorf("source: %v", err)
 	}
 	c.Source = src
+	for name, bundle := range c.Attachments {
+		m, ok := bundle.(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("attachment %q: not a mime bundle", name)
+		}
+		joined, err := joinBundle(m)
+		if err != nil {
+			return nil, fmt.Errorf("attachment %q: %v", name, err)
+		}
+		c.Attachments[name] = joined
+	}
 	if c.Metadata == nil {
 		c.Metadata = map[string]any{}
 	}
@@ -204,7 +233,7 @@ func parseOutput(b json.RawMessage) (*Output, error) {
 		EValue         string          `json:"evalue"`
 		Traceback      []string        `json:"traceback"`
 	}
-	if err := json.Unmarshal(b, &raw); err != nil {
+	if err := decodeJSON(b, &raw); err != nil {
 		return nil, fmt.Errorf("not an output object: %v", err)
 	}
 	o := &Output{Type: raw.Type, Name: raw.Name, Metadata: raw.Metadata, ExecutionCount: raw.ExecutionCount,
@@ -220,20 +249,9 @@ func parseOutput(b json.RawMessage) (*Output, error) {
 		}
 		o.Text = t
 	case "display_data", "execute_result":
-		data := map[string]any{}
-		for k, v := range raw.Data {
-			if list, ok := v.([]any); ok && !isJSONMime(k) {
-				var sb strings.Builder
-				for _, p := range list {
-					s, ok := p.(string)
-					if !ok {
-						return nil, fmt.Errorf("data %q: want a string or a list of strings", k)
-					}
-					sb.WriteString(s)
-				}
-				v = sb.String()
-			}
-			data[k] = v
+		data, err := joinBundle(raw.Data)
+		if err != nil {
+			return nil, err
 		}
 		o.Data = data
 		if o.Metadata == nil {
@@ -250,9 +268,46 @@ func isJSONMime(mime string) bool {
 	return mime == "application/json" || (strings.HasPrefix(mime, "application/") && strings.HasSuffix(mime, "+json"))
 }
 
-// Binary mime types are stored as one base64 string, never split into lines.
-func isBinaryMime(mime string) bool {
-	return strings.HasPrefix(mime, "image/") && mime != "image/svg+xml" || mime == "application/pdf"
+// isSplitMime reports whether nbformat stores values of this mime type as
+// lists of lines: text/*, application/javascript and image/svg+xml; other
+// types (images as base64, application/xml, vendor types) stay one string.
+func isSplitMime(mime string) bool {
+	return strings.HasPrefix(mime, "text/") || mime == "application/javascript" || mime == "image/svg+xml"
+}
+
+// joinBundle joins the list-of-lines values of a mime bundle, as nbformat
+// does on reading: every non-JSON type whose value is a list of strings.
+func joinBundle(b map[string]any) (map[string]any, error) {
+	out := make(map[string]any, len(b))
+	for k, v := range b {
+		if list, ok := v.([]any); ok && !isJSONMime(k) {
+			var sb strings.Builder
+			for _, p := range list {
+				s, ok := p.(string)
+				if !ok {
+					return nil, fmt.Errorf("data %q: want a string or a list of strings", k)
+				}
+				sb.WriteString(s)
+			}
+			v = sb.String()
+		}
+		out[k] = v
+	}
+	return out, nil
+}
+
+// splitBundle splits the values of a mime bundle into lines, as nbformat
+// does on writing.
+func splitBundle(b map[string]any) map[string]any {
+	out := make(map[string]any, len(b))
+	for k, v := range b {
+		if s, ok := v.(string); ok && isSplitMime(k) {
+			out[k] = splitLines(s)
+		} else {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 // NewCellID returns a random cell id (8 hex digits, as Jupyter makes them).
@@ -294,7 +349,7 @@ func (nb *Notebook) Marshal() ([]byte, error) {
 	if err := enc.Encode(v); err != nil {
 		return nil, err
 	}
-	return buf.Bytes(), nil
+	return unescapeSeparators(buf.Bytes()), nil
 }
 
 func (c *Cell) jsonValue() map[string]any {
@@ -316,8 +371,16 @@ func (c *Cell) jsonValue() map[string]any {
 		}
 		m["outputs"] = outs
 	default:
-		if len(c.Attachments) > 0 {
-			m["attachments"] = c.Attachments
+		if c.Attachments != nil { // present, even empty, as it was read
+			att := make(map[string]any, len(c.Attachments))
+			for name, bundle := range c.Attachments {
+				if mb, ok := bundle.(map[string]any); ok {
+					att[name] = splitBundle(mb)
+				} else {
+					att[name] = bundle
+				}
+			}
+			m["attachments"] = att
 		}
 	}
 	return m
@@ -330,15 +393,7 @@ func (o *Output) jsonValue() map[string]any {
 		m["name"] = o.Name
 		m["text"] = splitLines(o.Text)
 	case "display_data", "execute_result":
-		data := map[string]any{}
-		for k, v := range o.Data {
-			if s, ok := v.(string); ok && !isJSONMime(k) && !isBinaryMime(k) {
-				data[k] = splitLines(s)
-			} else {
-				data[k] = v
-			}
-		}
-		m["data"] = data
+		m["data"] = splitBundle(o.Data)
 		meta := o.Metadata
 		if meta == nil {
 			meta = map[string]any{}
@@ -361,17 +416,59 @@ func (o *Output) jsonValue() map[string]any {
 	return m
 }
 
-// splitLines splits s into lines that keep their "\n", as nbformat stores
-// multiline strings.
+// splitLines splits s into lines that keep their line ends, exactly as
+// Python's str.splitlines(True), which nbformat uses: the ends are \n, \r,
+// \r\n, \v, \f, \x1c, \x1d, \x1e, U+0085, U+2028 and U+2029.
 func splitLines(s string) []string {
-	lines := strings.SplitAfter(s, "\n")
-	if lines[len(lines)-1] == "" {
-		lines = lines[:len(lines)-1]
+	lines := []string{}
+	start := 0
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		end := -1
+		switch r {
+		case '\n', '\v', '\f', 0x1c, 0x1d, 0x1e, 0x85, 0x2028, 0x2029:
+			end = i + size
+		case '\r':
+			end = i + size
+			if end < len(s) && s[end] == '\n' {
+				end++
+			}
+		}
+		if end < 0 {
+			i += size
+			continue
+		}
+		lines = append(lines, s[start:end])
+		start, i = end, end
 	}
-	if lines == nil {
-		lines = []string{}
+	if start < len(s) {
+		lines = append(lines, s[start:])
 	}
 	return lines
+}
+
+// unescapeSeparators undoes encoding/json's escaping of U+2028 and U+2029,
+// which Python's json (and so Jupyter) writes as the characters themselves.
+// An escaped backslash before "u2028" is left alone.
+func unescapeSeparators(b []byte) []byte {
+	if !bytes.Contains(b, []byte(`\u202`)) {
+		return b
+	}
+	out := make([]byte, 0, len(b))
+	for i := 0; i < len(b); i++ {
+		if b[i] != '\\' || i+1 >= len(b) {
+			out = append(out, b[i])
+			continue
+		}
+		if b[i+1] == 'u' && i+6 <= len(b) && (string(b[i+2:i+6]) == "2028" || string(b[i+2:i+6]) == "2029") {
+			out = utf8.AppendRune(out, rune(0x2028+int(b[i+5]-'8')))
+			i += 5
+			continue
+		}
+		out = append(out, b[i], b[i+1]) // any other escape, kept whole
+		i++
+	}
+	return out
 }
 
 // WriteFileAtomic writes b to path through a temporary file in the same
@@ -541,7 +638,7 @@ func Validate(b []byte) error {
 						bad("%s: text is not a string or list of strings", ow)
 					}
 				case "display_data":
-					requireKeys(ow, o, []string{"output_type", "data", "metadata", "transient"}, "output_type", "data", "metadata")
+					requireKeys(ow, o, []string{"output_type", "data", "metadata"}, "output_type", "data", "metadata")
 				case "execute_result":
 					requireKeys(ow, o, []string{"output_type", "data", "metadata", "execution_count"}, "output_type", "data", "metadata", "execution_count")
 					if !isCount(o["execution_count"]) {

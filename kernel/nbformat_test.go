@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -141,6 +142,7 @@ func TestValidateFindsSchemaViolations(t *testing.T) {
 		"extra top-level key":             `{"nbformat":4,"nbformat_minor":5,"metadata":{},"cells":[],"worksheets":[]}`,
 		"stream without name":             `{"nbformat":4,"nbformat_minor":5,"metadata":{},"cells":[{"id":"a","cell_type":"code","metadata":{},"source":"","execution_count":1,"outputs":[{"output_type":"stream","text":"x"}]}]}`,
 		"negative count":                  `{"nbformat":4,"nbformat_minor":5,"metadata":{},"cells":[{"id":"a","cell_type":"code","metadata":{},"source":"","execution_count":-1,"outputs":[]}]}`,
+		"display_data with transient":     `{"nbformat":4,"nbformat_minor":5,"metadata":{},"cells":[{"id":"a","cell_type":"code","metadata":{},"source":"","execution_count":1,"outputs":[{"output_type":"display_data","data":{},"metadata":{},"transient":{}}]}]}`,
 		"error without evalue":            `{"nbformat":4,"nbformat_minor":5,"metadata":{},"cells":[{"id":"a","cell_type":"code","metadata":{},"source":"","execution_count":1,"outputs":[{"output_type":"error","ename":"E","traceback":[]}]}]}`,
 		"kernelspec without display_name": `{"nbformat":4,"nbformat_minor":5,"metadata":{"kernelspec":{"name":"noether"}},"cells":[]}`,
 		"language_info without name":      `{"nbformat":4,"nbformat_minor":5,"metadata":{"language_info":{}},"cells":[]}`,
@@ -243,5 +245,62 @@ func TestWriteFileAtomicLeavesNoTemporaryFiles(t *testing.T) {
 		if b, _ := os.ReadFile(path); string(b) != "two" {
 			t.Fatalf("old content lost: %q", b)
 		}
+	}
+}
+
+// A notebook written by nbformat itself (testdata, made with nbformat 5.5's
+// writes) comes out of our reader and writer byte for byte: line splitting
+// by Python's splitlines rules, which mime types are split, numbers kept as
+// written (1.0, 1e-07, 20-digit integers), U+2028 unescaped, empty
+// attachments kept.
+func TestRoundTripMatchesNbformatByteForByte(t *testing.T) {
+	path := filepath.Join(fixtures, "nbformat-edge-cases.ipynb")
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nb, err := ReadNotebook(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := nb.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		gl, wl := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
+		for i := range min(len(gl), len(wl)) {
+			if gl[i] != wl[i] {
+				t.Fatalf("first difference at line %d:\n got %q\nwant %q", i+1, gl[i], wl[i])
+			}
+		}
+		t.Fatalf("lengths differ: %d vs %d lines", len(gl), len(wl))
+	}
+}
+
+func TestSplitLinesIsPythonSplitlines(t *testing.T) {
+	cases := map[string][]string{
+		"":                {},
+		"a":               {"a"},
+		"a\n":             {"a\n"},
+		"a\nb":            {"a\n", "b"},
+		"a\r\nb\rc\n":     {"a\r\n", "b\r", "c\n"},
+		"\r\r\n":          {"\r", "\r\n"},
+		"a\vb\fc\x1cd":    {"a\v", "b\f", "c\x1c", "d"},
+		"x\u0085y\u2028z": {"x\u0085", "y\u2028", "z"},
+		"é\u2029":         {"é\u2029"},
+	}
+	for in, want := range cases {
+		if got := splitLines(in); !reflect.DeepEqual(got, want) {
+			t.Errorf("splitLines(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestUnescapeSeparators(t *testing.T) {
+	in := []byte(`"a\u2028b", "c\\u2028", "\u2029", "\u00e9"`)
+	want := "\"a\u2028b\", \"c\\\\u2028\", \"\u2029\", \"\\u00e9\""
+	if got := string(unescapeSeparators(in)); got != want {
+		t.Fatalf("got %s, want %s", got, want)
 	}
 }
