@@ -12,7 +12,8 @@
 // relative for smooth losses (see HVP for the step choice, and for the
 // check that catches the kinks of ReLU networks); MulFunc wraps an exact
 // Hessian-vector product, from automatic differentiation for instance;
-// Matrix wraps a mat.Symmetric.
+// Matrix wraps a mat.Symmetric; TwoLayerLinear is the exact Hessian of the
+// two-layer linear network ‖Y − UVX‖²_F, for checking the others.
 //
 // # What is computed
 //
