@@ -116,7 +116,7 @@ func Dial(conn *ConnectionInfo, s ClientSettings) (*Client, error) {
 	go c.serveStdin()
 	if s.Heartbeat > 0 {
 		hbDead := make(chan struct{})
-		c.dead = mergeDone(c.dead, hbDead)
+		c.dead = mergeDone(c.ctx, c.dead, hbDead)
 		prev := c.deadErr
 		var missed atomic.Bool
 		c.deadErr = func() error {
@@ -152,7 +152,9 @@ func (c *Client) dialUntil(s zmq4.Socket, ep string, deadline time.Time) error {
 	}
 }
 
-func mergeDone(a, b <-chan struct{}) <-chan struct{} {
+// mergeDone returns a channel closed when a or b is; its goroutine ends with
+// ctx (the client's lifetime) if neither ever is.
+func mergeDone(ctx context.Context, a, b <-chan struct{}) <-chan struct{} {
 	if a == nil {
 		return b
 	}
@@ -161,6 +163,8 @@ func mergeDone(a, b <-chan struct{}) <-chan struct{} {
 		select {
 		case <-a:
 		case <-b:
+		case <-ctx.Done():
+			return
 		}
 		close(out)
 	}()
@@ -363,6 +367,10 @@ type KernelInfo struct {
 		MimeType      string `json:"mimetype"`
 	} `json:"language_info"`
 	Banner string `json:"banner"`
+
+	// Raw is the whole reply content, for fields not listed above (a
+	// notebook's metadata.language_info is copied from it, as nbclient does).
+	Raw map[string]any `json:"-"`
 }
 
 // WaitReady sends kernel_info_request until the kernel answers on shell and
@@ -398,6 +406,10 @@ func (c *Client) WaitReady(ctx context.Context) (*KernelInfo, error) {
 				if err := m.DecodeContent(&ki); err != nil {
 					cancel()
 					return nil, err
+				}
+				if err := decodeJSON(m.Content, &ki.Raw); err != nil {
+					cancel()
+					return nil, fmt.Errorf("kernel: kernel_info_reply content: %w", err)
 				}
 				info = &ki
 			case m.ParentID() == req.Header.MsgID:

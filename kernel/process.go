@@ -7,9 +7,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 )
 
@@ -59,7 +59,11 @@ func Start(ctx context.Context, argv []string, s StartSettings) (*Kernel, error)
 	if s.LogLines == 0 {
 		s.LogLines = 200
 	}
-	dir, err := os.MkdirTemp("", "noether-kernel-")
+	if err := supported(); err != nil {
+		return nil, err
+	}
+	sweepStale()
+	dir, err := os.MkdirTemp("", kernelDirPrefix)
 	if err != nil {
 		return nil, fmt.Errorf("kernel: creating temporary directory: %w", err)
 	}
@@ -95,10 +99,16 @@ func Start(ctx context.Context, argv []string, s StartSettings) (*Kernel, error)
 	k.cmd.Stdout = k.log
 	k.cmd.Stderr = k.log
 	k.cmd.SysProcAttr = processAttr()
+	// A cell program orphaned by a dead kernel may hold the kernel's output
+	// pipe open: bound Wait's wait for it, or the death would go unseen.
+	k.cmd.WaitDelay = 2 * time.Second
 	if err := k.cmd.Start(); err != nil {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("kernel: starting %s: %w", args[0], err)
 	}
+	// The process group, recorded for sweepStale should this process be
+	// killed before Close can run.
+	os.WriteFile(filepath.Join(dir, pidFile), []byte(strconv.Itoa(k.cmd.Process.Pid)), 0o600)
 	go func() {
 		k.waitErr = k.cmd.Wait()
 		close(k.dead)
@@ -189,31 +199,10 @@ func (k *Kernel) Close() error {
 	return k.closeErr
 }
 
-// stopGroup waits briefly for a clean exit, then signals the process group.
-func (k *Kernel) stopGroup() {
-	pgid := k.cmd.Process.Pid
-	select {
-	case <-k.dead:
-	case <-time.After(2 * time.Second):
-		syscall.Kill(-pgid, syscall.SIGTERM)
-		select {
-		case <-k.dead:
-		case <-time.After(3 * time.Second):
-		}
-	}
-	// Whatever is left of the group (a cell program orphaned by a killed
-	// kernel) goes too. ESRCH, no such group, is the normal case.
-	syscall.Kill(-pgid, syscall.SIGKILL)
-	<-k.dead
-	// SIGKILL is delivered asynchronously: wait, boundedly, until no member
-	// of the group is left, so that Close returns with nothing running.
-	for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); {
-		if err := syscall.Kill(-pgid, 0); err != nil {
-			return
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
+const (
+	kernelDirPrefix = "noether-kernel-"
+	pidFile         = "kernel.pid"
+)
 
 // tailBuffer keeps the last n lines written to it.
 type tailBuffer struct {

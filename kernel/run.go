@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -180,6 +181,12 @@ func Run(ctx context.Context, k *Client, nb *Notebook, name string, s RunSetting
 		if c.Type != "code" {
 			continue
 		}
+		if strings.TrimSpace(c.Source) == "" {
+			// Not sent to the kernel, as nbclient does.
+			c.Outputs, c.ExecutionCount = nil, nil
+			done++
+			continue
+		}
 		if s.OnProgress != nil {
 			s.OnProgress(Progress{Notebook: name, Cell: i, Done: done, Total: total, Elapsed: time.Since(start)})
 		}
@@ -211,6 +218,8 @@ func Run(ctx context.Context, k *Client, nb *Notebook, name string, s RunSetting
 		case handleErr != nil:
 			cellErr.Err = fmt.Errorf("malformed output from the kernel: %w", handleErr)
 			return cellErr
+		case reply.Status != "ok" && hasTag(c, "raises-exception"):
+			// A cell that shows an error on purpose (nbclient's rule).
 		case reply.Status != "ok":
 			cellErr.EName, cellErr.EValue = reply.EName, StripANSI(reply.EValue)
 			cellErr.Detail = StripANSI(strings.Join(reply.Traceback, "\n"))
@@ -246,9 +255,13 @@ type RunFileSettings struct {
 // written beside it as NAME.partial.ipynb; the returned error is a
 // *CellError. The notebook is never overwritten with a partial result.
 func RunFile(ctx context.Context, path string, s RunFileSettings) (partial string, err error) {
-	nb, err := ReadNotebook(path)
+	orig, err := os.ReadFile(path)
 	if err != nil {
 		return "", err
+	}
+	nb, err := ParseNotebook(orig)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", path, err)
 	}
 	abs, err := filepath.Abs(path)
 	if err != nil {
@@ -259,6 +272,9 @@ func RunFile(ctx context.Context, path string, s RunFileSettings) (partial strin
 		return "", fmt.Errorf("%s: %w", path, err)
 	}
 	defer k.Close()
+	if li, ok := k.Info.Raw["language_info"]; ok {
+		nb.Metadata["language_info"] = li // as nbclient does
+	}
 	runErr := Run(ctx, k.Client, nb, path, s.RunSettings)
 	b, err := nb.Marshal()
 	if err != nil {
@@ -280,7 +296,21 @@ func RunFile(ctx context.Context, path string, s RunFileSettings) (partial strin
 	}
 	out := s.Output
 	if out == "" {
-		out = path
+		// In place: through a symbolic link to its target, and only if
+		// nobody saved the notebook while it ran (an edit made in Jupyter
+		// meanwhile would otherwise be lost).
+		if now, err := os.ReadFile(path); err != nil || !bytes.Equal(now, orig) {
+			executed := strings.TrimSuffix(path, ".ipynb") + ".executed.ipynb"
+			if err := WriteFileAtomic(executed, b, 0o644); err != nil {
+				return "", err
+			}
+			return "", fmt.Errorf("%s changed on disk while it ran: left as it is now; the executed notebook is %s", path, executed)
+		}
+		if target, err := filepath.EvalSymlinks(path); err == nil {
+			out = target
+		} else {
+			out = path
+		}
 	}
 	perm := os.FileMode(0o644)
 	if fi, err := os.Stat(out); err == nil {
@@ -291,6 +321,17 @@ func RunFile(ctx context.Context, path string, s RunFileSettings) (partial strin
 	}
 	os.Remove(PartialPath(path)) // a stale partial result from an earlier failure
 	return "", nil
+}
+
+// hasTag reports whether the cell's metadata.tags holds tag.
+func hasTag(c *Cell, tag string) bool {
+	tags, _ := c.Metadata["tags"].([]any)
+	for _, t := range tags {
+		if t == tag {
+			return true
+		}
+	}
+	return false
 }
 
 // stderrTail returns the last n lines the cell wrote to stderr.

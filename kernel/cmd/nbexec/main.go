@@ -34,11 +34,11 @@ func main() {
 	outDir := flag.String("o", "", "write executed notebooks into this directory instead of in place")
 	keepGoing := flag.Bool("k", true, "run the remaining notebooks after one fails")
 	flag.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: go run ./kernel/cmd/nbexec [-timeout D] [-o DIR] [notebook.ipynb ...]")
+		fmt.Fprintln(os.Stderr, "usage: go run ./kernel/cmd/nbexec [-timeout D] [-o DIR] [-k=false] [notebook.ipynb ...]")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
 	defer stop()
 	code, err := run(ctx, flag.Args(), *timeout, *outDir, *keepGoing)
 	if err != nil {
@@ -90,6 +90,13 @@ func run(ctx context.Context, args []string, timeout time.Duration, outDir strin
 		return 1, err
 	}
 	if outDir != "" {
+		seen := map[string]string{}
+		for _, p := range paths {
+			if q, dup := seen[filepath.Base(p)]; dup {
+				return 1, fmt.Errorf("-o %s: %s and %s would both be written as %s", outDir, q, p, filepath.Base(p))
+			}
+			seen[filepath.Base(p)] = p
+		}
 		if err := os.MkdirAll(outDir, 0o755); err != nil {
 			return 1, err
 		}

@@ -1,7 +1,8 @@
+//go:build unix
+
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"os"
@@ -55,13 +56,22 @@ func writeNotebook(t *testing.T, dir, name string, cells ...string) string {
 	return path
 }
 
-// On a machine where the kernelspec is not registered, nbexec installs it
-// first, then runs the notebook and rewrites it with its outputs.
+// In a checkout whose kernel tools are not built (a fresh clone: here a
+// module root with only go.mod and go.sum, all the installer needs), nbexec
+// installs first, then runs the notebook and rewrites it with its outputs.
 func TestInstallsIfNeededAndRuns(t *testing.T) {
 	bin, root, _, env := nbexec(t)
+	fresh := t.TempDir()
+	for _, f := range []string{"go.mod", "go.sum"} {
+		b, err := os.ReadFile(filepath.Join(root, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(fresh, f), b, 0o644)
+	}
 	nb := writeNotebook(t, t.TempDir(), "ok.ipynb", "%%\nfmt.Println(6 * 7)")
 	cmd := exec.Command(bin, nb)
-	cmd.Dir, cmd.Env = root, env
+	cmd.Dir, cmd.Env = fresh, env
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("nbexec: %v\n%s", err, out)
@@ -102,60 +112,55 @@ func TestMalformedNotebookIsNamedBeforeAnythingRuns(t *testing.T) {
 	}
 }
 
-// Ctrl-C while a cell runs: nbexec stops at once, the kernel and the cell's
-// program are gone, nothing is left in TMPDIR, and the notebook is unchanged.
-func TestCtrlCStopsAndCleansUp(t *testing.T) {
+// Ctrl-C (or a closed terminal: SIGHUP) while a cell runs: nbexec stops at
+// once, the kernel and the cell's program are gone, nothing is left in
+// TMPDIR, and the notebook is unchanged.
+func TestSignalStopsAndCleansUp(t *testing.T) {
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGHUP} {
+		t.Run(sig.String(), func(t *testing.T) { signalStops(t, sig) })
+	}
+}
+
+func signalStops(t *testing.T, sig syscall.Signal) {
 	bin, root, tmp, env := nbexec(t)
-	nb := writeNotebook(t, t.TempDir(), "slow.ipynb", "%%\nfmt.Println(1)", "%%\nfmt.Println(\"sleeping\")\ntime.Sleep(time.Hour)")
+	dir := t.TempDir()
+	mark := filepath.Join(dir, "running")
+	env = append(env, "NOETHER_TEST_MARK="+mark)
+	nb := writeNotebook(t, dir, "slow.ipynb", "%%\nfmt.Println(1)",
+		"%%\nos.WriteFile(os.Getenv(\"NOETHER_TEST_MARK\"), nil, 0o644)\ntime.Sleep(time.Hour)")
 	before, _ := os.ReadFile(nb)
 	cmd := exec.Command(bin, nb)
 	cmd.Dir, cmd.Env = root, env
-	stdout, _ := cmd.StdoutPipe()
-	cmd.Stderr = cmd.Stdout
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	lines := make(chan string, 100)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			lines <- sc.Text()
+	// Wait until the slow cell's program runs.
+	for deadline := time.Now().Add(5 * time.Minute); ; time.Sleep(50 * time.Millisecond) {
+		if _, err := os.Stat(mark); err == nil {
+			break
 		}
-		close(lines)
-	}()
-	var log []string
-	deadline := time.After(5 * time.Minute)
-wait:
-	for {
-		select {
-		case l, ok := <-lines:
-			if !ok {
-				t.Fatalf("nbexec ended before the slow cell:\n%s", strings.Join(log, "\n"))
-			}
-			log = append(log, l)
-			if strings.Contains(l, "cell 1 (2/2)") {
-				break wait
-			}
-		case <-deadline:
-			t.Fatal("the slow cell never started")
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatalf("the slow cell never ran:\n%s", out.String())
 		}
 	}
-	time.Sleep(1500 * time.Millisecond) // let the cell's program start
 	t0 := time.Now()
-	cmd.Process.Signal(syscall.SIGINT)
+	cmd.Process.Signal(sig)
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 	select {
 	case err := <-done:
 		var ee *exec.ExitError
 		if !errors.As(err, &ee) || ee.ExitCode() != 130 {
-			t.Errorf("exit: %v, want status 130", err)
+			t.Errorf("exit: %v, want status 130\n%s", err, out.String())
 		}
 	case <-time.After(20 * time.Second):
 		cmd.Process.Kill()
-		t.Fatal("nbexec did not stop within 20 s of Ctrl-C")
+		t.Fatalf("nbexec did not stop within 20 s of %v", sig)
 	}
-	t.Logf("stopped %v after SIGINT", time.Since(t0))
+	t.Logf("stopped %v after %v", time.Since(t0), sig)
 	if entries, _ := os.ReadDir(tmp); len(entries) != 0 {
 		var names []string
 		for _, e := range entries {
@@ -173,5 +178,18 @@ wait:
 	}
 	if after, _ := os.ReadFile(nb); !bytes.Equal(before, after) {
 		t.Error("the notebook was changed by an interrupted run")
+	}
+}
+
+func TestOutputDirNameCollision(t *testing.T) {
+	bin, root, _, env := nbexec(t)
+	a, b := t.TempDir(), t.TempDir()
+	pa := writeNotebook(t, a, "same.ipynb", "%%\nfmt.Println(1)")
+	pb := writeNotebook(t, b, "same.ipynb", "%%\nfmt.Println(2)")
+	cmd := exec.Command(bin, "-o", t.TempDir(), pa, pb)
+	cmd.Dir, cmd.Env = root, env
+	out, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "would both be written as same.ipynb") {
+		t.Fatalf("err %v, output:\n%s", err, out)
 	}
 }
