@@ -41,13 +41,13 @@ func init() {
 			n     int
 			tol   float64
 		}{
-			{`max \|cos\(∇L, ∇Q\)\| \(θ₀, generic θ\)`, 4, 1e-13},
-			{`official Q − relation to P`, 4, 1e-11},
-			{`gradient flow to t = 1000: \|ΔQ\| / D₀`, 4, 1e-9},
-			{`GD step law, η = 0.1, 1000 steps: max deviation`, 1, 1e-14},
+			{"max |cos(∇L, ∇Q)| (θ₀, generic θ)", 4, 1e-13},
+			{"official Q − relation to P", 4, 1e-11},
+			{"gradient flow to t = 1000: |ΔQ| / D₀", 4, 1e-9},
+			{"GD step law, η = 0.1, 1000 steps: max deviation", 1, 1e-14},
 		}
 		for _, id := range idents {
-			rows := regexp.MustCompile(id.label + `\s+(linear|relu|tanh|sigmoid)\s+(\S+)`).FindAllStringSubmatch(text, -1)
+			rows := regexp.MustCompile(regexp.QuoteMeta(id.label)+`\s+(linear|relu|tanh|sigmoid)\s+(\S+)`).FindAllStringSubmatch(text, -1)
 			if len(rows) != id.n {
 				t.Errorf("%d rows %q in the identities table, want %d", len(rows), id.label, id.n)
 			}
