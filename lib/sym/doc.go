@@ -75,6 +75,15 @@
 // GLTangent gives d/dε (U e^{−εT}, e^{εT} V) at ε = 0, which is (−U T, T V), and
 // Generator.Tangent gives A θ. A loss with the symmetry has ⟨∇L, tangent⟩ = 0.
 //
+// # Orbits and equivariance
+//
+// GLBasis, DiagBasis, SkewBasis and SymBasis list bases of gl(h), of the
+// rescalings, of o(h) and of Sym(h). OrbitTangents stacks the tangents of a
+// basis; their rank, OrbitDim, is the orbit's dimension dim G − dim
+// stabiliser, to compare with the number of zero Hessian eigenvalues at a
+// minimum. Equivariance measures σ(g z) = π σ(z) on samples, and FitPi asks
+// whether any linear π exists for a given g (least squares over many z).
+//
 // # Sampling
 //
 // SampleGL draws g = exp(εT) with T = randn(h,h)/√h as the official notebooks
