@@ -23,7 +23,8 @@
 //     dropped;
 //   - a Progress bar prints a few lines, not one per iteration.
 //
-// The figure helpers (Lines, Scatter, Histogram, HeatMap) build a
+// The figure helpers (Lines, Scatter, Histogram, HeatMap, and HeatMapXY for
+// a function sampled on a grid, with Overlay and Points to draw on it) build a
 // *plot.Plot in one call so that a notebook can adjust it before showing it:
 //
 //	p, err := show.Lines(show.Axes{Title: "loss", LogY: true}, show.Series{Name: "GD", Y: losses})
