@@ -66,6 +66,16 @@
 // MatrixStep. The drift of Q over a fixed training time T = tη is therefore
 // O(η): gradient descent conserves Q only in the limit η → 0.
 //
+// # Q as a coordinate of the minimum
+//
+// Q changes along the orbit, so it labels the points of a flat valley:
+// OrbitDerivative gives its rate along a generator, dQ = −(AP + PA) for
+// symmetric A with P = UᵀU + VVᵀ; MoveToQ moves a linear network along its
+// orbit to any prescribed Q (h(h+1)/2 of the orbit's h² coordinates), and
+// ScaleForQ rescales a ReLU unit to any Q_j (a full coordinate of the
+// rescaling orbit). Gradient flow keeps Q, so its end point in the valley is
+// set by Q(θ₀).
+//
 // # Q at initialisation
 //
 // InitMoments gives the mean and variance of the official scalar Q under
