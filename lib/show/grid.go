@@ -69,11 +69,20 @@ func gridPNG(fn string, rows [][]*plot.Plot, s Settings) ([]byte, Settings, erro
 		PadLeft: 0.05 * vg.Inch, PadRight: 0.05 * vg.Inch,
 	}
 	b, err := render(fn, func(c draw.Canvas) {
+		labels := make([][]*yLabel, nr)
+		for i, r := range plots {
+			labels[i] = make([]*yLabel, nc)
+			for j, p := range r {
+				labels[i][j] = blankYLabel(p) // before Align: see ylabel.go
+				defer labels[i][j].restore()
+			}
+		}
 		cells := plot.Align(plots, tiles, c)
 		for i, r := range plots {
 			for j, p := range r {
 				if p != nil {
 					p.Draw(cells[i][j])
+					labels[i][j].draw(cells[i][j])
 				}
 			}
 		}

@@ -80,7 +80,7 @@ func PlotWith(p *plot.Plot, s Settings) error {
 		return nil
 	}
 	s = s.withDefaults(DefaultWidth, DefaultHeight)
-	b, err := render("show.Plot", p.Draw, s)
+	b, err := render("show.Plot", func(c draw.Canvas) { drawPlot(p, c) }, s)
 	if err != nil {
 		return err
 	}
@@ -93,7 +93,7 @@ func PNG(p *plot.Plot, s Settings) ([]byte, error) {
 	if p == nil {
 		panic("show: nil *plot.Plot")
 	}
-	return render("show.PNG", p.Draw, s.withDefaults(DefaultWidth, DefaultHeight))
+	return render("show.PNG", func(c draw.Canvas) { drawPlot(p, c) }, s.withDefaults(DefaultWidth, DefaultHeight))
 }
 
 // writingFiles reports whether figures are written to files outside the
