@@ -237,6 +237,10 @@ func Run(ctx context.Context, k *Client, nb *Notebook, name string, s RunSetting
 	return nil
 }
 
+// HeadlessEnv is set to "1" in the environment of kernels that RunFile
+// starts, and so of their cells; Jupyter does not set it.
+const HeadlessEnv = "NOETHER_HEADLESS"
+
 // RunFileSettings configures RunFile.
 type RunFileSettings struct {
 	RunSettings
@@ -267,7 +271,15 @@ func RunFile(ctx context.Context, path string, s RunFileSettings) (partial strin
 	if err != nil {
 		return "", err
 	}
-	k, err := Start(ctx, s.Argv, StartSettings{Env: s.Env, Dir: filepath.Dir(abs)})
+	env := s.Env
+	if env == nil {
+		env = os.Environ()
+	}
+	// Cells can tell a headless run from Jupyter: an interactive widget
+	// waits for a browser that is not there, so it shows its static
+	// figure and a note instead.
+	env = setEnv(env, HeadlessEnv, "1")
+	k, err := Start(ctx, s.Argv, StartSettings{Env: env, Dir: filepath.Dir(abs)})
 	if err != nil {
 		return "", fmt.Errorf("%s: %w", path, err)
 	}

@@ -53,7 +53,7 @@ func TestRunnerFollowsNbclient(t *testing.T) {
 	writeNB(t, path,
 		&Cell{Type: "code", Source: "  \n"},
 		&Cell{Type: "code", Source: "%%\npanic(\"on purpose\")", Metadata: map[string]any{"tags": []any{"raises-exception"}}},
-		&Cell{Type: "code", Source: "%%\nfmt.Println(\"after\")"})
+		&Cell{Type: "code", Source: "%%\nfmt.Println(\"after\", os.Getenv(\"NOETHER_HEADLESS\"))"})
 	if _, err := RunFile(context.Background(), path, RunFileSettings{Argv: spec.Argv, Env: spec.EnvList(os.Environ())}); err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +67,7 @@ func TestRunnerFollowsNbclient(t *testing.T) {
 	if outs := nb.Cells[1].Outputs; len(outs) == 0 || outs[len(outs)-1].Type != "error" {
 		t.Errorf("tagged cell's error not recorded: %+v", outs)
 	}
-	if outs := nb.Cells[2].Outputs; len(outs) != 1 || outs[0].Text != "after\n" {
+	if outs := nb.Cells[2].Outputs; len(outs) != 1 || outs[0].Text != "after 1\n" {
 		t.Errorf("the run stopped at the tagged cell: %+v", outs)
 	}
 	if li, _ := nb.Metadata["language_info"].(map[string]any); li["name"] != "go" {
