@@ -91,11 +91,18 @@
 // from the other groups. All take a *rand.Rand from math/rand/v2, so results
 // are reproducible from a seed.
 //
-// # Not here yet
+// # The nonlinear action
 //
-// The nonlinear, data-dependent action of Zhao et al. Sec. 4,
-// g·(U, V) = (U π(g, V, X), g V) with π = σ(VX) σ(gVX)⁺, fitted on one batch,
-// and its exact single-sample form through spherical coordinates, will live in
-// this package in a file of its own (nonlinear.go), beside the linear actions,
-// with the cocycle law π(g₂g₁) = π(g₁) π(g₂, g₁V) as its test.
+// For a generic elementwise σ (tanh, sigmoid) no linear π satisfies
+// σ(g z) = π σ(z) for all z, but on one batch X of k ≤ h inputs one does
+// (Zhao et al. Sec. 4):
+//
+//	NonlinearPi(σ, g, V, X)   π(g, V, X) = σ(VX) σ(gVX)⁺
+//	NonlinearAct(π, g, U, V)  (U π, g V)
+//
+// leaves U σ(V X) exactly unchanged on the batch and changes the output on
+// other inputs by O(ε) for g = e^{εT}. For k = h it is a left action of GL(h):
+// π(e) = I and π(g₂g₁, V) = π(g₁, V) π(g₂, g₁V). ExactPi is the exact
+// single-sample form, π = R(σ(Vx)) R(σ(gVx))⁻¹ with SphericalFrame R(z), the
+// frame of z's spherical coordinates (R e₁ = z, R Rᵀ = ‖z‖² I).
 package sym
