@@ -61,18 +61,7 @@ var fileSeq struct {
 // text/plain alternative.
 func sendPNG(png []byte, what string, w, h, cssW, cssH int) error {
 	if inNotebook() {
-		d := &protocol.DisplayData{
-			Data: map[protocol.MIMEType]any{
-				protocol.MIMEImagePNG:  png,
-				protocol.MIMETextPlain: fmt.Sprintf("<%s: %d×%d PNG>", what, w, h),
-			},
-		}
-		if cssW > 0 && cssH > 0 && (cssW != w || cssH != h) {
-			d.Metadata = map[string]any{
-				string(protocol.MIMEImagePNG): map[string]int{"width": cssW, "height": cssH},
-			}
-		}
-		if err := send(d); err != nil {
+		if err := send(pngDisplay(png, what, w, h, cssW, cssH)); err != nil {
 			return fmt.Errorf("show: displaying %s: %w", what, err)
 		}
 		return nil
@@ -86,6 +75,22 @@ func sendPNG(png []byte, what string, w, h, cssW, cssH int) error {
 		return fmt.Errorf("show: writing %s: %w", what, err)
 	}
 	return nil
+}
+
+// pngDisplay is the display message of a PNG image: see sendPNG.
+func pngDisplay(png []byte, what string, w, h, cssW, cssH int) *protocol.DisplayData {
+	d := &protocol.DisplayData{
+		Data: map[protocol.MIMEType]any{
+			protocol.MIMEImagePNG:  png,
+			protocol.MIMETextPlain: fmt.Sprintf("<%s: %d×%d PNG>", what, w, h),
+		},
+	}
+	if cssW > 0 && cssH > 0 && (cssW != w || cssH != h) {
+		d.Metadata = map[string]any{
+			string(protocol.MIMEImagePNG): map[string]int{"width": cssW, "height": cssH},
+		}
+	}
+	return d
 }
 
 // writeNumbered writes data into dir as show-NNNN.png, taking the next number

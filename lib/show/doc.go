@@ -12,7 +12,11 @@
 //   - Table.Show sends text/html with the aligned text as text/plain;
 //   - Markdown sends text/markdown, HTML sends text/html;
 //   - a Progress bar updates one output block in place (text/html with a
-//     display id) a bounded number of times, however long the loop.
+//     display id) a bounded number of times, however long the loop;
+//   - Explore shows a slider (GoNB widgets) and a figure redrawn in place as
+//     it moves, until a Done button, an idle timeout or an interrupt; it
+//     needs a browser, so in headless runs of a notebook
+//     ($NOETHER_HEADLESS set; see Interactive) it only prints one line.
 //
 // Outside the kernel (a plain Go program, go test, a script):
 //
@@ -21,7 +25,8 @@
 //     are dropped and the call returns nil;
 //   - tables and Markdown are printed as text on standard output, HTML is
 //     dropped;
-//   - a Progress bar prints a few lines, not one per iteration.
+//   - a Progress bar prints a few lines, not one per iteration;
+//   - Explore prints one line saying the figure is interactive in Jupyter.
 //
 // The figure helpers (Lines, Scatter, Histogram, HeatMap, and HeatMapXY for
 // a function sampled on a grid, with Overlay and Points to draw on it) build a
