@@ -1,0 +1,187 @@
+package ensemble
+
+import (
+	"fmt"
+	"math"
+	"runtime"
+	"sync"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/noetherlab/noether/lib/nn"
+)
+
+// Logits returns the logits of the first k members on pre-activations H
+// (Net.Hidden), one m×N matrix per member.
+func (e *Ensemble) Logits(H *mat.Dense, k int) []*mat.Dense {
+	e.checkK("Logits", k)
+	z := make([]*mat.Dense, k)
+	for i := range z {
+		z[i] = e.Net.MemberLogits(nil, e.Members[i], H)
+	}
+	return z
+}
+
+func (e *Ensemble) checkK(fn string, k int) {
+	if k < 1 || k > len(e.Members) {
+		panic(fmt.Sprintf("ensemble: %s: %d members of %d", fn, k, len(e.Members)))
+	}
+}
+
+// Vote returns the majority vote of the members' predicted classes: for
+// each sample (column) the class that is argmax of the most members' logits,
+// the smallest such class on a tie (as torch.mode). It panics if the
+// matrices differ in shape or there are none.
+func Vote(logits []*mat.Dense) []int {
+	m, N := checkScores("Vote", logits)
+	counts := mat.NewDense(m, N, nil)
+	for _, z := range logits {
+		addVotes(counts, z)
+	}
+	return nn.Argmax(counts) // the first largest count: the smallest class on ties
+}
+
+// addVotes adds one to counts at each column's argmax of z (the first
+// largest entry).
+func addVotes(counts, z *mat.Dense) {
+	m, N := z.Dims()
+	best := make([]float64, N)
+	arg := make([]int, N)
+	copy(best, z.RawRowView(0))
+	for i := 1; i < m; i++ {
+		for j, v := range z.RawRowView(i) {
+			if v > best[j] {
+				best[j], arg[j] = v, i
+			}
+		}
+	}
+	for j, c := range arg {
+		counts.RawRowView(c)[j]++
+	}
+}
+
+// Average returns (1/K) Σ_i softmax(Z_i), the members' class
+// probabilities averaged, one column per sample.
+func Average(logits []*mat.Dense) *mat.Dense {
+	m, N := checkScores("Average", logits)
+	p := mat.NewDense(m, N, nil)
+	for _, z := range logits {
+		addSoftmax(p, z)
+	}
+	p.Scale(1/float64(len(logits)), p)
+	return p
+}
+
+// addSoftmax adds softmax of each column of z to p: exp(z − max) / Σ exp(z − max).
+func addSoftmax(p, z *mat.Dense) {
+	m, N := z.Dims()
+	mx := make([]float64, N)
+	sum := make([]float64, N)
+	copy(mx, z.RawRowView(0))
+	for i := 1; i < m; i++ {
+		for j, v := range z.RawRowView(i) {
+			mx[j] = math.Max(mx[j], v)
+		}
+	}
+	e := mat.NewDense(m, N, nil)
+	for i := 0; i < m; i++ {
+		er := e.RawRowView(i)
+		for j, v := range z.RawRowView(i) {
+			er[j] = math.Exp(v - mx[j])
+			sum[j] += er[j]
+		}
+	}
+	for i := 0; i < m; i++ {
+		pr := p.RawRowView(i)
+		for j, v := range e.RawRowView(i) {
+			pr[j] += v / sum[j]
+		}
+	}
+}
+
+func checkScores(fn string, logits []*mat.Dense) (m, N int) {
+	if len(logits) == 0 {
+		panic(fmt.Sprintf("ensemble: %s: no members", fn))
+	}
+	m, N = logits[0].Dims()
+	for i, z := range logits {
+		if r, c := z.Dims(); r != m || c != N {
+			panic(fmt.Sprintf("ensemble: %s: member %d has %d×%d logits, member 0 %d×%d", fn, i, r, c, m, N))
+		}
+	}
+	return m, N
+}
+
+// Accuracy returns, for each ensemble size k in sizes (increasing, at most
+// the number of members), the accuracy of the first k members on
+// pre-activations H with the given labels: by majority vote and by mean
+// softmax. The members' logits are computed once, so the cost is that of
+// the largest size; the samples are split over the available cores.
+func (e *Ensemble) Accuracy(H *mat.Dense, labels []int, sizes []int) (vote, mean []float64) {
+	h, N := H.Dims()
+	if len(labels) != N {
+		panic(fmt.Sprintf("ensemble: Accuracy: %d samples and %d labels", N, len(labels)))
+	}
+	for i, k := range sizes {
+		e.checkK("Accuracy", k)
+		if i > 0 && k <= sizes[i-1] {
+			panic(fmt.Sprintf("ensemble: Accuracy: sizes %v are not increasing", sizes))
+		}
+	}
+	parts := max(1, min(runtime.GOMAXPROCS(0), N/100))
+	hitV := make([][]int, parts)
+	hitM := make([][]int, parts)
+	var wg sync.WaitGroup
+	for q := range parts {
+		j0, j1 := q*N/parts, (q+1)*N/parts
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			hitV[q], hitM[q] = e.hits(mat.DenseCopyOf(H.Slice(0, h, j0, j1)), labels[j0:j1], sizes)
+		}()
+	}
+	wg.Wait()
+	vote, mean = make([]float64, len(sizes)), make([]float64, len(sizes))
+	for s := range sizes {
+		for q := range parts {
+			vote[s] += float64(hitV[q][s])
+			mean[s] += float64(hitM[q][s])
+		}
+		vote[s] /= float64(N)
+		mean[s] /= float64(N)
+	}
+	return vote, mean
+}
+
+// hits returns the numbers of correct votes and mean-softmax predictions
+// of the prefixes sizes of the members.
+func (e *Ensemble) hits(H *mat.Dense, labels []int, sizes []int) (vote, mean []int) {
+	_, N := H.Dims()
+	m := e.Net.Classes()
+	counts, p := mat.NewDense(m, N, nil), mat.NewDense(m, N, nil)
+	var z mat.Dense
+	next := 0
+	for i := 0; next < len(sizes); i++ {
+		e.Net.MemberLogits(&z, e.Members[i], H)
+		addVotes(counts, &z)
+		addSoftmax(p, &z)
+		if i+1 == sizes[next] {
+			vote = append(vote, correct(counts, labels))
+			mean = append(mean, correct(p, labels))
+			next++
+		}
+	}
+	return vote, mean
+}
+
+// correct counts the columns of scores whose first largest entry is at the
+// label.
+func correct(scores *mat.Dense, labels []int) int {
+	n := 0
+	for j, c := range nn.Argmax(scores) {
+		if c == labels[j] {
+			n++
+		}
+	}
+	return n
+}
