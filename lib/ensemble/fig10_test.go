@@ -15,9 +15,10 @@ import (
 //   - group (majority vote) within ±0.003 of the original for ε ≤ 0.01,
 //     the paper's CIFAR-10 tolerance, which it states for ε ≤ 0.1 (papers.md
 //     measured ±0.002 on Fashion-MNIST with the MLP); measured within ±0.001;
-//   - at ε = 0.1 within ±0.01: the MLP stays within ±0.001, but the conv
-//     net's 10-member vote moves by up to 0.005 (+0.004 here, −0.0055 for the
-//     notebook's network), more than the paper's ±0.003;
+//   - at ε = 0.1 within ±0.003 for the MLP (measured ±0.001), but only
+//     within ±0.01 for the conv net, whose 10-member vote moves by up to
+//     0.005 (+0.004 here, −0.005 for the notebook's network), more than the
+//     paper's ±0.003;
 //   - group below the original by at least 0.02 at ε ≥ 1 for 10 members
 //     (measured 0.1–0.35 below);
 //   - g⁻¹ at most 0.15 at ε ≥ 10 (chance is 0.1; papers.md: "to ~0.1 at
@@ -49,7 +50,7 @@ func TestFig10Ensembles(t *testing.T) {
 						var ok bool
 						switch k {
 						case ensemble.Group:
-							ok = (eps > 0.01 || math.Abs(v-orig) <= 0.003) && (eps != 0.1 || math.Abs(v-orig) <= 0.01)
+							ok = (eps > 0.01 || math.Abs(v-orig) <= 0.003) && (eps != 0.1 || math.Abs(v-orig) <= map[string]float64{"mlp": 0.003, "conv": 0.01}[kind])
 							ok = ok && (eps < 1 || s > 0 || v <= orig-0.02)
 						case ensemble.Inverse:
 							ok = (eps < 10 || v <= 0.15) && (eps != 1 || v <= orig-0.2)
