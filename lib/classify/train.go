@@ -62,8 +62,11 @@ const Chunk = 1000
 
 // Logits returns the model's outputs on the samples of x, stored one per ROW
 // as in a data.Set (N×d): an m×N matrix, one column per sample, computed
-// Chunk samples at a time.
+// Chunk samples at a time. It returns nil for an empty x.
 func Logits(model nn.Model, p *nn.Params, x *mat.Dense) *mat.Dense {
+	if x.IsEmpty() {
+		return nil
+	}
 	n, d := x.Dims()
 	var out *mat.Dense
 	t := ad.NewTape()
