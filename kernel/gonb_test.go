@@ -364,6 +364,9 @@ func TestNotebooks(t *testing.T) {
 	for _, p := range paths {
 		name := filepath.Base(p)
 		t.Run(strings.TrimSuffix(name, ".ipynb"), func(t *testing.T) {
+			// Each notebook has its own kernel and temporary directory; two
+			// at a time (GOMAXPROCS) keeps both cores busy while one compiles.
+			t.Parallel()
 			dst := filepath.Join(out, name)
 			partial, err := RunFile(context.Background(), p, RunFileSettings{Argv: spec.Argv, Env: spec.EnvList(os.Environ()), Output: dst})
 			if partial != "" {
