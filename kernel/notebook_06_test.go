@@ -12,10 +12,10 @@ import (
 func init() {
 	notebookChecks["06-sharpness.ipynb"] = func(t *testing.T, nb *Notebook) {
 		text, pngs := notebookOutputs(nb)
-		nb0506Figures(t, pngs, 2)
+		checkFigures(t, pngs, 2)
 
 		// Scalar example: {0, 2√(Q² + 4y²)} to finite-difference accuracy.
-		if v := nb0506Floats(t, nb0506Row(t, text, "scalar: max")[1]); len(v) != 1 || v[0] > 1e-9 {
+		if v := numbersIn(t, tableRow(t, text, "scalar: max")[1]); len(v) != 1 || v[0] > 1e-9 {
 			t.Errorf("scalar deviation %v, want ≤ 1e-9", v)
 		}
 		// Linear closed form: finite differences vs exact Hessian, the gap
@@ -25,7 +25,7 @@ func init() {
 			t.Fatalf("%d lines of the linear check, want 4", len(lin))
 		}
 		for _, m := range lin {
-			v := nb0506Floats(t, m[1]+" "+m[2]+" "+m[3]+" "+m[4]+" "+m[5]+" "+m[6])
+			v := numbersIn(t, m[1]+" "+m[2]+" "+m[3]+" "+m[4]+" "+m[5]+" "+m[6])
 			if v[0] > 1e-10 || v[1] != 50 || v[2] < 1e-2 || v[3] > 1e-9 || math.Abs(v[4]-v[5]) > 0.01 {
 				t.Errorf("linear check %q: want ‖H_fd − H‖ ≤ 1e-10, 50 nonzero with a gap, λ_max = 2(‖U‖₂² + ‖V‖₂²)", m[0])
 			}
@@ -36,7 +36,7 @@ func init() {
 		// exactly 50 eigenvalues above 1e-6·λ_max.
 		paper := map[string][]float64{"linear": {21, 32, 109, 243}, "relu": {22, 27, 84, 183}, "tanh": {19, 27, 70, 121}, "sigmoid": {127, 0, 0, 143}}
 		for _, act := range []string{"linear", "relu", "tanh", "sigmoid"} {
-			l := nb0506Floats(t, nb0506Row(t, text, act+": λ_max")[1])
+			l := numbersIn(t, tableRow(t, text, act+": λ_max")[1])
 			if len(l) != 4 {
 				t.Fatalf("%s: λ_max row %v", act, l)
 			}
@@ -51,9 +51,9 @@ func init() {
 			if r := l[3] / l[0]; act == "sigmoid" && (r <= 1 || r > 1.25) {
 				t.Errorf("sigmoid: λ_max %v, want a weak rise (1, 1.25] from s = 0.001 to 0.9", l)
 			}
-			for _, r := range nb0506Floats(t, nb0506Row(t, text, act+": eigenvalues > 1e-6")[1]) {
+			for _, r := range numbersIn(t, tableRow(t, text, act+": eigenvalues > 1e-6")[1]) {
 				if r != 50 {
-					t.Errorf("%s: nonzero eigenvalue counts %s, want 50", act, nb0506Row(t, text, act+": eigenvalues > 1e-6")[1])
+					t.Errorf("%s: nonzero eigenvalue counts %s, want 50", act, tableRow(t, text, act+": eigenvalues > 1e-6")[1])
 					break
 				}
 			}

@@ -4,38 +4,9 @@ import (
 	"bytes"
 	"image/png"
 	"math"
-	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 )
-
-// nb07Row returns the cells (split at runs of two or more spaces) of the first
-// output line that starts with label.
-func nb07Row(t *testing.T, text, label string) []string {
-	t.Helper()
-	for _, line := range strings.Split(text, "\n") {
-		if strings.HasPrefix(line, label) {
-			return regexp.MustCompile(`\s{2,}`).Split(strings.TrimSpace(line), -1)
-		}
-	}
-	t.Fatalf("no output line %q in:\n%s", label, text)
-	return nil
-}
-
-// nb07Floats returns the numbers in s, in order.
-func nb07Floats(t *testing.T, s string) []float64 {
-	t.Helper()
-	var v []float64
-	for _, m := range regexp.MustCompile(`-?\d+(\.\d+)?(e[-+]?\d+)?`).FindAllString(s, -1) {
-		x, err := strconv.ParseFloat(m, 64)
-		if err != nil {
-			t.Fatalf("%q in %q: %v", m, s, err)
-		}
-		v = append(v, x)
-	}
-	return v
-}
 
 // The outputs of 07-nonlinear-action: the same claims as TestNonlinear*,
 // TestExactPi and TestSphericalFrame in lib/sym, read from what the notebook
@@ -62,7 +33,7 @@ func init() {
 		}
 		rows := 0
 		for _, line := range strings.Split(text[i:], "\n")[2:] {
-			v := nb07Floats(t, line)
+			v := numbersIn(t, line)
 			if len(v) != 5 {
 				break
 			}
@@ -84,7 +55,7 @@ func init() {
 		// one-net values (the quartiles over nets span a factor of about 3).
 		paper := map[string][]float64{"tanh": {0.5, 6, 77, 108}, "leaky_relu(0.1)": {0.25, 3.4, 32, 340}, "relu2": {3.5, 21, 64, 1500}}
 		for act, want := range paper {
-			got := nb07Floats(t, nb07Row(t, text, act+": change off the batch")[1])
+			got := numbersIn(t, tableRow(t, text, act+": change off the batch")[1])
 			if len(got) != 4 {
 				t.Fatalf("%s: off-batch row %v", act, got)
 			}
@@ -96,14 +67,14 @@ func init() {
 					t.Errorf("%s: change %v%%, papers.md %v%%: more than a factor 5 apart", act, got, want)
 				}
 			}
-			g := nb07Floats(t, nb07Row(t, text, act+": growth")[1])
+			g := numbersIn(t, tableRow(t, text, act+": growth")[1])
 			if len(g) != 2 || math.Abs(g[0]-10) > 0.5 || g[1] < 7 || g[1] > 13 {
 				t.Errorf("%s: growth per decade %v, want 10 ± 0.5 and [7, 13]", act, g)
 			}
 		}
 		small := func(label string, tol float64) {
 			t.Helper()
-			v := nb07Floats(t, nb07Row(t, text, label)[1])
+			v := numbersIn(t, tableRow(t, text, label)[1])
 			if len(v) != 1 || v[0] > tol {
 				t.Errorf("%s: %v, want ≤ %g", label, v, tol)
 			}
@@ -113,14 +84,14 @@ func init() {
 		small("π(e) = I, k = h", 1e-10)
 		small("exact π z' = z, atan2", 1e-12)
 		small("exact π(e) = I", 1e-12)
-		if v := nb07Floats(t, nb07Row(t, text, "the other order")[1]); len(v) != 1 || v[0] < 1e-3 {
+		if v := numbersIn(t, tableRow(t, text, "the other order")[1]); len(v) != 1 || v[0] < 1e-3 {
 			t.Errorf("the other order of the cocycle: %v, want a clear miss (≥ 1e-3)", v)
 		}
 		// "exact π z' = z, atan2 (40 inputs, N all negative)": N is the last number.
-		if v := nb07Floats(t, nb07Row(t, text, "exact π z' = z, atan2")[0]); len(v) == 0 || v[len(v)-1] < 1 {
+		if v := numbersIn(t, tableRow(t, text, "exact π z' = z, atan2")[0]); len(v) == 0 || v[len(v)-1] < 1 {
 			t.Errorf("exact action: %v, want some inputs negative in every entry", v)
 		}
-		if v := nb07Floats(t, nb07Row(t, text, "arccos angles (official code)")[1]); len(v) < 2 || v[0] != v[1] || v[1] < 1 {
+		if v := numbersIn(t, tableRow(t, text, "arccos angles (official code)")[1]); len(v) < 2 || v[0] != v[1] || v[1] < 1 {
 			t.Errorf("arccos control: %v, want every input with a negative last entry to fail", v)
 		}
 	}

@@ -12,12 +12,12 @@ import (
 func init() {
 	notebookChecks["08-ensembles.ipynb"] = func(t *testing.T, nb *Notebook) {
 		text, pngs := notebookOutputs(nb)
-		nb0506Figures(t, pngs, 1)
+		checkFigures(t, pngs, 1)
 
 		// One transformed network: exact on its batch (rounding) for ε ≤ 1.
 		for _, eps := range []string{"1 ", "0.1 ", "0.01 ", "0.001 ", "0.0001 "} {
-			row := nb0506Row(t, text, strings.Repeat(" ", 6-len(strings.TrimSpace(eps)))+eps)
-			if v := nb0506Floats(t, row[2]); len(v) != 1 || v[0] > 1e-12 {
+			row := tableRow(t, text, strings.Repeat(" ", 6-len(strings.TrimSpace(eps)))+eps)
+			if v := numbersIn(t, row[2]); len(v) != 1 || v[0] > 1e-12 {
 				t.Errorf("ε = %s: logit change on the fitted batch %s, want ≤ 1e-12", eps, row[2])
 			}
 		}
@@ -27,8 +27,8 @@ func init() {
 		}
 		check := func(label string, ok func(v []float64) bool, want string) {
 			t.Helper()
-			row := nb0506Row(t, text, label)
-			if v := nb0506Floats(t, row[1]); len(v) == 0 || !ok(v) {
+			row := tableRow(t, text, label)
+			if v := numbersIn(t, row[1]); len(v) == 0 || !ok(v) {
 				t.Errorf("%s: %s, want %s", label, row[1], want)
 			}
 		}

@@ -13,7 +13,7 @@ import (
 func init() {
 	notebookChecks["09-adversarial.ipynb"] = func(t *testing.T, nb *Notebook) {
 		text, pngs := notebookOutputs(nb)
-		nb0506Figures(t, pngs, 1)
+		checkFigures(t, pngs, 1)
 		if strings.Contains(text, "synthetic stand-in") {
 			t.Log("synthetic stand-in data: the accuracies are not checked")
 			return
@@ -24,7 +24,7 @@ func init() {
 			if m == nil {
 				t.Fatalf("no output line matching %q", re)
 			}
-			return nb0506Floats(t, strings.Join(m[1:], " "))
+			return numbersIn(t, strings.Join(m[1:], " "))
 		}
 		clean := line(`clean accuracy on the 1000 images: original (\S+), group (\S+), g⁻¹ (\S+), interpolated permutation (\S+)`)
 		if clipped := line(`clipped to \[0, 1\], no attack: (\S+)`); clipped[0] > clean[0]-0.1 {
@@ -39,8 +39,8 @@ func init() {
 		// Table columns: original, group, interp. perm., g⁻¹, white-box (mean softmax), white-box (members' loss).
 		row := func(label string) []float64 {
 			t.Helper()
-			r := nb0506Row(t, text, label+" ")
-			v := nb0506Floats(t, strings.Join(r[1:7], " "))
+			r := tableRow(t, text, label+" ")
+			v := numbersIn(t, strings.Join(r[1:7], " "))
 			if len(v) != 6 {
 				t.Fatalf("row %q: %v", label, r)
 			}

@@ -8,8 +8,6 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/palette"
-	"gonum.org/v1/plot/palette/moreland"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -50,29 +48,13 @@ func HeatMap(a Axes, m mat.Matrix) (*plot.Plot, error) {
 		lo, hi = lo-1, hi+1
 	}
 
-	var cmap palette.ColorMap
-	if lo < 0 && hi > 0 {
+	if lo < 0 && hi > 0 { // centre a diverging palette on zero
 		mx := math.Max(-lo, hi)
 		lo, hi = -mx, mx
-		d := moreland.SmoothBlueRed()
-		cmap = d
-	} else {
-		cmap = moreland.Kindlmann()
 	}
-	cmap.SetMin(lo)
-	cmap.SetMax(hi)
-	pal := cmap.Palette(256)
-	colors := pal.Colors()
-
-	h := plotter.NewHeatMap(matrixGrid{m}, pal)
-	h.Min, h.Max = lo, hi
-	h.Rasterized = true
-	h.Underflow = colors[0]
-	h.Overflow = colors[len(colors)-1]
-	h.NaN = color.Gray{Y: 160}
-
+	h, bar := scaledHeatMap(m, lo, hi)
 	p := newPlot(a)
-	p.Add(heatMap{h}, &colorBar{colors: colors, min: lo, max: hi})
+	p.Add(h, bar)
 	p.X.Tick.Marker = indexTicks{}
 	p.Y.Tick.Marker = indexTicks{flip: r}
 	p.X.Padding, p.Y.Padding = 0, 0
