@@ -246,8 +246,11 @@ var (
 
 type parTask struct{ i0, i1, j0, j1 int }
 
+// startWorkers starts one worker per CPU beyond the caller's (at most 8 in
+// all); each product uses as many as GOMAXPROCS allows at the time, so that
+// `go test -cpu 1,2` measures what it says.
 func startWorkers() {
-	parNumber = min(runtime.GOMAXPROCS(0), 8)
+	parNumber = min(runtime.NumCPU(), 8)
 	parTasks = make(chan parTask, parNumber)
 	for w := 1; w < parNumber; w++ {
 		go func() {
@@ -262,12 +265,12 @@ func startWorkers() {
 
 func parallelGemm(g *gemmArgs) bool {
 	parOnce.Do(startWorkers)
-	if parNumber < 2 || !parMu.TryLock() {
+	p := min(parNumber, runtime.GOMAXPROCS(0))
+	if p < 2 || !parMu.TryLock() {
 		return false
 	}
 	defer parMu.Unlock()
 	parArgs = *g
-	p := parNumber
 	// Split the larger of m and n into p parts aligned to the register tile.
 	var parts [9]int
 	size, align := g.n, nr
