@@ -2,9 +2,7 @@ package kernel
 
 import (
 	"bytes"
-	"fmt"
 	"image/png"
-	"regexp"
 	"strings"
 	"testing"
 )
@@ -18,42 +16,27 @@ func init() {
 		if !strings.Contains(text, "Checked by TestSymmetries* in lib/sym") {
 			t.Fatalf("the summary table is missing; text outputs:\n%s", text)
 		}
-		// row returns the measured cell of the summary row starting with label.
-		row := func(label string) string {
-			m := regexp.MustCompile(regexp.QuoteMeta(label) + `[^\n]*?\s{2,}(\S+(?: / \S+)?)\s{2,}`).FindStringSubmatch(text)
-			if m == nil {
-				t.Fatalf("no row %q in the outputs:\n%s", label, text)
-			}
-			return m[1]
-		}
-		num := func(label string) float64 {
-			var v float64
-			if _, err := fmt.Sscan(row(label), &v); err != nil {
-				t.Fatalf("row %q: %v", label, err)
-			}
-			return v
-		}
 		// Rounding-level claims (≤ 1e-13, as in the Go tests) and the
 		// controls' distance from them.
-		if v := num("equivariance σ(gz) = π(g)σ(z)"); v > 1e-13 {
+		if v := measuredNumber(t, text, "equivariance σ(gz) = π(g)σ(z)"); v > 1e-13 {
 			t.Errorf("equivariance error %g, want ≤ 1e-13", v)
 		}
-		if v := num("controls: smallest error of the best linear π"); v < 0.05 {
+		if v := measuredNumber(t, text, "controls: smallest error of the best linear π"); v < 0.05 {
 			t.Errorf("controls' best-fit error %g, want ≥ 0.05", v)
 		}
-		if v := num("symmetry actions: largest relative change of L"); v > 1e-13 {
+		if v := measuredNumber(t, text, "symmetry actions: largest relative change of L"); v > 1e-13 {
 			t.Errorf("loss change under the symmetries %g, want ≤ 1e-13", v)
 		}
-		if v := num("control actions: smallest relative change of L"); v < 1e-3 {
+		if v := measuredNumber(t, text, "control actions: smallest relative change of L"); v < 1e-3 {
 			t.Errorf("loss change under the controls %g, want ≥ 1e-3", v)
 		}
-		if v := num("along the orbit e^{sA}θ*"); v > 1e-13 {
+		if v := measuredNumber(t, text, "along the orbit e^{sA}θ*"); v > 1e-13 {
 			t.Errorf("loss change along the orbit %g, want ≤ 1e-13", v)
 		}
-		if v := row("h = 3: orbit dimension / zero Hessian eigenvalues"); v != "9 / 9" {
+		if v := measuredCell(t, text, "h = 3: orbit dimension / zero Hessian eigenvalues"); v != "9 / 9" {
 			t.Errorf("h = 3: orbit dimension / zero eigenvalues %q, want 9 / 9", v)
 		}
-		if v := row("Fig. 9: orbit dimension / zero Hessian eigenvalues"); v != "700 / 700" {
+		if v := measuredCell(t, text, "Fig. 9: orbit dimension / zero Hessian eigenvalues"); v != "700 / 700" {
 			t.Errorf("Fig. 9: orbit dimension / zero eigenvalues %q, want 700 / 700", v)
 		}
 		if len(pngs) != 2 {

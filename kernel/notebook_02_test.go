@@ -7,7 +7,6 @@ import (
 	"image/png"
 	"math"
 	"regexp"
-	"strconv"
 	"testing"
 )
 
@@ -16,13 +15,6 @@ import (
 func init() {
 	notebookChecks["02-conserved-quantities.ipynb"] = func(t *testing.T, nb *Notebook) {
 		text, pngs := notebookOutputs(nb)
-		num := func(s string) float64 {
-			v, err := strconv.ParseFloat(s, 64)
-			if err != nil {
-				t.Fatalf("%q is not a number", s)
-			}
-			return v
-		}
 
 		// ⟨∇L, M_T⟩ = 0 for random T ∈ gl(50): rounding only.
 		ms := regexp.MustCompile(`cos\(∇L, M_T\) = (\S+)`).FindAllStringSubmatch(text, -1)
@@ -30,7 +22,7 @@ func init() {
 			t.Fatalf("%d tangent cosines printed, want 3; text outputs:\n%s", len(ms), text)
 		}
 		for _, m := range ms {
-			if v := num(m[1]); math.Abs(v) > 1e-13 {
+			if v := parseNumber(t, m[1]); math.Abs(v) > 1e-13 {
 				t.Errorf("cos(∇L, M_T) = %g, want 0", v)
 			}
 		}
@@ -52,7 +44,7 @@ func init() {
 				t.Errorf("%d rows %q in the identities table, want %d", len(rows), id.label, id.n)
 			}
 			for _, r := range rows {
-				if v := num(r[2]); math.Abs(v) > id.tol {
+				if v := parseNumber(t, r[2]); math.Abs(v) > id.tol {
 					t.Errorf("%s (%s) = %g, want ≤ %g", id.label, r[1], v, id.tol)
 				}
 			}
@@ -76,16 +68,16 @@ func init() {
 			}
 			switch r[2] {
 			case "0.1":
-				if ratio := num(r[6]); math.Abs(ratio-10) > 4.5 {
+				if ratio := parseNumber(t, r[6]); math.Abs(ratio-10) > 4.5 {
 					t.Errorf("%s: drift ratio η 0.1 / 0.01 = %g, want 10 ± 4.5", r[1], ratio)
 				}
 				if r[5] != "—" {
-					if q := math.Abs(num(r[4])) / num(r[5]); q < 0.1 || q > 10 {
+					if q := math.Abs(parseNumber(t, r[4])) / parseNumber(t, r[5]); q < 0.1 || q > 10 {
 						t.Errorf("%s: |ΔQ̃| = %s against derived %s: not the same order", r[1], r[4], r[5])
 					}
 				}
 			case "0.01":
-				if ratio := num(r[6]); math.Abs(ratio-10) > 0.45 {
+				if ratio := parseNumber(t, r[6]); math.Abs(ratio-10) > 0.45 {
 					t.Errorf("%s: drift ratio η 0.01 / 0.001 = %g, want 10 ± 0.45", r[1], ratio)
 				}
 			}
@@ -97,7 +89,7 @@ func init() {
 			t.Errorf("%d rows with a derived value in the seed table, want 3", len(spread))
 		}
 		for _, r := range spread {
-			if lo, hi, d := num(r[3]), num(r[5]), num(r[6]); d < lo || d > hi {
+			if lo, hi, d := parseNumber(t, r[3]), parseNumber(t, r[5]), parseNumber(t, r[6]); d < lo || d > hi {
 				t.Errorf("%s: derived |ΔQ̃| %g outside the seed spread [%g, %g]", r[1], d, lo, hi)
 			}
 		}

@@ -2,9 +2,7 @@ package kernel
 
 import (
 	"bytes"
-	"fmt"
 	"image/png"
-	"regexp"
 	"strings"
 	"testing"
 )
@@ -17,20 +15,6 @@ func init() {
 		text, pngs := notebookOutputs(nb)
 		if !strings.Contains(text, "Checked by TestQCoordinates* in lib/conserved") {
 			t.Fatalf("the summary table is missing; text outputs:\n%s", text)
-		}
-		row := func(label string) string {
-			m := regexp.MustCompile(regexp.QuoteMeta(label) + `[^\n]*?\s{2,}(\S+(?: / \S+)?)\s{2,}`).FindStringSubmatch(text)
-			if m == nil {
-				t.Fatalf("no row %q in the outputs:\n%s", label, text)
-			}
-			return m[1]
-		}
-		num := func(label string) float64 {
-			var v float64
-			if _, err := fmt.Sscan(row(label), &v); err != nil {
-				t.Fatalf("row %q: %v", label, err)
-			}
-			return v
 		}
 		for _, c := range []struct {
 			label    string
@@ -45,11 +29,11 @@ func init() {
 			{"h = 1: end predicted from Q₀ vs actual", 0, 1e-8, "≤ 1e-8"},
 			{"h = 3: the same prediction", 0.05, 1e9, "≥ 0.05"},
 		} {
-			if v := num(c.label); v < c.lo || v > c.hi {
+			if v := measuredNumber(t, text, c.label); v < c.lo || v > c.hi {
 				t.Errorf("%s: %g, want %s", c.label, v, c.whatWant)
 			}
 		}
-		if v := row("linear h = 3: rank of dQ on gl(3) / orbit dimension"); v != "6 / 9" {
+		if v := measuredCell(t, text, "linear h = 3: rank of dQ on gl(3) / orbit dimension"); v != "6 / 9" {
 			t.Errorf("rank of dQ / orbit dimension %q, want 6 / 9", v)
 		}
 		if len(pngs) != 2 {

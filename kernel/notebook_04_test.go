@@ -7,7 +7,6 @@ import (
 	"image/png"
 	"math"
 	"regexp"
-	"strconv"
 	"testing"
 )
 
@@ -16,13 +15,6 @@ import (
 func init() {
 	notebookChecks["04-initialisation.ipynb"] = func(t *testing.T, nb *Notebook) {
 		text, pngs := notebookOutputs(nb)
-		num := func(s string) float64 {
-			v, err := strconv.ParseFloat(s, 64)
-			if err != nil {
-				t.Fatalf("%q is not a number", s)
-			}
-			return v
-		}
 
 		// Sample moments of 1000 draws within 4 standard errors of the
 		// closed forms (σ/√1000 for the mean, σ/√2000 for the sd).
@@ -31,7 +23,7 @@ func init() {
 			t.Fatalf("%d rows in the moments table, want 6; text outputs:\n%s", len(rows), text)
 		}
 		for _, r := range rows {
-			mean, em, sd, sigma := num(r[5]), num(r[6]), num(r[8]), num(r[9])
+			mean, em, sd, sigma := parseNumber(t, r[5]), parseNumber(t, r[6]), parseNumber(t, r[8]), parseNumber(t, r[9])
 			// The printed values are rounded to 0.01: allow that too.
 			if math.Abs(mean-em) > 4*sigma/math.Sqrt(1000)+0.01 || math.Abs(sd-sigma) > 4*sigma/math.Sqrt(2000)+0.01 {
 				t.Errorf("%s (%s, %s, %s): sample %s ± %s, closed form %s ± %s", r[1], r[2], r[3], r[4], r[5], r[8], r[6], r[9])
@@ -42,22 +34,22 @@ func init() {
 		// initial band crossed within 0.3% of c = 1.
 		if m := regexp.MustCompile(`largest ‖Y − UV‖ / ‖Y‖ on the orbit\s+(\S+)`).FindStringSubmatch(text); m == nil {
 			t.Errorf("the orbit's residual is not printed")
-		} else if v := num(m[1]); v > 1e-13 {
+		} else if v := parseNumber(t, m[1]); v > 1e-13 {
 			t.Errorf("‖Y − UV‖/‖Y‖ = %g on the orbit, want 0 up to rounding", v)
 		}
 		if m := regexp.MustCompile(`Tr Q at the balanced minimum \(c = 1\)\s+(\S+)`).FindStringSubmatch(text); m == nil {
 			t.Errorf("Tr Q at the balanced minimum is not printed")
-		} else if v := num(m[1]); math.Abs(v) > 1e-10 {
+		} else if v := parseNumber(t, m[1]); math.Abs(v) > 1e-10 {
 			t.Errorf("Tr Q = %g at the balanced minimum, want 0", v)
 		}
 		if m := regexp.MustCompile(`c where the orbit crosses that band\s+\[(\S+), (\S+)\]`).FindStringSubmatch(text); m == nil {
 			t.Errorf("the band's c interval is not printed")
-		} else if lo, hi := num(m[1]), num(m[2]); lo < 0.997 || hi > 1.003 || lo >= hi {
+		} else if lo, hi := parseNumber(t, m[1]), parseNumber(t, m[2]); lo < 0.997 || hi > 1.003 || lo >= hi {
 			t.Errorf("the band is crossed for c in [%g, %g], want within 1 ± 0.3%%", lo, hi)
 		}
 		if m := regexp.MustCompile(`Q₀ of 1000 initialisations\s+\[(\S+), (\S+)\]`).FindStringSubmatch(text); m == nil {
 			t.Errorf("the initial band is not printed")
-		} else if lo, hi := num(m[1]), num(m[2]); lo < -8 || hi > 8 {
+		} else if lo, hi := parseNumber(t, m[1]), parseNumber(t, m[2]); lo < -8 || hi > 8 {
 			t.Errorf("Q₀ in [%g, %g], want within 0 ± 4 sd = ±8", lo, hi)
 		}
 

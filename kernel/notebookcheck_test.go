@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"bytes"
+	"fmt"
 	"image/png"
 	"regexp"
 	"strconv"
@@ -39,6 +40,37 @@ func numbersIn(t *testing.T, s string) []float64 {
 			t.Fatalf("%q in %q: %v", m, s, err)
 		}
 		v = append(v, x)
+	}
+	return v
+}
+
+// measuredCell returns the measured cell (the first column after the label,
+// a number or "a / b") of the show.Table row starting with label.
+func measuredCell(t *testing.T, text, label string) string {
+	t.Helper()
+	m := regexp.MustCompile(regexp.QuoteMeta(label) + `[^\n]*?\s{2,}(\S+(?: / \S+)?)\s{2,}`).FindStringSubmatch(text)
+	if m == nil {
+		t.Fatalf("no row %q in the outputs:\n%s", label, text)
+	}
+	return m[1]
+}
+
+// measuredNumber is measuredCell read as a number (the first of "a / b").
+func measuredNumber(t *testing.T, text, label string) float64 {
+	t.Helper()
+	var v float64
+	if _, err := fmt.Sscan(measuredCell(t, text, label), &v); err != nil {
+		t.Fatalf("row %q: %v", label, err)
+	}
+	return v
+}
+
+// parseNumber reads s as a float64, failing the test if it is not one.
+func parseNumber(t *testing.T, s string) float64 {
+	t.Helper()
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		t.Fatalf("%q is not a number", s)
 	}
 	return v
 }

@@ -1,7 +1,6 @@
 package show
 
 import (
-	"image"
 	"math"
 	"strings"
 	"testing"
@@ -22,26 +21,7 @@ func TestHeatMapXY(t *testing.T) {
 	p, err := HeatMapXY(Axes{Title: "z"}, xs, ys, z)
 	b := mustPNG(t, "heatxy.png", p, err, Settings{Width: 4 * vg.Inch, Height: 3 * vg.Inch, DPI: 100})
 	img := decode(t, b)
-	var blue, red image.Point
-	var nb, nr int
-	for yy := range 300 {
-		for xx := range 400 {
-			r, g, bb, _ := img.At(xx, yy).RGBA()
-			r, g, bb = r>>8, g>>8, bb>>8
-			switch {
-			case bb > 150 && r < 100 && g < 120:
-				blue = blue.Add(image.Pt(xx, yy))
-				nb++
-			case r > 150 && bb < 100 && g < 100:
-				red = red.Add(image.Pt(xx, yy))
-				nr++
-			}
-		}
-	}
-	if nb == 0 || nr == 0 {
-		t.Fatalf("no blue (%d) or red (%d) pixels", nb, nr)
-	}
-	blue, red = blue.Div(nb), red.Div(nr)
+	blue, red := blueRedCentroids(t, img)
 	// Image y grows downward: the blue cell is lower (larger y) and left.
 	if blue.X >= red.X || blue.Y <= red.Y {
 		t.Errorf("blue centroid %v should be left of and below red centroid %v", blue, red)

@@ -14,6 +14,32 @@ import (
 	"gonum.org/v1/plot/vg"
 )
 
+// blueRedCentroids returns the centroids of the strongly blue and strongly
+// red pixels of img, failing the test if either colour is absent.
+func blueRedCentroids(t *testing.T, img image.Image) (blue, red image.Point) {
+	t.Helper()
+	var nb, nr int
+	r := img.Bounds()
+	for yy := r.Min.Y; yy < r.Max.Y; yy++ {
+		for xx := r.Min.X; xx < r.Max.X; xx++ {
+			r, g, bb, _ := img.At(xx, yy).RGBA()
+			r, g, bb = r>>8, g>>8, bb>>8
+			switch {
+			case bb > 150 && r < 100 && g < 120:
+				blue = blue.Add(image.Pt(xx, yy))
+				nb++
+			case r > 150 && bb < 100 && g < 100:
+				red = red.Add(image.Pt(xx, yy))
+				nr++
+			}
+		}
+	}
+	if nb == 0 || nr == 0 {
+		t.Fatalf("no blue (%d) or red (%d) pixels", nb, nr)
+	}
+	return blue.Div(nb), red.Div(nr)
+}
+
 // keep writes b to $SHOW_TEST_OUT/name, for looking at the figures.
 func keep(t *testing.T, name string, b []byte) {
 	if dir := os.Getenv("SHOW_TEST_OUT"); dir != "" {
@@ -131,27 +157,7 @@ func TestHeatMap(t *testing.T) {
 	if r := img.Bounds(); r.Dx() != 400 || r.Dy() != 300 {
 		t.Fatalf("heat map is %v, want 400×300", r)
 	}
-	// Find the data area: the bounding box of strongly coloured pixels.
-	var blue, red image.Point
-	var nb, nr int
-	for yy := range 300 {
-		for xx := range 400 {
-			r, g, bb, _ := img.At(xx, yy).RGBA()
-			r, g, bb = r>>8, g>>8, bb>>8
-			switch {
-			case bb > 150 && r < 100 && g < 120:
-				blue = blue.Add(image.Pt(xx, yy))
-				nb++
-			case r > 150 && bb < 100 && g < 100:
-				red = red.Add(image.Pt(xx, yy))
-				nr++
-			}
-		}
-	}
-	if nb == 0 || nr == 0 {
-		t.Fatalf("no blue (%d) or red (%d) pixels", nb, nr)
-	}
-	blue, red = blue.Div(nb), red.Div(nr)
+	blue, red := blueRedCentroids(t, img)
 	// The colour bar also holds blue (bottom) and red (top) pixels, but the
 	// matrix cells are larger; the centroids must still put the -2 cell
 	// left of the +2 cell.
