@@ -57,7 +57,7 @@ func TestChargeDrift(t *testing.T) {
 		A    mat.Symmetric
 		g    []float64
 	}{
-		{"ReLU unit rescaling (NeuronGen 1)", sym.NeuronGen(m, h, n, 1), batch(actReLU)},
+		{"nn.ReLU unit rescaling (NeuronGen 1)", sym.NeuronGen(m, h, n, 1), batch(actReLU)},
 		{"LeakyReLU unit rescaling (NeuronGen 4)", sym.NeuronGen(m, h, n, 4), batch(actLeaky)},
 	}
 	B := mat.NewSymDense(h, nil)

@@ -7,6 +7,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/noetherlab/noether/lib/conserved"
+	"github.com/noetherlab/noether/lib/nn"
 	"github.com/noetherlab/noether/lib/sym"
 )
 
@@ -41,7 +42,7 @@ func ExampleMatrixStep() {
 // the paper's Figs. 4–5: m = h = n = 100, U ~ N(0, 1/h), V ~ N(0, 1/n).
 func ExampleInitMoments() {
 	const m, h, n = 100, 100, 100
-	for _, act := range []conserved.Activation{conserved.Linear, conserved.ReLU, conserved.Tanh, conserved.Sigmoid} {
+	for _, act := range []nn.Activation{nn.Linear, nn.ReLU, nn.Tanh, nn.Sigmoid} {
 		mean, variance := conserved.InitMoments(act, m, h, n, 1/math.Sqrt(h), 1/math.Sqrt(n))
 		fmt.Printf("%-7v Q = %9.2f ± %5.2f\n", act, mean, math.Sqrt(variance))
 	}
@@ -89,8 +90,8 @@ func ExampleNextCharge() {
 func ExampleOfficial() {
 	U := mat.NewDense(1, 2, []float64{0.3, -0.2})
 	V := mat.NewDense(2, 1, []float64{0.1, 0.4})
-	official := conserved.Official(conserved.Tanh, U, V)
-	paper := conserved.Elementwise(conserved.RatioIntegral(conserved.Tanh), U, V)
+	official := conserved.Official(nn.Tanh, U, V)
+	paper := conserved.Elementwise(conserved.RatioIntegral(nn.Tanh), U, V)
 	fmt.Printf("official %.6f = 2·paper − hn = %.6f\n", official, 2*paper-2)
 	// Output:
 	// official -2.048751 = 2·paper − hn = -2.048751

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/noetherlab/noether/lib/nn"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -114,8 +115,8 @@ func TestConservedTwoLayer(t *testing.T) {
 	Yn := randn(rnd, m, n, 1)
 	for _, c := range []struct {
 		a   activation
-		act Activation
-	}{{actLinear, Linear}, {actReLU, ReLU}, {actTanh, Tanh}, {actSigmoid, Sigmoid}} {
+		act nn.Activation
+	}{{actLinear, nn.Linear}, {actReLU, nn.ReLU}, {actTanh, nn.Tanh}, {actSigmoid, nn.Sigmoid}} {
 		_, GU, GV, _ := twoLayerGrad(c.a, U, V, nil, I, Yn)
 		gs := []*mat.Dense{GU, GV}
 		checkFlow(t, "Official "+c.act.String()+", X = I", ps, gs, func() []float64 { return scalar(Official(c.act, U, V)) }, true)
@@ -129,9 +130,9 @@ func TestConservedTwoLayer(t *testing.T) {
 	checkFlow(t, "Elementwise softplus (quad), X = I", ps, []*mat.Dense{GU, GV}, func() []float64 { return scalar(Elementwise(F, U, V)) }, true)
 	// Negative controls: the formula needs X = I, and the right F.
 	_, GU, GV, _ = twoLayerGrad(actTanh, U, V, nil, X, Y)
-	checkFlow(t, "Elementwise tanh, general X", ps, []*mat.Dense{GU, GV}, func() []float64 { return scalar(Elementwise(RatioIntegral(Tanh), U, V)) }, false)
+	checkFlow(t, "Elementwise tanh, general X", ps, []*mat.Dense{GU, GV}, func() []float64 { return scalar(Elementwise(RatioIntegral(nn.Tanh), U, V)) }, false)
 	_, GU, GV, _ = twoLayerGrad(actTanh, U, V, nil, I, Yn)
-	checkFlow(t, "Official linear on a tanh net", ps, []*mat.Dense{GU, GV}, func() []float64 { return scalar(Official(Linear, U, V)) }, false)
+	checkFlow(t, "Official linear on a tanh net", ps, []*mat.Dense{GU, GV}, func() []float64 { return scalar(Official(nn.Linear, U, V)) }, false)
 
 	// Homogeneous σ, any X, with and without bias: per-unit Q.
 	psb := []*mat.Dense{U, V, b}

@@ -21,12 +21,12 @@ import (
 
 type nb02Act struct {
 	net nn.Activation
-	q   conserved.Activation
+	q   nn.Activation
 }
 
 var nb02Acts = []nb02Act{
-	{nn.Linear, conserved.Linear}, {nn.ReLU, conserved.ReLU},
-	{nn.Tanh, conserved.Tanh}, {nn.Sigmoid, conserved.Sigmoid},
+	{nn.Linear, nn.Linear}, {nn.ReLU, nn.ReLU},
+	{nn.Tanh, nn.Tanh}, {nn.Sigmoid, nn.Sigmoid},
 }
 
 func nb02Problem(act nn.Activation, seed uint64) (nn.TwoLayer, *nn.Params, *nn.Objective) {
@@ -83,7 +83,7 @@ func TestNotebook02Orthogonality(t *testing.T) {
 			if c := nb02Cos(g, gq.Vec()); math.Abs(c) < 1e-3 {
 				t.Errorf("%v: cos(∇L, ∇D) = %.2g, want clearly nonzero", a.q, c)
 			}
-			if a.q != conserved.Linear {
+			if a.q.Name != nn.Linear.Name {
 				continue
 			}
 			// Linear net: every T ∈ gl(h) gives a tangent (−UT, TV) ⊥ ∇L.
@@ -107,15 +107,15 @@ func TestNotebook02Orthogonality(t *testing.T) {
 // ~1e-16 per term, so 1e-14·(|P| + hn) (5e-12 here) bounds it; measured ≤ 4e-13.
 func TestNotebook02FactorOfTwo(t *testing.T) {
 	hn := 500.0
-	rel := map[conserved.Activation][2]float64{
-		conserved.Linear: {2, 0}, conserved.ReLU: {2, 0}, conserved.Tanh: {2, -hn}, conserved.Sigmoid: {1, -hn},
+	rel := map[string][2]float64{
+		nn.Linear.Name: {2, 0}, nn.ReLU.Name: {2, 0}, nn.Tanh.Name: {2, -hn}, nn.Sigmoid.Name: {1, -hn},
 	}
 	for _, a := range nb02Acts {
 		_, p, _ := nb02Problem(a.net, 1)
 		P := conserved.Elementwise(conserved.RatioIntegral(a.q), p.M("U"), p.M("V"))
-		want := rel[a.q][0]*P + rel[a.q][1]
+		want := rel[a.q.Name][0]*P + rel[a.q.Name][1]
 		if d := math.Abs(conserved.Official(a.q, p.M("U"), p.M("V")) - want); d > 1e-14*(math.Abs(P)+hn) {
-			t.Errorf("%v: Official − (%g·P %+g) = %.2g", a.q, rel[a.q][0], rel[a.q][1], d)
+			t.Errorf("%v: Official − (%g·P %+g) = %.2g", a.q, rel[a.q.Name][0], rel[a.q.Name][1], d)
 		}
 	}
 }
@@ -207,13 +207,13 @@ func TestNotebook02DriftProportional(t *testing.T) {
 // 5000 (t = 500; the loss has converged), so 5000 steps give the value of
 // the 4e5-step run.
 func TestNotebook02DriftVsPaper(t *testing.T) {
-	derived := map[conserved.Activation]float64{conserved.Linear: 6.4e-4, conserved.ReLU: 4.1e-4, conserved.Tanh: 1.5e-5}
+	derived := map[string]float64{nn.Linear.Name: 6.4e-4, nn.ReLU.Name: 4.1e-4, nn.Tanh.Name: 1.5e-5}
 	for _, a := range nb02Acts[:3] {
 		var abs []float64
 		for seed := uint64(1); seed <= 20; seed++ {
 			abs = append(abs, math.Abs(nb02Drift(t, a, seed, 0.1, 5000)))
 		}
-		want := derived[a.q]
+		want := derived[a.q.Name]
 		if r := abs[0] / want; r < 0.1 || r > 10 {
 			t.Errorf("%v: |ΔQ̃| = %.2g at seed 1, derived %.2g: not the same order", a.q, abs[0], want)
 		}

@@ -18,13 +18,13 @@ import (
 // initialisation U ~ N(0, 1/h), V ~ N(0, 1/n) (nn.PaperInit), draw i from
 // rand.NewPCG(i, 4), and the scaling orbit of a minimum.
 
-func nb04Sample(m, h, n, draws int) map[conserved.Activation][]float64 {
+func nb04Sample(m, h, n, draws int) map[string][]float64 {
 	net := nn.TwoLayer{In: n, Hidden: h, Out: m}
-	q := map[conserved.Activation][]float64{}
+	q := map[string][]float64{}
 	for i := range draws {
 		p := net.Init(rand.New(rand.NewPCG(uint64(i), 4)), nn.PaperInit)
 		for _, f := range officialActs {
-			q[f] = append(q[f], conserved.Official(f, p.M("U"), p.M("V")))
+			q[f.Name] = append(q[f.Name], conserved.Official(f, p.M("U"), p.M("V")))
 		}
 	}
 	return q
@@ -41,24 +41,24 @@ func TestNotebook04InitMoments(t *testing.T) {
 	const N = 1000
 	cases := []struct {
 		m, h, n    int
-		f          conserved.Activation
+		f          nn.Activation
 		mean, sd   float64 // papers.md §1.6 [derived]
 		mRnd, sRnd float64 // half a unit in their last digit
 	}{
-		{100, 100, 100, conserved.Linear, 0.09, 1.98, 0.005, 0.005},
-		{100, 100, 100, conserved.ReLU, 50.1, 1.8, 0.05, 0.05},
-		{100, 100, 100, conserved.Tanh, -10001, 2.0, 0.5, 0.05},
-		{100, 100, 100, conserved.Sigmoid, -9999, 19.9, 0.5, 0.05},
-		{100, 200, 100, conserved.Linear, -100.1, 2.3, 0.05, 0.05},
-		{200, 100, 100, conserved.Linear, 100.1, 2.5, 0.05, 0.05},
+		{100, 100, 100, nn.Linear, 0.09, 1.98, 0.005, 0.005},
+		{100, 100, 100, nn.ReLU, 50.1, 1.8, 0.05, 0.05},
+		{100, 100, 100, nn.Tanh, -10001, 2.0, 0.5, 0.05},
+		{100, 100, 100, nn.Sigmoid, -9999, 19.9, 0.5, 0.05},
+		{100, 200, 100, nn.Linear, -100.1, 2.3, 0.05, 0.05},
+		{200, 100, 100, nn.Linear, 100.1, 2.5, 0.05, 0.05},
 	}
-	samples := map[[3]int]map[conserved.Activation][]float64{}
+	samples := map[[3]int]map[string][]float64{}
 	for _, c := range cases {
 		key := [3]int{c.m, c.h, c.n}
 		if samples[key] == nil {
 			samples[key] = nb04Sample(c.m, c.h, c.n, N)
 		}
-		q := samples[key][c.f]
+		q := samples[key][c.f.Name]
 		mean, sd := stat.Mean(q, nil), stat.StdDev(q, nil)
 		em, ev := conserved.InitMoments(c.f, c.m, c.h, c.n, 1/math.Sqrt(float64(c.h)), 1/math.Sqrt(float64(c.n)))
 		sigma := math.Sqrt(ev)
@@ -69,7 +69,7 @@ func TestNotebook04InitMoments(t *testing.T) {
 		if math.Abs(mean-c.mean) > 4*math.Sqrt2*seMean+c.mRnd || math.Abs(sd-c.sd) > 4*math.Sqrt2*seSD+c.sRnd {
 			t.Errorf("%v %v: sample %.3f ± %.3f, paper (derived) %g ± %g", c.f, key, mean, sd, c.mean, c.sd)
 		}
-		if c.f == conserved.Linear { // E = m − h, Var = 2m/h + 2h/n
+		if c.f.Name == nn.Linear.Name { // E = m − h, Var = 2m/h + 2h/n
 			m, h, n := float64(c.m), float64(c.h), float64(c.n)
 			if math.Abs(em-(m-h)) > 1e-12*m || math.Abs(ev-(2*m/h+2*h/n)) > 1e-12 {
 				t.Errorf("%v: InitMoments %g, %g, want m − h = %g, 2m/h + 2h/n = %g", key, em, ev, m-h, 2*m/h+2*h/n)
@@ -123,14 +123,14 @@ func TestNotebook04Orbit(t *testing.T) {
 		R.Sub(Y, &R)
 		return mat.Norm(&R, 2) / mat.Norm(Y, 2)
 	}
-	if q := conserved.Official(conserved.Linear, U, V); math.Abs(q) > 1e-12*2*nuc {
+	if q := conserved.Official(nn.Linear, U, V); math.Abs(q) > 1e-12*2*nuc {
 		t.Errorf("balanced minimum: Tr Q = %.2g, want 0", q)
 	}
 	prev := math.Inf(1)
 	for i := -200; i <= 200; i += 5 {
 		c := math.Pow(10, float64(i)/100)
 		Uc, Vc := nb04Scale(U, V, c)
-		q := conserved.Official(conserved.Linear, Uc, Vc)
+		q := conserved.Official(nn.Linear, Uc, Vc)
 		if want := (1/(c*c) - c*c) * nuc; math.Abs(q-want) > 1e-12*(1/(c*c)+c*c)*nuc {
 			t.Errorf("c = %g: Tr Q = %.15g, want (1/c² − c²)‖Y‖_* = %.15g", c, q, want)
 		}
@@ -145,7 +145,7 @@ func TestNotebook04Orbit(t *testing.T) {
 	for _, target := range []float64{-1e6, -1e3, -6, 0, 6, 1e3, 1e6} {
 		c := conserved.ScaleForQ(target, nuc, nuc)
 		Uc, Vc := nb04Scale(U, V, c)
-		if q := conserved.Official(conserved.Linear, Uc, Vc); math.Abs(q-target) > 1e-12*(1/(c*c)+c*c)*nuc {
+		if q := conserved.Official(nn.Linear, Uc, Vc); math.Abs(q-target) > 1e-12*(1/(c*c)+c*c)*nuc {
 			t.Errorf("ScaleForQ(%g): Tr Q = %.15g", target, q)
 		}
 	}

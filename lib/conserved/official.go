@@ -5,30 +5,50 @@ import (
 	"math"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/noetherlab/noether/lib/nn"
 )
 
-// Activation names the elementwise activations of the official experiments.
-type Activation int
+// The activations this package has official forms for are nn.Linear,
+// nn.ReLU, nn.Tanh and nn.Sigmoid: the four of the official experiments. The
+// functions that take an nn.Activation panic, naming the activation, for any
+// other.
+type form int
 
 const (
-	Linear  Activation = iota // σ(x) = x
-	ReLU                      // σ(x) = max(x, 0)
-	Tanh                      // σ(x) = tanh x
-	Sigmoid                   // σ(x) = 1/(1 + e^{−x})
+	linearForm form = iota + 1
+	reluForm
+	tanhForm
+	sigmoidForm
 )
 
-func (a Activation) String() string {
-	switch a {
-	case Linear:
-		return "linear"
-	case ReLU:
-		return "relu"
-	case Tanh:
-		return "tanh"
-	case Sigmoid:
-		return "sigmoid"
+// officialForm returns the official form of act, or 0 if it has none.
+func officialForm(act nn.Activation) form {
+	switch act.Name {
+	case nn.Linear.Name:
+		return linearForm
+	case nn.ReLU.Name:
+		return reluForm
+	case nn.Tanh.Name:
+		return tanhForm
+	case nn.Sigmoid.Name:
+		return sigmoidForm
 	}
-	return fmt.Sprintf("Activation(%d)", int(a))
+	return 0
+}
+
+// HasOfficial reports whether act has an official conserved form here
+// (Official, OfficialPlus, OfficialGrad, RatioIntegral, InitMoments).
+func HasOfficial(act nn.Activation) bool { return officialForm(act) != 0 }
+
+// mustForm returns act's official form, panicking with the function's name
+// if it has none.
+func mustForm(fn string, act nn.Activation) form {
+	f := officialForm(act)
+	if f == 0 {
+		panic(fmt.Sprintf("conserved: %s: no official form for activation %q (have linear, relu, tanh, sigmoid)", fn, act.Name))
+	}
+	return f
 }
 
 // Official returns the scalar conserved quantity exactly as the official code
@@ -43,7 +63,7 @@ func (a Activation) String() string {
 //
 // The first three are 2·Elementwise (tanh minus the constant hn); the sigmoid
 // form is Elementwise minus hn. See the package documentation.
-func Official(act Activation, U, V mat.Matrix) float64 {
+func Official(act nn.Activation, U, V mat.Matrix) float64 {
 	u2, s := officialParts("Official", act, U, V)
 	return u2 - s
 }
@@ -55,28 +75,26 @@ func Official(act Activation, U, V mat.Matrix) float64 {
 //	ReLU     ‖U‖² + ‖relu(V)‖²
 //	tanh     ‖U‖² + Σ cosh²(V_{aj})
 //	sigmoid  ½‖U‖² + Σ V_{aj} + Σ exp(V_{aj})
-func OfficialPlus(act Activation, U, V mat.Matrix) float64 {
+func OfficialPlus(act nn.Activation, U, V mat.Matrix) float64 {
 	u2, s := officialParts("OfficialPlus", act, U, V)
 	return u2 + s
 }
 
 // officialParts returns the U term and the V sum of the official forms.
-func officialParts(fn string, act Activation, U, V mat.Matrix) (uTerm, vSum float64) {
+func officialParts(fn string, act nn.Activation, U, V mat.Matrix) (uTerm, vSum float64) {
 	pairDims(fn, U, V)
 	uTerm = sumSq(U)
 	var phi func(float64) float64
-	switch act {
-	case Linear:
+	switch mustForm(fn, act) {
+	case linearForm:
 		phi = func(x float64) float64 { return x * x }
-	case ReLU:
+	case reluForm:
 		phi = func(x float64) float64 { r := math.Max(x, 0); return r * r }
-	case Tanh:
+	case tanhForm:
 		phi = func(x float64) float64 { c := math.Cosh(x); return c * c }
-	case Sigmoid:
+	case sigmoidForm:
 		uTerm /= 2
 		phi = func(x float64) float64 { return x + math.Exp(x) }
-	default:
-		panic(fmt.Sprintf("conserved: %s: unknown activation %v", fn, act))
 	}
 	r, c := V.Dims()
 	for i := 0; i < r; i++ {
@@ -101,18 +119,17 @@ func NormalisedChange(qt, q0, d0 float64) float64 {
 //	sigmoid  x + eˣ − 1    (σ/σ′ = 1/(1 − σ) = 1 + eˣ)
 //
 // Elementwise(RatioIntegral(act), U, V) is the paper's conserved quantity.
-func RatioIntegral(act Activation) func(float64) float64 {
-	switch act {
-	case Linear:
+func RatioIntegral(act nn.Activation) func(float64) float64 {
+	switch mustForm("RatioIntegral", act) {
+	case linearForm:
 		return func(x float64) float64 { return x * x / 2 }
-	case ReLU:
+	case reluForm:
 		return func(x float64) float64 { r := math.Max(x, 0); return r * r / 2 }
-	case Tanh:
+	case tanhForm:
 		return func(x float64) float64 { s := math.Sinh(x); return s * s / 2 }
-	case Sigmoid:
+	default: // sigmoidForm
 		return func(x float64) float64 { return x + math.Expm1(x) }
 	}
-	panic(fmt.Sprintf("conserved: RatioIntegral: unknown activation %v", act))
 }
 
 // InitMoments returns the mean and variance of Official(act, U, V) when the
@@ -135,7 +152,7 @@ func RatioIntegral(act Activation) func(float64) float64 {
 // sdU = 1/√h and sdV = 1/√n: E[Q] = mh/h − hn/n = m − h and
 // Var[Q] = 2mh/h² + 2hn/n² = 2m/h + 2h/n. At m = h = n = 100 that is 0 ± 2,
 // although Q ranges over all of R on the minimum.
-func InitMoments(act Activation, m, h, n int, sdU, sdV float64) (mean, variance float64) {
+func InitMoments(act nn.Activation, m, h, n int, sdU, sdV float64) (mean, variance float64) {
 	if m <= 0 || h <= 0 || n <= 0 {
 		panic(fmt.Sprintf("conserved: InitMoments: m, h, n = %d, %d, %d, want positive", m, h, n))
 	}
@@ -143,20 +160,18 @@ func InitMoments(act Activation, m, h, n int, sdU, sdV float64) (mean, variance 
 	a := 1.0
 	s2 := sdV * sdV
 	var ephi, vphi float64
-	switch act {
-	case Linear:
+	switch mustForm("InitMoments", act) {
+	case linearForm:
 		ephi, vphi = s2, 2*s2*s2
-	case ReLU:
+	case reluForm:
 		ephi, vphi = s2/2, 1.25*s2*s2
-	case Tanh:
+	case tanhForm:
 		em := math.Expm1(4 * s2)
 		ephi, vphi = (1+math.Exp(2*s2))/2, em*em/8
-	case Sigmoid:
+	case sigmoidForm:
 		a = 0.5
 		ephi = math.Exp(s2 / 2)
 		vphi = s2 + math.Exp(2*s2) - math.Exp(s2) + 2*s2*math.Exp(s2/2)
-	default:
-		panic(fmt.Sprintf("conserved: InitMoments: unknown activation %v", act))
 	}
 	u2 := sdU * sdU
 	mean = a*nu*u2 - nv*ephi

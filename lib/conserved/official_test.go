@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/noetherlab/noether/lib/nn"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -15,13 +16,13 @@ func TestOfficialValues(t *testing.T) {
 	V := mat.NewDense(2, 2, []float64{0.5, -1, 2, 0})
 	ch := func(x float64) float64 { return math.Cosh(x) * math.Cosh(x) }
 	cases := []struct {
-		act     Activation
+		act     nn.Activation
 		q, plus float64
 	}{
-		{Linear, 5 - (0.25 + 1 + 4), 5 + 5.25},
-		{ReLU, 5 - (0.25 + 4), 5 + 4.25},
-		{Tanh, 5 - (ch(0.5) + ch(-1) + ch(2) + ch(0)), 5 + ch(0.5) + ch(-1) + ch(2) + ch(0)},
-		{Sigmoid, 2.5 - 1.5 - (math.Exp(0.5) + math.Exp(-1) + math.Exp(2) + 1), 2.5 + 1.5 + math.Exp(0.5) + math.Exp(-1) + math.Exp(2) + 1},
+		{nn.Linear, 5 - (0.25 + 1 + 4), 5 + 5.25},
+		{nn.ReLU, 5 - (0.25 + 4), 5 + 4.25},
+		{nn.Tanh, 5 - (ch(0.5) + ch(-1) + ch(2) + ch(0)), 5 + ch(0.5) + ch(-1) + ch(2) + ch(0)},
+		{nn.Sigmoid, 2.5 - 1.5 - (math.Exp(0.5) + math.Exp(-1) + math.Exp(2) + 1), 2.5 + 1.5 + math.Exp(0.5) + math.Exp(-1) + math.Exp(2) + 1},
 	}
 	for _, c := range cases {
 		if q := Official(c.act, U, V); math.Abs(q-c.q) > 1e-14*math.Abs(c.q) {
@@ -31,8 +32,8 @@ func TestOfficialValues(t *testing.T) {
 			t.Errorf("OfficialPlus(%v) = %.17g, want %.17g", c.act, p, c.plus)
 		}
 	}
-	if tr := mat.Trace(Matrix(nil, U, V)); math.Abs(tr-Official(Linear, U, V)) > 1e-14 {
-		t.Errorf("Tr Matrix = %v, want Official(Linear) = %v", tr, Official(Linear, U, V))
+	if tr := mat.Trace(Matrix(nil, U, V)); math.Abs(tr-Official(nn.Linear, U, V)) > 1e-14 {
+		t.Errorf("Tr Matrix = %v, want Official(nn.Linear) = %v", tr, Official(nn.Linear, U, V))
 	}
 	if d := NormalisedChange(-3, 2, 10); d != 0.1 {
 		t.Errorf("NormalisedChange(−3, 2, 10) = %v, want (3 − 2)/10", d)
@@ -48,9 +49,9 @@ func TestOfficialVsPaper(t *testing.T) {
 	U, V := randn(rnd, m, h, 1), randn(rnd, h, n, 1)
 	hn := float64(h * n)
 	for _, c := range []struct {
-		act         Activation
+		act         nn.Activation
 		factor, off float64
-	}{{Linear, 2, 0}, {ReLU, 2, 0}, {Tanh, 2, -hn}, {Sigmoid, 1, -hn}} {
+	}{{nn.Linear, 2, 0}, {nn.ReLU, 2, 0}, {nn.Tanh, 2, -hn}, {nn.Sigmoid, 1, -hn}} {
 		p := Elementwise(RatioIntegral(c.act), U, V)
 		want := c.factor*p + c.off
 		if got := Official(c.act, U, V); math.Abs(got-want) > 1e-12*(math.Abs(want)+hn) {
@@ -66,12 +67,12 @@ func TestRatioQuad(t *testing.T) {
 	cases := []struct {
 		name   string
 		a      activation
-		act    Activation
+		act    nn.Activation
 		offset float64 // closed form minus ∫₀ˣ
 	}{
-		{"linear", actLinear, Linear, 0},
-		{"tanh", actTanh, Tanh, 0},
-		{"sigmoid", actSigmoid, Sigmoid, 0},
+		{"linear", actLinear, nn.Linear, 0},
+		{"tanh", actTanh, nn.Tanh, 0},
+		{"sigmoid", actSigmoid, nn.Sigmoid, 0},
 	}
 	for _, c := range cases {
 		F := RatioQuad(c.a.f, c.a.df, 0)
@@ -94,7 +95,7 @@ func TestInitMomentsLinear(t *testing.T) {
 	// Q = ‖U‖² − ‖V‖² with U ~ N(0, 1/h), V ~ N(0, 1/n), m = h = n = 20:
 	// E[Q] = m − h = 0, Var[Q] = 2m/h + 2h/n = 4.
 	const m, h, n, N = 20, 20, 20, 2000
-	mean, variance := InitMoments(Linear, m, h, n, 1/math.Sqrt(h), 1/math.Sqrt(n))
+	mean, variance := InitMoments(nn.Linear, m, h, n, 1/math.Sqrt(h), 1/math.Sqrt(n))
 	if math.Abs(mean-(m-h)) > 1e-12 || math.Abs(variance-(2.0*m/h+2.0*h/n)) > 1e-12 {
 		t.Fatalf("InitMoments = %v, %v; want m − h = %d, 2m/h + 2h/n = %v", mean, variance, m-h, 2.0*m/h+2.0*h/n)
 	}
@@ -103,7 +104,7 @@ func TestInitMomentsLinear(t *testing.T) {
 	for i := range qs {
 		U := randn(rnd, m, h, 1/math.Sqrt(h))
 		V := randn(rnd, h, n, 1/math.Sqrt(n))
-		qs[i] = Official(Linear, U, V)
+		qs[i] = Official(nn.Linear, U, V)
 	}
 	sm, sv := meanVar(qs)
 	// Standard error of the mean: √(Var/N) = 0.045.
@@ -129,9 +130,9 @@ func TestInitMomentsOther(t *testing.T) {
 	const m, h, n, N = 6, 15, 10, 2000
 	rnd := rand.New(rand.NewPCG(22, 23))
 	for _, c := range []struct {
-		act      Activation
+		act      nn.Activation
 		sdU, sdV float64
-	}{{Linear, 0.3, 0.2}, {ReLU, 1 / math.Sqrt(h), 1 / math.Sqrt(n)}, {Tanh, 0.3, 0.4}, {Sigmoid, 0.3, 0.4}} {
+	}{{nn.Linear, 0.3, 0.2}, {nn.ReLU, 1 / math.Sqrt(h), 1 / math.Sqrt(n)}, {nn.Tanh, 0.3, 0.4}, {nn.Sigmoid, 0.3, 0.4}} {
 		mean, variance := InitMoments(c.act, m, h, n, c.sdU, c.sdV)
 		qs := make([]float64, N)
 		for i := range qs {
@@ -175,7 +176,7 @@ func TestPanics(t *testing.T) {
 	}{
 		{"conserved: Matrix: U is 2×5 and V is 4×3", func() { Matrix(nil, U, V) }},
 		{"conserved: Matrix: dst is 3×3, want 5×5", func() { Matrix(mat.NewSymDense(3, nil), U, mat.NewDense(5, 3, nil)) }},
-		{"conserved: Official: unknown activation Activation(9)", func() { Official(9, U, mat.NewDense(5, 3, nil)) }},
+		{`conserved: Official: no official form for activation "swish"`, func() { Official(nn.Swish, U, mat.NewDense(5, 3, nil)) }},
 		{"conserved: Neurons: b has length 2, want 5", func() { Neurons(nil, 1, U, mat.NewDense(5, 3, nil), mat.NewVecDense(2, nil)) }},
 		{"conserved: ScaleForQ: u2 = 0", func() { ScaleForQ(1, 0, 1) }},
 		{"conserved: Charge: A is 3×3, vectors have lengths 2 and 2", func() { Charge(mat.NewSymDense(3, nil), []float64{1, 2}) }},

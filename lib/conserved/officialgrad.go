@@ -5,6 +5,8 @@ import (
 	"math"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/noetherlab/noether/lib/nn"
 )
 
 // OfficialGrad returns the gradient of Official(act, U, V) with respect to U
@@ -27,25 +29,23 @@ import (
 //
 // If dstU or dstV is non-nil it must have the shape of U or V (or be empty)
 // and receives the result.
-func OfficialGrad(dstU, dstV *mat.Dense, act Activation, U, V mat.Matrix) (gU, gV *mat.Dense) {
+func OfficialGrad(dstU, dstV *mat.Dense, act nn.Activation, U, V mat.Matrix) (gU, gV *mat.Dense) {
 	const fn = "OfficialGrad"
 	m, h, n := pairDims(fn, U, V)
 	gU = useDense(fn, "dstU", dstU, m, h)
 	gV = useDense(fn, "dstV", dstV, h, n)
 	a := 2.0
 	var phi func(float64) float64 // ∇_V Q = −φ(V)
-	switch act {
-	case Linear:
+	switch mustForm(fn, act) {
+	case linearForm:
 		phi = func(x float64) float64 { return 2 * x }
-	case ReLU:
+	case reluForm:
 		phi = func(x float64) float64 { return 2 * math.Max(x, 0) }
-	case Tanh:
+	case tanhForm:
 		phi = func(x float64) float64 { return math.Sinh(2 * x) }
-	case Sigmoid:
+	case sigmoidForm:
 		a = 1
 		phi = func(x float64) float64 { return 1 + math.Exp(x) }
-	default:
-		panic(fmt.Sprintf("conserved: %s: unknown activation %v", fn, act))
 	}
 	gU.Scale(a, U)
 	for i := 0; i < h; i++ {

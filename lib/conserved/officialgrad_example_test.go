@@ -7,6 +7,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/noetherlab/noether/lib/conserved"
+	"github.com/noetherlab/noether/lib/nn"
 )
 
 // The gradient of the official tanh form is orthogonal to the gradient of the
@@ -28,7 +29,7 @@ func ExampleOfficialGrad() {
 	LV.Mul(U.T(), &R)
 	LV.Apply(func(i, j int, v float64) float64 { s := S.At(i, j); return -v * (1 - s*s) }, &LV)
 
-	gU, gV := conserved.OfficialGrad(nil, nil, conserved.Tanh, U, V)
+	gU, gV := conserved.OfficialGrad(nil, nil, nn.Tanh, U, V)
 	dot := func(a, b mat.Matrix) float64 { var p mat.Dense; p.MulElem(a, b); return mat.Sum(&p) }
 	q := dot(&LU, gU) + dot(&LV, gV)
 	plus := dot(&LU, gU) - dot(&LV, gV) // ∇(OfficialPlus) = (∇_U Q, −∇_V Q)

@@ -9,9 +9,10 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/noetherlab/noether/lib/conserved"
+	"github.com/noetherlab/noether/lib/nn"
 )
 
-var officialActs = []conserved.Activation{conserved.Linear, conserved.ReLU, conserved.Tanh, conserved.Sigmoid}
+var officialActs = []nn.Activation{nn.Linear, nn.ReLU, nn.Tanh, nn.Sigmoid}
 
 // OfficialGrad against central differences of Official. The step 1e-5 on
 // entries of size ~1 gives truncation ~1e-10·|Q‴| and rounding
@@ -65,10 +66,10 @@ func TestOfficialGradFiniteDifferences(t *testing.T) {
 func TestOfficialGradPanics(t *testing.T) {
 	U, V := mat.NewDense(2, 3, nil), mat.NewDense(3, 4, nil)
 	for name, f := range map[string]func(){
-		"shapes":     func() { conserved.OfficialGrad(nil, nil, conserved.Linear, U, mat.NewDense(2, 4, nil)) },
-		"dstU shape": func() { conserved.OfficialGrad(mat.NewDense(3, 2, nil), nil, conserved.Linear, U, V) },
-		"dstV shape": func() { conserved.OfficialGrad(nil, mat.NewDense(3, 3, nil), conserved.Linear, U, V) },
-		"activation": func() { conserved.OfficialGrad(nil, nil, conserved.Activation(9), U, V) },
+		"shapes":     func() { conserved.OfficialGrad(nil, nil, nn.Linear, U, mat.NewDense(2, 4, nil)) },
+		"dstU shape": func() { conserved.OfficialGrad(mat.NewDense(3, 2, nil), nil, nn.Linear, U, V) },
+		"dstV shape": func() { conserved.OfficialGrad(nil, mat.NewDense(3, 3, nil), nn.Linear, U, V) },
+		"activation": func() { conserved.OfficialGrad(nil, nil, nn.Swish, U, V) },
 	} {
 		func() {
 			defer func() {

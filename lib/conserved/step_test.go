@@ -7,6 +7,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/noetherlab/noether/lib/nn"
 	"github.com/noetherlab/noether/lib/sym"
 )
 
@@ -91,8 +92,8 @@ func TestElementwiseStepSecondOrder(t *testing.T) {
 	U, V, I, Y := randn(rnd, m, h, 1), randn(rnd, h, n, 1), eye(n), randn(rnd, m, n, 1)
 	for _, c := range []struct {
 		a   activation
-		act Activation
-	}{{actLinear, Linear}, {actReLU, ReLU}, {actTanh, Tanh}, {actSigmoid, Sigmoid}} {
+		act nn.Activation
+	}{{actLinear, nn.Linear}, {actReLU, nn.ReLU}, {actTanh, nn.Tanh}, {actSigmoid, nn.Sigmoid}} {
 		_, GU, GV, _ := twoLayerGrad(c.a, U, V, nil, I, Y)
 		change := func(eta float64, q func(U, V mat.Matrix) float64) float64 {
 			var U2, V2 mat.Dense

@@ -38,10 +38,10 @@ func TestSymmetryTangents(t *testing.T) {
 	}
 	_, GU, GV, _ = twoLayerGrad(actReLU, U, V, nil, X, Y)
 	if r := rel(GU, GV, D); r > 1e-13 {
-		t.Errorf("ReLU net, diagonal T: ⟨∇L, M⟩ = %.3g relative", r)
+		t.Errorf("nn.ReLU net, diagonal T: ⟨∇L, M⟩ = %.3g relative", r)
 	}
 	if r := rel(GU, GV, T); r < 1e-3 {
-		t.Errorf("ReLU net, general T: ⟨∇L, M⟩ = %.3g relative, want ≫ 0 (not a symmetry)", r)
+		t.Errorf("nn.ReLU net, general T: ⟨∇L, M⟩ = %.3g relative, want ≫ 0 (not a symmetry)", r)
 	}
 
 	// M = −½∇⟨A, Q⟩ for symmetric A: the gradient of ⟨A, UᵀU − VVᵀ⟩ is
@@ -86,9 +86,9 @@ func TestSymmetryTangents(t *testing.T) {
 		g    []float64
 		want bool
 	}{
-		"NeuronGen on ReLU":           {sym.NeuronGen(m, h, n, 3), gr, true},
-		"DoubleRotationGen on linear": {sym.DoubleRotationGen(B, m, n), gl, true},
-		"DoubleRotationGen on ReLU":   {sym.DoubleRotationGen(B, m, n), gr, false},
+		"NeuronGen on nn.ReLU":         {sym.NeuronGen(m, h, n, 3), gr, true},
+		"DoubleRotationGen on linear":  {sym.DoubleRotationGen(B, m, n), gl, true},
+		"DoubleRotationGen on nn.ReLU": {sym.DoubleRotationGen(B, m, n), gr, false},
 	} {
 		at := sym.NewGenerator(c.A).Tangent(nil, theta)
 		r := math.Abs(dot(c.g, at)) / math.Sqrt(dot(c.g, c.g)*dot(at, at))

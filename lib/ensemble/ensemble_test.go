@@ -179,7 +179,7 @@ func TestBaselines(t *testing.T) {
 		}
 		// Group: π_i fitted on batch i, as sym.NonlinearPi/NonlinearAct give it.
 		Hi := Hfit.Slice(0, 4, 4*i, 4*i+4)
-		pi := sym.NonlinearPi(net.Act.Eval, g, eye(4), Hi)
+		pi := sym.NonlinearPi(net.Act, g, eye(4), Hi)
 		piU, _ := sym.NonlinearAct(pi, g, net.U, Vb)
 		if !mat.EqualApprox(group.Members[i].U, piU, 1e-15) {
 			t.Errorf("Group member %d: U′ is not U π", i)

@@ -133,7 +133,7 @@ func member(net *Net, s Settings, i int) Member {
 		// π depends on V, b and the batch only through H_i = V φ(X_i) + b,
 		// so π(g, [V b], [φ(X_i); 1]) = NonlinearPi(σ, g, I, H_i).
 		Hi := s.Fit.Slice(0, h, i*h, (i+1)*h)
-		M = sym.NonlinearPi(net.Act.Eval, g, identity(h), Hi)
+		M = sym.NonlinearPi(net.Act, g, identity(h), Hi)
 		if s.Kind == Shuffled {
 			var pm mat.Dense
 			pm.Mul(sym.PermMatrix(rng.Perm(h)), M)

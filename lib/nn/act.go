@@ -16,7 +16,9 @@ import (
 type Activation struct {
 	// Name identifies the activation: "linear", "relu", "leaky_relu(0.1)",
 	// "tanh", "sigmoid", "relu2", "softplus", "swish", "pow(2,0)", "radial",
-	// "radial_units".
+	// "radial_units". It is the activation's identity across the library
+	// (conserved finds its official form by it, tables label rows with it):
+	// an Activation holds functions, so compare Names, not values.
 	Name string
 	// Degree is the homogeneity degree α when σ(cz) = c^α σ(z) for all
 	// c > 0 (1 for linear, ReLU and leaky ReLU, α for Pow, −1 for Radial and

@@ -88,7 +88,7 @@ func TestConvergenceScalar(t *testing.T) {
 // ‖Y − f‖_F after 10⁴ steps 8.1 / 3.1 / 8e-8.
 func TestConvergenceFig6(t *testing.T) {
 	acts := []nn.Activation{nn.Linear, nn.ReLU, nn.Tanh, nn.Sigmoid}
-	forms := []conserved.Activation{conserved.Linear, conserved.ReLU, conserved.Tanh, conserved.Sigmoid}
+	forms := []nn.Activation{nn.Linear, nn.ReLU, nn.Tanh, nn.Sigmoid}
 	scales := []float64{0.01, 0.1, 1}
 	X, Y := fig6Data()
 	q0 := make([]float64, 12)

@@ -4,12 +4,9 @@ import (
 	"fmt"
 
 	"gonum.org/v1/gonum/mat"
-)
 
-// An Activation maps pre-activations Z (one sample per column) to σ(Z),
-// into dst when it is non-nil: the shape of nn.Activation.Eval, so that
-// Equivariance(nn.ReLU.Eval, …) reads as it should.
-type Activation func(dst, z *mat.Dense) *mat.Dense
+	"github.com/noetherlab/noether/lib/nn"
+)
 
 // Equivariance returns the relative failure of σ(g z) = π σ(z) on the
 // columns z of Z,
@@ -19,15 +16,15 @@ type Activation func(dst, z *mat.Dense) *mat.Dense
 // rounding error (≈1e-16) when g and π are a matching pair of an equivariant
 // activation, and of order one otherwise. It panics if g or π is not h×h for
 // Z h×k.
-func Equivariance(sigma Activation, g, pi, Z mat.Matrix) float64 {
+func Equivariance(sigma nn.Activation, g, pi, Z mat.Matrix) float64 {
 	h, _ := Z.Dims()
 	checkSquare("Equivariance", "g", g, h)
 	checkSquare("Equivariance", "π", pi, h)
 	var gz mat.Dense
 	gz.Mul(g, Z)
-	lhs := sigma(nil, &gz)
+	lhs := sigma.Eval(nil, &gz)
 	var pz mat.Dense
-	pz.Mul(pi, sigma(nil, mat.DenseCopyOf(Z)))
+	pz.Mul(pi, sigma.Eval(nil, mat.DenseCopyOf(Z)))
 	return RelDiff(lhs, &pz)
 }
 
@@ -42,13 +39,13 @@ func Equivariance(sigma Activation, g, pi, Z mat.Matrix) float64 {
 // not a symmetry of any network U σ(V X) through the action (U π⁻¹, g V).
 // It panics if g is not h×h or if σ(Z) does not have full row rank h (then
 // π is not determined by the samples).
-func FitPi(sigma Activation, g, Z mat.Matrix) (pi *mat.Dense, residual float64) {
+func FitPi(sigma nn.Activation, g, Z mat.Matrix) (pi *mat.Dense, residual float64) {
 	h, k := Z.Dims()
 	checkSquare("FitPi", "g", g, h)
-	S := sigma(nil, mat.DenseCopyOf(Z))
+	S := sigma.Eval(nil, mat.DenseCopyOf(Z))
 	var gz mat.Dense
 	gz.Mul(g, Z)
-	T := sigma(nil, &gz)
+	T := sigma.Eval(nil, &gz)
 	if k < h || NumRank(S, 1e-12) < h {
 		panic(fmt.Sprintf("sym: FitPi: σ(Z) (%d×%d) does not have full row rank: π is not determined", h, k))
 	}

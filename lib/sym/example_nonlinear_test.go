@@ -35,7 +35,7 @@ func ExampleNonlinearPi() {
 	}
 
 	g := sym.SampleGL(rnd, h, 0.01)
-	pi := sym.NonlinearPi(nn.Tanh.Eval, g, V, batch)
+	pi := sym.NonlinearPi(nn.Tanh, g, V, batch)
 	piU, gV := sym.NonlinearAct(pi, g, U, V)
 	fmt.Println("batch unchanged to 1e-12:", sym.RelDiff(out(U, V, batch), out(piU, gV, batch)) < 1e-12)
 	fmt.Printf("new samples changed by %.1f%%\n", 100*sym.RelDiff(out(U, V, other), out(piU, gV, other)))
@@ -51,7 +51,7 @@ func ExampleExactPi() {
 	g := sym.Expm(0.3, mat.NewDense(3, 3, []float64{0, 1, 0, -1, 0, 2, 0, 0, 1}))
 	x := []float64{0.5, 0.4} // V x = (0.5, 0.4, −0.9): the last entry negative
 
-	pi := sym.ExactPi(nn.Tanh.Eval, g, V, x)
+	pi := sym.ExactPi(nn.Tanh, g, V, x)
 	var Vx, gVx, piz mat.Dense
 	Vx.Mul(V, mat.NewDense(2, 1, x))
 	gVx.Mul(g, &Vx)

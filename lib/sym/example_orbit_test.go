@@ -2,11 +2,11 @@ package sym_test
 
 import (
 	"fmt"
-	"math"
 	"math/rand/v2"
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/noetherlab/noether/lib/nn"
 	"github.com/noetherlab/noether/lib/sym"
 )
 
@@ -41,16 +41,9 @@ func ExampleFitPi() {
 			Z.Set(i, j, rnd.NormFloat64())
 		}
 	}
-	elementwise := func(f func(float64) float64) sym.Activation {
-		return func(dst, z *mat.Dense) *mat.Dense {
-			var out mat.Dense
-			out.Apply(func(_, _ int, v float64) float64 { return f(v) }, z)
-			return &out
-		}
-	}
 	g := mat.NewDiagDense(3, []float64{0.5, 1, 3})
-	_, relu := sym.FitPi(elementwise(func(x float64) float64 { return math.Max(x, 0) }), g, Z)
-	_, tanh := sym.FitPi(elementwise(math.Tanh), g, Z)
+	_, relu := sym.FitPi(nn.ReLU, g, Z)
+	_, tanh := sym.FitPi(nn.Tanh, g, Z)
 	fmt.Println("ReLU: a π exists:", relu < 1e-12)
 	fmt.Println("tanh: a π exists:", tanh < 1e-12)
 	// Output:

@@ -5,6 +5,8 @@ import (
 	"math"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/noetherlab/noether/lib/nn"
 )
 
 // The nonlinear, data-dependent group action of Zhao et al. (ICLR 2023,
@@ -43,7 +45,7 @@ import (
 // B⁺ is computed from the singular value decomposition of B, with singular
 // values below max(h, k)·ε_mach·s_max treated as zero. NonlinearPi panics if
 // the shapes disagree or k > h.
-func NonlinearPi(sigma Activation, g, V, X mat.Matrix) *mat.Dense {
+func NonlinearPi(sigma nn.Activation, g, V, X mat.Matrix) *mat.Dense {
 	h, n := V.Dims()
 	checkSquare("NonlinearPi", "g", g, h)
 	nx, k := X.Dims()
@@ -56,8 +58,8 @@ func NonlinearPi(sigma Activation, g, V, X mat.Matrix) *mat.Dense {
 	var H, gH mat.Dense
 	H.Mul(V, X)
 	gH.Mul(g, &H)
-	A := sigma(nil, &H)
-	B := sigma(nil, &gH)
+	A := sigma.Eval(nil, &H)
+	B := sigma.Eval(nil, &gH)
 	return mulPinv("NonlinearPi", A, B)
 }
 
@@ -123,7 +125,7 @@ func NonlinearAct(pi, g, U, V mat.Matrix) (piU, gV *mat.Dense) {
 //
 // ExactPi panics if V is not h×n with len(x) = n, if g is not h×h, or if
 // z' = σ(gVx) = 0 (it has no spherical coordinates to invert).
-func ExactPi(sigma Activation, g, V mat.Matrix, x []float64) *mat.Dense {
+func ExactPi(sigma nn.Activation, g, V mat.Matrix, x []float64) *mat.Dense {
 	h, n := V.Dims()
 	checkSquare("ExactPi", "g", g, h)
 	if len(x) != n {
@@ -132,8 +134,8 @@ func ExactPi(sigma Activation, g, V mat.Matrix, x []float64) *mat.Dense {
 	var H, gH mat.Dense
 	H.Mul(V, mat.NewDense(n, 1, x))
 	gH.Mul(g, &H)
-	z := sigma(nil, &H).RawMatrix().Data // h×1: contiguous
-	zp := sigma(nil, &gH).RawMatrix().Data
+	z := sigma.Eval(nil, &H).RawMatrix().Data // h×1: contiguous
+	zp := sigma.Eval(nil, &gH).RawMatrix().Data
 	r2 := 0.0
 	for _, v := range zp {
 		r2 += v * v

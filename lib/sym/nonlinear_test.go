@@ -67,7 +67,7 @@ func TestNonlinearPiExactOnBatch(t *testing.T) {
 				U, V := gauss(rnd, m, h, 0.25), gauss(rnd, h, n, 1/math.Sqrt(n))
 				X := gauss(rnd, n, k, 1)
 				g := sym.SampleGL(rnd, h, eps)
-				pi := sym.NonlinearPi(act.Eval, g, V, X)
+				pi := sym.NonlinearPi(act, g, V, X)
 				pU, gV := sym.NonlinearAct(pi, g, U, V)
 				d := sym.RelDiff(forward(act, U, V, X), forward(act, pU, gV, X))
 				worst = max(worst, d)
@@ -103,12 +103,12 @@ func TestNonlinearPiIdentity(t *testing.T) {
 	const h, n = 16, 10
 	for _, act := range nlActs {
 		V := gauss(rnd, h, n, 1/math.Sqrt(n))
-		pi := sym.NonlinearPi(act.Eval, eye(h), V, gauss(rnd, n, h, 1))
+		pi := sym.NonlinearPi(act, eye(h), V, gauss(rnd, n, h, 1))
 		if d := sym.RelDiff(eye(h), pi); d > 1e-10 {
 			t.Errorf("%s k=h: ‖π(e) − I‖/‖I‖ = %.2g, want ≤ 1e-10", act, d)
 		}
 		const k = 5
-		P := sym.NonlinearPi(act.Eval, eye(h), V, gauss(rnd, n, k, 1))
+		P := sym.NonlinearPi(act, eye(h), V, gauss(rnd, n, k, 1))
 		if d := sym.RelDiff(P, P.T()); d > 1e-12 {
 			t.Errorf("%s k=%d: π(e) not symmetric (%.2g)", act, k, d)
 		}
@@ -148,9 +148,9 @@ func TestNonlinearPiCocycle(t *testing.T) {
 				X := gauss(rnd, n, k, 1)
 				g1, g2 := sym.SampleGL(rnd, h, eps), sym.SampleGL(rnd, h, eps)
 				g21 := mul(g2, g1)
-				lhs := sym.NonlinearPi(act.Eval, g21, V, X)
-				p1 := sym.NonlinearPi(act.Eval, g1, V, X)
-				p2 := sym.NonlinearPi(act.Eval, g2, mul(g1, V), X)
+				lhs := sym.NonlinearPi(act, g21, V, X)
+				p1 := sym.NonlinearPi(act, g1, V, X)
+				p2 := sym.NonlinearPi(act, g2, mul(g1, V), X)
 				d := sym.RelDiff(lhs, mul(p1, p2))
 				worst = max(worst, d)
 				if d > 1e-10 {
@@ -388,10 +388,10 @@ func TestExactPi(t *testing.T) {
 			if neg {
 				allNeg++
 			}
-			if d := sym.RelDiff(eye(h), sym.ExactPi(act.Eval, eye(h), V, x)); d > 1e-12 {
+			if d := sym.RelDiff(eye(h), sym.ExactPi(act, eye(h), V, x)); d > 1e-12 {
 				t.Errorf("%s: ‖π(e) − I‖/‖I‖ = %.2g, want ≤ 1e-12", act, d)
 			}
-			pi := sym.ExactPi(act.Eval, g, V, x)
+			pi := sym.ExactPi(act, g, V, x)
 			var piz mat.VecDense
 			piz.MulVec(pi, mat.NewVecDense(h, zp))
 			d := vecRelDiff(z, piz.RawVector().Data)
@@ -406,8 +406,8 @@ func TestExactPi(t *testing.T) {
 				t.Errorf("%s: π πᵀ ≠ (‖z‖/‖z'‖)² I (%.2g)", act, d)
 			}
 			g2 := sym.SampleGL(rnd, h, 0.05)
-			c := mul(sym.ExactPi(act.Eval, g, V, x), sym.ExactPi(act.Eval, g2, mul(g, V), x))
-			if d := sym.RelDiff(sym.ExactPi(act.Eval, mul(g2, g), V, x), c); d > 1e-12 {
+			c := mul(sym.ExactPi(act, g, V, x), sym.ExactPi(act, g2, mul(g, V), x))
+			if d := sym.RelDiff(sym.ExactPi(act, mul(g2, g), V, x), c); d > 1e-12 {
 				t.Errorf("%s: cocycle π(g₂g₁,V) = π(g₁,V)π(g₂,g₁V) off by %.2g", act, d)
 			}
 			// The atan2 angles rebuild the library's frame; the arccos ones fail.
@@ -468,7 +468,7 @@ func offBatchMedian(act nn.Activation, eps float64, nets int) (median, onBatch f
 	for s := range nets {
 		U, V, Xb, Xn, T := offBatchNet(uint64(s))
 		g := sym.Expm(eps, T)
-		pi := sym.NonlinearPi(act.Eval, g, V, Xb)
+		pi := sym.NonlinearPi(act, g, V, Xb)
 		pU, gV := sym.NonlinearAct(pi, g, U, V)
 		d = append(d, sym.RelDiff(forward(act, U, V, Xn), forward(act, pU, gV, Xn)))
 		onBatch = max(onBatch, sym.RelDiff(forward(act, U, V, Xb), forward(act, pU, gV, Xb)))
@@ -538,7 +538,7 @@ func wantPanic(t *testing.T, want string, f func()) {
 }
 
 func TestNonlinearPanics(t *testing.T) {
-	s := nn.Tanh.Eval
+	s := nn.Tanh
 	V, X := mat.NewDense(4, 3, nil), mat.NewDense(3, 2, nil)
 	wantPanic(t, "sym: NonlinearPi: g is 3×3, want 4×4", func() { sym.NonlinearPi(s, eye(3), V, X) })
 	wantPanic(t, "sym: NonlinearPi: V is 4×3 and X is 2×2", func() { sym.NonlinearPi(s, eye(4), V, mat.NewDense(2, 2, nil)) })

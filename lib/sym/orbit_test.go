@@ -1,10 +1,10 @@
 package sym
 
 import (
-	"math"
 	"math/rand/v2"
 	"testing"
 
+	"github.com/noetherlab/noether/lib/nn"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -116,14 +116,7 @@ func TestOrbitDim(t *testing.T) {
 func TestEquivarianceAndFitPi(t *testing.T) {
 	rnd := rand.New(rand.NewPCG(37, 38))
 	Z := randn(rnd, 3, 50, 1)
-	relu := func(dst, z *mat.Dense) *mat.Dense {
-		if dst == nil {
-			r, c := z.Dims()
-			dst = mat.NewDense(r, c, nil)
-		}
-		dst.Apply(func(_, _ int, v float64) float64 { return math.Max(v, 0) }, z)
-		return dst
-	}
+	relu := nn.ReLU
 	pos := mat.NewDiagDense(3, []float64{0.5, 2, 3})
 	if e := Equivariance(relu, pos, pos, Z); e > 1e-15 {
 		t.Errorf("ReLU, positive diagonal: %.2g", e)
