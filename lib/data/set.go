@@ -107,8 +107,8 @@ func (s *Settings) orDefault() *Settings {
 // labels[i], in dst if it is non-nil (dst is resized as in GatherRows). It
 // panics if a label is outside [0, classes).
 //
-// Samples are rows here, as everywhere in this package; nn.OneHot gives the
-// transposed, one-sample-per-column matrix.
+// Samples are rows here, as everywhere in this package; Columns gives the
+// one-sample-per-column matrix that nn's models take.
 func OneHot(dst *mat.Dense, labels []int, classes int) *mat.Dense {
 	dst = reuse(dst, len(labels), classes)
 	dst.Zero()
@@ -120,6 +120,12 @@ func OneHot(dst *mat.Dense, labels []int, classes int) *mat.Dense {
 	}
 	return dst
 }
+
+// Columns returns a transposed copy of m: a data matrix with one sample per
+// row (this package's orientation) as the one-sample-per-column matrix that
+// nn's models and objectives take, and back. It is the one place where the
+// library turns samples from rows into columns.
+func Columns(m mat.Matrix) *mat.Dense { return mat.DenseCopyOf(m.T()) }
 
 // ClassCounts returns how many of the labels fall in each of the classes
 // [0, classes). It panics if a label is outside that range.

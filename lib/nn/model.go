@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/noetherlab/noether/lib/ad"
+	"gonum.org/v1/gonum/mat"
 )
 
 // Model is a network written as a plain function of its parameters: its
@@ -68,6 +69,11 @@ func (n TwoLayer) Init(rng *rand.Rand, w Initializer) *Params {
 	return p
 }
 
+// UV returns U and V of p, a parameter vector of n, as views: writing to
+// them writes to p. It is the bridge from a trained network to sym's actions
+// and conserved's quantities, which take (U, V).
+func (n TwoLayer) UV(p *Params) (U, V *mat.Dense) { return p.M("U"), p.M("V") }
+
 // Forward records U σ(V X).
 func (n TwoLayer) Forward(t *ad.Tape, w []*ad.Node, x *ad.Node) *ad.Node {
 	return TwoLayerNet(t, w[0], w[1], x, n.Act)
@@ -115,6 +121,21 @@ func (n MLP) Init(rng *rand.Rand, w Initializer) *Params {
 		w(rng, p.M(fmt.Sprintf("W%d", l)))
 	}
 	return p
+}
+
+// Layers returns the weights W_1, …, W_L of p, a parameter vector of n, and
+// its biases b_1, …, b_L (nil when NoBias), as views: writing to them writes
+// to p. It is the bridge from an MLP to sym's and conserved's deep forms,
+// which take (W, b).
+func (n MLP) Layers(p *Params) (W []*mat.Dense, b []*mat.VecDense) {
+	n.check()
+	for l := 1; l < len(n.Sizes); l++ {
+		W = append(W, p.M(fmt.Sprintf("W%d", l)))
+		if !n.NoBias {
+			b = append(b, p.M(fmt.Sprintf("b%d", l)).ColView(0).(*mat.VecDense))
+		}
+	}
+	return W, b
 }
 
 // Forward records the network's output.

@@ -9,6 +9,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/noetherlab/noether/lib/ad"
+	"github.com/noetherlab/noether/lib/data"
 )
 
 func randDense(rng *rand.Rand, r, c int, std float64) *mat.Dense {
@@ -71,7 +72,7 @@ func TestMLPAndConvGradients(t *testing.T) {
 		p := net.Init(rng, XavierNormal)
 		fillNormal(rng, p.M("b1"), 0.1) // exercise the bias path with nonzero biases
 		checkGradient(t, net.String()+" CE labels", NewObjective(net, x, LabelRow(labels), CrossEntropy).Func, p.Vec())
-		checkGradient(t, net.String()+" CE one-hot", NewObjective(net, x, OneHot(labels, 4), CrossEntropy).Func, p.Vec())
+		checkGradient(t, net.String()+" CE one-hot", NewObjective(net, x, data.Columns(data.OneHot(nil, labels, 4)), CrossEntropy).Func, p.Vec())
 		checkGradient(t, net.String()+" MSE", NewObjective(net, x, randDense(rng, 4, 9, 1), MSE).Func, p.Vec())
 	}
 	nb := MLP{Sizes: []int{6, 3, 2}, Act: Sigmoid, NoBias: true}

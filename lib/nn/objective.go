@@ -287,16 +287,3 @@ func LabelRow(labels []int) *mat.Dense {
 	}
 	return mat.NewDense(1, len(labels), v)
 }
-
-// OneHot returns the classes×N matrix whose column j is the unit vector of
-// labels[j].
-func OneHot(labels []int, classes int) *mat.Dense {
-	m := mat.NewDense(classes, len(labels), nil)
-	for j, l := range labels {
-		if l < 0 || l >= classes {
-			panic(fmt.Sprintf("nn: OneHot: label %d of sample %d out of range [0, %d)", l, j, classes))
-		}
-		m.Set(l, j, 1)
-	}
-	return m
-}

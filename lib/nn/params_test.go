@@ -11,6 +11,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/noetherlab/noether/lib/ad"
+	"github.com/noetherlab/noether/lib/data"
 )
 
 func TestParamsViews(t *testing.T) {
@@ -181,8 +182,34 @@ func TestAccuracyAndLabels(t *testing.T) {
 	if a := Accuracy(s, []int{1, 2, 0, 0}); a != 0.75 {
 		t.Errorf("Accuracy = %v, want 0.75", a)
 	}
-	oh := OneHot([]int{2, 0}, 3)
+	oh := data.Columns(data.OneHot(nil, []int{2, 0}, 3))
 	if !mat.Equal(oh, mat.NewDense(3, 2, []float64{0, 1, 0, 0, 1, 0})) {
 		t.Errorf("OneHot = %v", mat.Formatted(oh))
+	}
+}
+
+// UV and Layers hand out views: a write through them is a write to θ.
+func TestBridgesAreViews(t *testing.T) {
+	two := TwoLayer{In: 3, Hidden: 4, Out: 2, Act: ReLU}
+	p := two.Params()
+	U, V := two.UV(p)
+	U.Set(1, 2, 7)
+	V.Set(3, 0, -5)
+	if p.M("U").At(1, 2) != 7 || p.M("V").At(3, 0) != -5 {
+		t.Error("TwoLayer.UV: writes did not reach θ")
+	}
+	mlp := MLP{Sizes: []int{3, 5, 4, 2}, Act: Tanh}
+	q := mlp.Params()
+	W, b := mlp.Layers(q)
+	if len(W) != 3 || len(b) != 3 {
+		t.Fatalf("MLP.Layers: %d weights and %d biases, want 3 and 3", len(W), len(b))
+	}
+	W[1].Set(3, 4, 2)
+	b[2].SetVec(1, 9)
+	if q.M("W2").At(3, 4) != 2 || q.M("b3").At(1, 0) != 9 {
+		t.Error("MLP.Layers: writes did not reach θ")
+	}
+	if _, b := (MLP{Sizes: []int{3, 2}, Act: Tanh, NoBias: true}).Layers((MLP{Sizes: []int{3, 2}, NoBias: true}).Params()); b != nil {
+		t.Errorf("NoBias: biases %v, want nil", b)
 	}
 }
