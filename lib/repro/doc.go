@@ -1,0 +1,24 @@
+// Package repro is the home of the experiments: one subpackage per paper,
+// one exported function per figure or claim.
+//
+//	zhao2023   Zhao, Ganev, Walters, Yu, Dehmamy, "Symmetries, Flat Minima, and the
+//	           Conserved Quantities of Gradient Flow", ICLR 2023 (notebooks 01–09)
+//
+// Every experiment follows one shape, so that a notebook, a test and a
+// program reuse the same set-up instead of copying it:
+//
+//   - A function Name(s NameSettings) (*NameResult, error). Its doc comment
+//     states the set-up (model, data, initialisation, optimiser, steps) and
+//     cites the paper's figure or equation.
+//   - NameSettings: the zero value is the paper's setting (zero fields take
+//     the paper's values); a documented fast preset (NameSettings.Fast or a
+//     FastName variable) is what the tests run.
+//   - NameResult: typed curves, table rows and measured numbers. Tests assert
+//     on these fields; notebooks draw them, often through small Plot and
+//     Table methods on the result, and cache them by content with
+//     cache.Call(repro.Name, s).
+//
+// Where a number is compared with the paper, the result carries both the
+// measured value and the reference, labelled "paper" when the paper prints
+// it and "derived" when it was derived (notebooks/REFERENCES.md says how).
+package repro

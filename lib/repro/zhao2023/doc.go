@@ -1,0 +1,24 @@
+// Package zhao2023 reproduces Zhao, Ganev, Walters, Yu and Dehmamy,
+// "Symmetries, Flat Minima, and the Conserved Quantities of Gradient Flow"
+// (ICLR 2023, arXiv:2210.17216): one function per figure or claim, each with
+// a Settings struct whose zero value is the paper's setting, a fast preset
+// for tests, and a typed result (see package repro for the shape).
+//
+// Orientation: as in the paper, a two-layer network is f(X) = U σ(V X) with
+// U m×h, V h×n and samples as the columns of X (the official code stores V
+// transposed). Activations are nn's (nn.Linear, nn.ReLU, nn.Tanh,
+// nn.Sigmoid, …); conserved.Official knows the official conserved form of
+// the four the official experiments use.
+//
+// The files follow the notebooks:
+//
+//	symmetries.go    01  activation equivariances, the actions' invariance, Fig. 1's flat orbit
+//	conserved.go     02  Q from the symmetry, conserved by the flow, Fig. 3's GD drift ∝ η
+//	qcoords.go       03  Q as coordinates on the minimum
+//	initq.go         04  Figs. 4–5, Q at initialisation
+//	convergence.go   05  Figs. 6–7, Q and the convergence rate
+//	sharpness.go     06  Fig. 9, Q and the Hessian spectrum
+//	nonlinear.go     07  the nonlinear, data-dependent action
+//	ensembles.go     08  Fig. 10, ensembles from the nonlinear action
+//	adversarial.go   09  Fig. 11, robustness of the group ensemble
+package zhao2023
