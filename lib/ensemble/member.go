@@ -113,15 +113,6 @@ func New(net *Net, s Settings) *Ensemble {
 	return e
 }
 
-// identity returns I_h.
-func identity(h int) *mat.Dense {
-	I := mat.NewDense(h, h, nil)
-	for i := 0; i < h; i++ {
-		I.Set(i, i, 1)
-	}
-	return I
-}
-
 // member returns member i of the ensemble s.
 func member(net *Net, s Settings, i int) Member {
 	h := net.Width()
@@ -133,14 +124,14 @@ func member(net *Net, s Settings, i int) Member {
 		// π depends on V, b and the batch only through H_i = V φ(X_i) + b,
 		// so π(g, [V b], [φ(X_i); 1]) = NonlinearPi(σ, g, I, H_i).
 		Hi := s.Fit.Slice(0, h, i*h, (i+1)*h)
-		M = sym.NonlinearPi(net.Act, g, identity(h), Hi)
+		M = sym.NonlinearPi(net.Act, g, sym.Identity(h), Hi)
 		if s.Kind == Shuffled {
 			var pm mat.Dense
 			pm.Mul(sym.PermMatrix(rng.Perm(h)), M)
 			M.Mul(&pm, sym.PermMatrix(rng.Perm(h)))
 		}
 	case Random:
-		M = identity(h)
+		M = sym.Identity(h)
 		raw := M.RawMatrix().Data
 		for j := range raw {
 			raw[j] += s.Eps * rng.Float64()
@@ -151,7 +142,7 @@ func member(net *Net, s Settings, i int) Member {
 		gU, _ := sym.GL(g, net.U, net.B)
 		return Member{G: g, U: gU}
 	case Interpolated:
-		g = identity(h)
+		g = sym.Identity(h)
 		g.Scale(1+s.Eps/2, g)
 		P := sym.PermMatrix(rng.Perm(h))
 		P.Scale(s.Eps/2, P)

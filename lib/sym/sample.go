@@ -90,3 +90,13 @@ func checkWidth(fn string, h int) {
 		panic(fmt.Sprintf("sym: %s: h = %d, want positive", fn, h))
 	}
 }
+
+// Identity returns the h×h identity matrix: the identity element e of GL(h),
+// at which every action leaves (U, V) as it is.
+func Identity(h int) *mat.Dense {
+	e := mat.NewDense(h, h, nil)
+	for i := range h {
+		e.Set(i, i, 1)
+	}
+	return e
+}

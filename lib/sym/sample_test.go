@@ -99,3 +99,12 @@ func TestSampleGL(t *testing.T) {
 		}
 	}
 }
+
+func TestIdentityActsTrivially(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(9, 9))
+	U, V := randn(rnd, 3, 4, 1), randn(rnd, 4, 5, 1)
+	gU, gV := GL(Identity(4), U, V)
+	if !mat.Equal(gU, U) || !mat.Equal(gV, V) {
+		t.Error("GL(Identity) moved (U, V)")
+	}
+}
