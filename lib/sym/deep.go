@@ -59,6 +59,14 @@ func copyDeep(W []*mat.Dense, b []*mat.VecDense) ([]*mat.Dense, []*mat.VecDense)
 	return W2, b2
 }
 
+// bias returns b[i], or nil when the network has no biases.
+func bias(b []*mat.VecDense, i int) *mat.VecDense {
+	if b == nil {
+		return nil
+	}
+	return b[i]
+}
+
 // DeepGL returns the action of g ∈ GL(h) on hidden layer i of a deep linear
 // network (see the package documentation for the layout):
 //
@@ -71,11 +79,11 @@ func DeepGL(i int, g mat.Matrix, W []*mat.Dense, b []*mat.VecDense) ([]*mat.Dens
 	h := checkDeep("DeepGL", i, W, b)
 	checkSquare("DeepGL", "g", g, h)
 	W2, b2 := copyDeep(W, b)
-	W2[i].Mul(g, W[i])
+	var gb *mat.VecDense
+	W2[i+1], W2[i], gb = glUnits("DeepGL", g, W[i+1], W[i], bias(b, i))
 	if b2 != nil {
-		b2[i].MulVec(g, b[i])
+		b2[i] = gb
 	}
-	W2[i+1] = rightInverse("DeepGL", W[i+1], g)
 	return W2, b2
 }
 
@@ -90,13 +98,7 @@ func DeepRescale(i int, alpha float64, c []float64, W []*mat.Dense, b []*mat.Vec
 	checkLen("DeepRescale", "c", len(c), h)
 	checkPositive("DeepRescale", c)
 	W2, b2 := copyDeep(W, b)
-	for j, cj := range c {
-		scaleRow(W2[i], j, cj)
-		if b2 != nil {
-			b2[i].SetVec(j, cj*b2[i].AtVec(j))
-		}
-		scaleCol(W2[i+1], j, inversePower(cj, alpha))
-	}
+	rescaleUnits(alpha, c, W2[i+1], W2[i], bias(b2, i))
 	return W2, b2
 }
 
@@ -109,13 +111,12 @@ func DeepRescale(i int, alpha float64, c []float64, W []*mat.Dense, b []*mat.Vec
 func DeepPermute(i int, perm []int, W []*mat.Dense, b []*mat.VecDense) ([]*mat.Dense, []*mat.VecDense) {
 	h := checkDeep("DeepPermute", i, W, b)
 	checkPerm("DeepPermute", perm, h)
-	P := PermMatrix(perm)
 	W2, b2 := copyDeep(W, b)
-	W2[i].Mul(P, W[i])
+	var pb *mat.VecDense
+	W2[i+1], W2[i], pb = permuteUnits(perm, W[i+1], W[i], bias(b, i))
 	if b2 != nil {
-		b2[i].MulVec(P, b[i])
+		b2[i] = pb
 	}
-	W2[i+1].Mul(W[i+1], P.T())
 	return W2, b2
 }
 
@@ -128,12 +129,6 @@ func DeepSignFlip(i int, s []float64, W []*mat.Dense, b []*mat.VecDense) ([]*mat
 	checkLen("DeepSignFlip", "s", len(s), h)
 	checkSigns("DeepSignFlip", s)
 	W2, b2 := copyDeep(W, b)
-	for j, sj := range s {
-		scaleRow(W2[i], j, sj)
-		if b2 != nil {
-			b2[i].SetVec(j, sj*b2[i].AtVec(j))
-		}
-		scaleCol(W2[i+1], j, sj)
-	}
+	signUnits(s, W2[i+1], W2[i], bias(b2, i))
 	return W2, b2
 }

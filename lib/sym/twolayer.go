@@ -59,9 +59,7 @@ func rightInverse(fn string, A, g mat.Matrix) *mat.Dense {
 func GL(g, U, V mat.Matrix) (gU, gV *mat.Dense) {
 	_, h, _ := pairDims("GL", U, V)
 	checkSquare("GL", "g", g, h)
-	gU = rightInverse("GL", U, g)
-	gV = new(mat.Dense)
-	gV.Mul(g, V)
+	gU, gV, _ = glUnits("GL", g, U, V, nil)
 	return gU, gV
 }
 
@@ -90,12 +88,8 @@ func rescale(fn string, alpha float64, c []float64, U, V mat.Matrix) (cU, cV *ma
 	_, h, _ := pairDims(fn, U, V)
 	checkLen(fn, "c", len(c), h)
 	checkPositive(fn, c)
-	cU = mat.DenseCopyOf(U)
-	cV = mat.DenseCopyOf(V)
-	for j, cj := range c {
-		scaleCol(cU, j, inversePower(cj, alpha))
-		scaleRow(cV, j, cj)
-	}
+	cU, cV = mat.DenseCopyOf(U), mat.DenseCopyOf(V)
+	rescaleUnits(alpha, c, cU, cV, nil)
 	return cU, cV
 }
 
@@ -163,18 +157,9 @@ func checkPerm(fn string, perm []int, h int) {
 // left action: Permute(p₁, Permute(p₂, U, V)) = Permute(q, U, V) with
 // q[i] = p₂[p₁[i]], the composition of PermMatrix(p₁)·PermMatrix(p₂).
 func Permute(perm []int, U, V mat.Matrix) (pU, pV *mat.Dense) {
-	m, h, n := pairDims("Permute", U, V)
+	_, h, _ := pairDims("Permute", U, V)
 	checkPerm("Permute", perm, h)
-	pU = mat.NewDense(m, h, nil)
-	pV = mat.NewDense(h, n, nil)
-	for i, p := range perm {
-		for a := 0; a < m; a++ {
-			pU.Set(a, i, U.At(a, p))
-		}
-		for a := 0; a < n; a++ {
-			pV.Set(i, a, V.At(p, a))
-		}
-	}
+	pU, pV, _ = permuteUnits(perm, U, V, nil)
 	return pU, pV
 }
 
@@ -188,12 +173,8 @@ func SignFlip(s []float64, U, V mat.Matrix) (sU, sV *mat.Dense) {
 	_, h, _ := pairDims("SignFlip", U, V)
 	checkLen("SignFlip", "s", len(s), h)
 	checkSigns("SignFlip", s)
-	sU = mat.DenseCopyOf(U)
-	sV = mat.DenseCopyOf(V)
-	for j, sj := range s {
-		scaleCol(sU, j, sj)
-		scaleRow(sV, j, sj)
-	}
+	sU, sV = mat.DenseCopyOf(U), mat.DenseCopyOf(V)
+	signUnits(s, sU, sV, nil)
 	return sU, sV
 }
 
