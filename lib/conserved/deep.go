@@ -45,14 +45,12 @@ func DeepMatrix(W []*mat.Dense, b []*mat.VecDense) []*mat.SymDense {
 	checkDeep("DeepMatrix", W, b)
 	Q := make([]*mat.SymDense, len(W)-1)
 	for i := range Q {
-		h, _ := W[i].Dims()
-		q := mat.NewSymDense(h, nil)
-		q.SymOuterK(1, W[i+1].T())
-		q.SymRankK(q, -1, W[i])
+		// Hidden layer i sits between W[i] (incoming) and W[i+1] (outgoing):
+		// the two-layer Q with U = W[i+1], V = W[i], less the bias term.
+		Q[i] = Matrix(nil, W[i+1], W[i])
 		if b != nil {
-			q.SymRankOne(q, -1, b[i])
+			Q[i].SymRankOne(Q[i], -1, b[i])
 		}
-		Q[i] = q
 	}
 	return Q
 }

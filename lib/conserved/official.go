@@ -9,43 +9,69 @@ import (
 	"github.com/noetherlab/noether/lib/nn"
 )
 
-// The activations this package has official forms for are nn.Linear,
-// nn.ReLU, nn.Tanh and nn.Sigmoid: the four of the official experiments. The
-// functions that take an nn.Activation panic, naming the activation, for any
-// other.
-type form int
+// officialSpec is the official conserved form of one activation, every
+// function of this file reads it: adding an activation with an official form
+// is one entry of officialForms.
+//
+// The form is Q = a‖U‖² − Σ_{i,j} φ(V_{ij}) with "+" form a‖U‖² + Σ φ(V_{ij});
+// dphi is φ′ (so ∇_V Q = −φ′(V), ∇_U Q = 2aU); ratio is F(x) = ∫₀ˣ σ/σ′, the
+// paper's formula; moments gives E[φ(v)] and Var[φ(v)] for v ~ N(0, s2).
+type officialSpec struct {
+	a       float64
+	phi     func(x float64) float64
+	dphi    func(x float64) float64
+	ratio   func(x float64) float64
+	moments func(s2 float64) (mean, variance float64)
+}
 
-const (
-	linearForm form = iota + 1
-	reluForm
-	tanhForm
-	sigmoidForm
-)
-
-// officialForm returns the official form of act, or 0 if it has none.
-func officialForm(act nn.Activation) form {
-	switch act.Name {
-	case nn.Linear.Name:
-		return linearForm
-	case nn.ReLU.Name:
-		return reluForm
-	case nn.Tanh.Name:
-		return tanhForm
-	case nn.Sigmoid.Name:
-		return sigmoidForm
-	}
-	return 0
+// officialForms holds the activations of the official experiments, by Name.
+var officialForms = map[string]officialSpec{
+	nn.Linear.Name: {
+		a:       1,
+		phi:     func(x float64) float64 { return x * x },
+		dphi:    func(x float64) float64 { return 2 * x },
+		ratio:   func(x float64) float64 { return x * x / 2 },
+		moments: func(s2 float64) (float64, float64) { return s2, 2 * s2 * s2 },
+	},
+	nn.ReLU.Name: {
+		a:       1,
+		phi:     func(x float64) float64 { r := math.Max(x, 0); return r * r },
+		dphi:    func(x float64) float64 { return 2 * math.Max(x, 0) },
+		ratio:   func(x float64) float64 { r := math.Max(x, 0); return r * r / 2 },
+		moments: func(s2 float64) (float64, float64) { return s2 / 2, 1.25 * s2 * s2 },
+	},
+	nn.Tanh.Name: {
+		a:     1,
+		phi:   func(x float64) float64 { c := math.Cosh(x); return c * c },
+		dphi:  func(x float64) float64 { return math.Sinh(2 * x) },
+		ratio: func(x float64) float64 { s := math.Sinh(x); return s * s / 2 },
+		moments: func(s2 float64) (float64, float64) {
+			em := math.Expm1(4 * s2)
+			return (1 + math.Exp(2*s2)) / 2, em * em / 8
+		},
+	},
+	nn.Sigmoid.Name: {
+		a:     0.5,
+		phi:   func(x float64) float64 { return x + math.Exp(x) },
+		dphi:  func(x float64) float64 { return 1 + math.Exp(x) },
+		ratio: func(x float64) float64 { return x + math.Expm1(x) },
+		moments: func(s2 float64) (float64, float64) {
+			return math.Exp(s2 / 2), s2 + math.Exp(2*s2) - math.Exp(s2) + 2*s2*math.Exp(s2/2)
+		},
+	},
 }
 
 // HasOfficial reports whether act has an official conserved form here
-// (Official, OfficialPlus, OfficialGrad, RatioIntegral, InitMoments).
-func HasOfficial(act nn.Activation) bool { return officialForm(act) != 0 }
+// (Official, OfficialPlus, OfficialGrad, RatioIntegral, InitMoments): the
+// four activations of the official experiments, nn.Linear, nn.ReLU, nn.Tanh
+// and nn.Sigmoid.
+func HasOfficial(act nn.Activation) bool { _, ok := officialForms[act.Name]; return ok }
 
-// mustForm returns act's official form, panicking with the function's name
+// official returns act's official form, panicking with the function's name
 // if it has none.
-func mustForm(fn string, act nn.Activation) form {
-	f := officialForm(act)
-	if f == 0 {
+func official(fn string, act nn.Activation) officialSpec {
+	f, ok := officialForms[act.Name]
+	if !ok {
 		panic(fmt.Sprintf("conserved: %s: no official form for activation %q (have linear, relu, tanh, sigmoid)", fn, act.Name))
 	}
 	return f
@@ -83,23 +109,12 @@ func OfficialPlus(act nn.Activation, U, V mat.Matrix) float64 {
 // officialParts returns the U term and the V sum of the official forms.
 func officialParts(fn string, act nn.Activation, U, V mat.Matrix) (uTerm, vSum float64) {
 	pairDims(fn, U, V)
-	uTerm = sumSq(U)
-	var phi func(float64) float64
-	switch mustForm(fn, act) {
-	case linearForm:
-		phi = func(x float64) float64 { return x * x }
-	case reluForm:
-		phi = func(x float64) float64 { r := math.Max(x, 0); return r * r }
-	case tanhForm:
-		phi = func(x float64) float64 { c := math.Cosh(x); return c * c }
-	case sigmoidForm:
-		uTerm /= 2
-		phi = func(x float64) float64 { return x + math.Exp(x) }
-	}
+	f := official(fn, act)
+	uTerm = f.a * sumSq(U)
 	r, c := V.Dims()
 	for i := 0; i < r; i++ {
 		for j := 0; j < c; j++ {
-			vSum += phi(V.At(i, j))
+			vSum += f.phi(V.At(i, j))
 		}
 	}
 	return uTerm, vSum
@@ -120,16 +135,7 @@ func NormalisedChange(qt, q0, d0 float64) float64 {
 //
 // Elementwise(RatioIntegral(act), U, V) is the paper's conserved quantity.
 func RatioIntegral(act nn.Activation) func(float64) float64 {
-	switch mustForm("RatioIntegral", act) {
-	case linearForm:
-		return func(x float64) float64 { return x * x / 2 }
-	case reluForm:
-		return func(x float64) float64 { r := math.Max(x, 0); return r * r / 2 }
-	case tanhForm:
-		return func(x float64) float64 { s := math.Sinh(x); return s * s / 2 }
-	default: // sigmoidForm
-		return func(x float64) float64 { return x + math.Expm1(x) }
-	}
+	return official("RatioIntegral", act).ratio
 }
 
 // InitMoments returns the mean and variance of Official(act, U, V) when the
@@ -156,25 +162,11 @@ func InitMoments(act nn.Activation, m, h, n int, sdU, sdV float64) (mean, varian
 	if m <= 0 || h <= 0 || n <= 0 {
 		panic(fmt.Sprintf("conserved: InitMoments: m, h, n = %d, %d, %d, want positive", m, h, n))
 	}
+	f := official("InitMoments", act)
 	nu, nv := float64(m*h), float64(h*n)
-	a := 1.0
-	s2 := sdV * sdV
-	var ephi, vphi float64
-	switch mustForm("InitMoments", act) {
-	case linearForm:
-		ephi, vphi = s2, 2*s2*s2
-	case reluForm:
-		ephi, vphi = s2/2, 1.25*s2*s2
-	case tanhForm:
-		em := math.Expm1(4 * s2)
-		ephi, vphi = (1+math.Exp(2*s2))/2, em*em/8
-	case sigmoidForm:
-		a = 0.5
-		ephi = math.Exp(s2 / 2)
-		vphi = s2 + math.Exp(2*s2) - math.Exp(s2) + 2*s2*math.Exp(s2/2)
-	}
+	ephi, vphi := f.moments(sdV * sdV)
 	u2 := sdU * sdU
-	mean = a*nu*u2 - nv*ephi
-	variance = 2*a*a*nu*u2*u2 + nv*vphi
+	mean = f.a*nu*u2 - nv*ephi
+	variance = 2*f.a*f.a*nu*u2*u2 + nv*vphi
 	return mean, variance
 }

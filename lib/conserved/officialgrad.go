@@ -2,7 +2,6 @@ package conserved
 
 import (
 	"fmt"
-	"math"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -34,19 +33,9 @@ func OfficialGrad(dstU, dstV *mat.Dense, act nn.Activation, U, V mat.Matrix) (gU
 	m, h, n := pairDims(fn, U, V)
 	gU = useDense(fn, "dstU", dstU, m, h)
 	gV = useDense(fn, "dstV", dstV, h, n)
-	a := 2.0
-	var phi func(float64) float64 // ∇_V Q = −φ(V)
-	switch mustForm(fn, act) {
-	case linearForm:
-		phi = func(x float64) float64 { return 2 * x }
-	case reluForm:
-		phi = func(x float64) float64 { return 2 * math.Max(x, 0) }
-	case tanhForm:
-		phi = func(x float64) float64 { return math.Sinh(2 * x) }
-	case sigmoidForm:
-		a = 1
-		phi = func(x float64) float64 { return 1 + math.Exp(x) }
-	}
+	f := official(fn, act)
+	phi := f.dphi // ∇_V Q = −φ′(V)
+	a := 2 * f.a
 	gU.Scale(a, U)
 	for i := 0; i < h; i++ {
 		for j := 0; j < n; j++ {
