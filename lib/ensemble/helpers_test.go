@@ -16,7 +16,7 @@ import (
 
 // A trained base network for the claim tests of notebooks 08 and 09, on
 // Fashion-MNIST centred to [−½, ½] (the tests skip without it: CI installs
-// it). The MLP is papers.md's Fashion-MNIST reproduction, 784 → 16 →
+// it). The MLP is the Fashion-MNIST stand-in for the paper's CIFAR-10 network, 784 → 16 →
 // LeakyReLU(0.1) → 10, Adam (lr 1e-3, batch 32) for 2 epochs on all 60000
 // images; the conv net is the notebooks' network (nn.ConvNet, 32 channels,
 // 16 hidden units, LeakyReLU(0.1)) for 1 epoch on the first 10000 images

@@ -7,7 +7,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// fig9 returns the Fig. 9 linear network of papers.md §1.7 (m = 10, n = 5,
+// fig9 returns the Fig. 9 linear network of Zhao et al. (ICLR 2023) (m = 10, n = 5,
 // h = 50, X = I: 750 parameters) at a random point.
 func fig9() (*linearNet, []float64) {
 	rng := rand.New(rand.NewPCG(1, 9))

@@ -11,8 +11,8 @@ import (
 	"github.com/noetherlab/noether/lib/nn"
 )
 
-// BenchmarkPower50TorchWorkload is the "hvp" workload of
-// shared/bench/torch_reference.py built from the library: top Hessian
+// BenchmarkPower50TorchWorkload is the "hvp" workload of the
+// PyTorch side-by-side comparison, built from the library: top Hessian
 // eigenvalue of a leaky-ReLU(0.01) MLP 20-50-10 with biases on 1000
 // samples, loss ½‖·‖²/N, by 50 power iterations. PyTorch takes exact
 // double-backward products (about two gradients each); here each product is

@@ -110,8 +110,8 @@ func TestFullAnalytic(t *testing.T) {
 
 // At a zero-loss minimum of L = ‖Y − UVX‖²_F with X = I, the Hessian is
 // 2JᵀJ with J the Jacobian of UV, whose rank is m·n when U has full row
-// rank: exactly m·n nonzero eigenvalues out of mh + hn (papers.md §1.7,
-// Fig. 9). The minimum is built exactly: U random (m×h, m ≤ h) and
+// rank: exactly m·n nonzero eigenvalues out of mh + hn (Zhao et al.,
+// ICLR 2023, Fig. 9). The minimum is built exactly: U random (m×h, m ≤ h) and
 // V = U⁺Y + (I − U⁺U)Z, so UV = Y. The zero eigenvalues of the finite-
 // difference Hessian are rounding (measured 2e-16·λmax: the stencil is exact
 // for this polynomial loss), far below the
@@ -160,7 +160,7 @@ func TestLinearNetMinimumRank(t *testing.T) {
 
 // L = (y − uv)², Q = u² − v²: at a minimum (uv = y) the Hessian
 // [[2v², 2y], [2y, 2u²]] has eigenvalues {0, 2(u² + v²)} = {0, 2√(Q² + 4y²)}
-// (papers.md §1.5): sharpness grows with |Q|. 1e-9 relative to λmax for
+// (the scalar example of Zhao et al., ICLR 2023): sharpness grows with |Q|. 1e-9 relative to λmax for
 // both eigenvalues (the finite-difference Hessian is good to ~1e-12).
 func TestScalarSharpness(t *testing.T) {
 	for _, c := range []struct{ u, y float64 }{{1, 1}, {2, 1}, {0.3, 1}, {5, -2}, {1, 0.01}} {

@@ -76,8 +76,8 @@ func (s *smooth) hessian(theta []float64) *mat.SymDense {
 	return out
 }
 
-// linearNet is L(U, V) = ‖U V X − Y‖²_F (no ½: the form of papers.md
-// §1.5 and Fig. 9), U ∈ R^{m×h}, V ∈ R^{h×n}, θ = (vec U, vec V) row-major;
+// linearNet is L(U, V) = ‖U V X − Y‖²_F (no ½: the form of the scalar
+// example and of Fig. 9 in Zhao et al.), U ∈ R^{m×h}, V ∈ R^{h×n}, θ = (vec U, vec V) row-major;
 // with R = U V X − Y, ∇_U L = 2 R (V X)ᵀ and ∇_V L = 2 Uᵀ R Xᵀ. It does not
 // allocate.
 type linearNet struct {

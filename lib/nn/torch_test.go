@@ -14,9 +14,9 @@ import (
 	"github.com/noetherlab/noether/lib/optim"
 )
 
-// testdata/torch holds the data and initial weights that
-// shared/bench/torch_reference.py --write-data saved, and the results it
-// printed (reference.json), from PyTorch 1.13 in float64.
+// testdata/torch holds the data and initial weights that a PyTorch 1.13
+// reference run (float64) saved, and the results it printed
+// (reference.json).
 func torchReference(t *testing.T) (map[string]float64, map[string]*nnMat) {
 	t.Helper()
 	b, err := os.ReadFile("../../testdata/torch/reference.json")

@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// fig3Net is the Fig. 3 setting of papers.md §1.7: m = 5, n = 10, h = 50,
+// fig3Net is the Fig. 3 setting of Zhao et al. (ICLR 2023): m = 5, n = 10, h = 50,
 // X = I, Y ~ N(0, 1), U, V ~ N(0, 0.1²).
 func fig3Net() (*linearNet, []float64) {
 	rng := rand.New(rand.NewPCG(1, 1))

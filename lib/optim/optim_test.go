@@ -296,7 +296,7 @@ func TestAdamFirstStep(t *testing.T) {
 //
 //	Q_{k+1} = (1 − ηγ)² Q_k + η² (G_UᵀG_U − G_V G_Vᵀ)
 //
-// (papers.md §3, the cross terms cancel for every batch). Checked step by
+// (the cross terms cancel for every batch). Checked step by
 // step on shuffled batches of 4 out of 10 samples. The identity is exact in
 // exact arithmetic; rounding in forming Q (entries of size ‖U‖² ~ 1) limits
 // the difference to about 1e-15 absolute, so the tolerance is 1e-12 relative
@@ -334,7 +334,7 @@ func TestWeightDecayLaw(t *testing.T) {
 }
 
 // Under GD on the linear net, Q_{k+1} − Q_k = η²(G_UᵀG_U − G_V G_Vᵀ) exactly
-// (papers.md §1.3). The measured difference of two Q's carries rounding of
+// (Zhao et al., ICLR 2023). The measured difference of two Q's carries rounding of
 // order ε‖Q‖, so its error relative to the predicted change η²‖G‖² grows as
 // the run converges and the change shrinks. Two checks, step by step over
 // 30 steps in which the loss falls from 6.6 to 2e-5:
