@@ -111,10 +111,12 @@ func npyHeader(data []byte) (shape []int, start int, typ string, fortran bool, e
 			return nil, 0, "", false, fmt.Errorf("invalid dimension %q in shape (%s)", tok, sh[1])
 		}
 		shape = append(shape, d)
-		n *= d
-		if n > len(data) {
+		// n·d elements need at least n·d bytes; compare without forming
+		// the product, which can overflow int for a crafted shape.
+		if d > 0 && n > len(data)/d {
 			return nil, 0, "", false, fmt.Errorf("shape (%s) needs more data than the file holds", sh[1])
 		}
+		n *= d
 	}
 	if len(shape) > 2 {
 		return nil, 0, "", false, fmt.Errorf("shape (%s) has %d dimensions, want at most 2", sh[1], len(shape))

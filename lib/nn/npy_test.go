@@ -1,6 +1,7 @@
 package nn
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -154,4 +155,60 @@ func TestNpyMalformed(t *testing.T) {
 		t.Errorf("LoadNpy error %v, want a shape mismatch", err)
 	}
 	_ = before
+}
+
+// npyWithShape returns a version-1.0 .npy file of little-endian float64 with
+// the given shape text in its header and data bytes of payload.
+func npyWithShape(shape string, data int) []byte {
+	hdr := fmt.Sprintf("{'descr': '<f8', 'fortran_order': False, 'shape': %s, }", shape)
+	for (10+len(hdr)+1)%64 != 0 {
+		hdr += " "
+	}
+	hdr += "\n"
+	b := append([]byte("\x93NUMPY\x01\x00"), byte(len(hdr)), byte(len(hdr)>>8))
+	b = append(b, hdr...)
+	return append(b, make([]byte, data)...)
+}
+
+// A crafted shape whose element count overflows int must be reported, not
+// panic in makeslice or return a matrix without data (the product of the
+// dimensions wraps to a small or negative number).
+func TestNpyShapeOverflow(t *testing.T) {
+	dir := t.TempDir()
+	for i, c := range []struct {
+		shape string
+		data  int // bytes of data: what the wrapped element count asks for
+	}{
+		{"(2, 4611686018427387904)", 0},     // 2·2⁶² = 2⁶³: 8 bytes each wraps to 0
+		{"(4, 4611686018427387904)", 0},     // 2⁶⁴ wraps to 0 elements
+		{"(3037000500, 3037000500)", 96},    // the square just above 2⁶³
+		{"(2, 9223372036854775807)", 16},    // MaxInt64 · 2 wraps to −2: 16 bytes
+		{"(0, 9223372036854775807)", 0},     // empty, but the second dimension is absurd
+		{"(12, 4611686018427387904, 4)", 0}, // three dimensions, wrapping
+	} {
+		shape := c.shape
+		path := filepath.Join(dir, fmt.Sprintf("crafted%d.npy", i))
+		if err := os.WriteFile(path, npyWithShape(shape, c.data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		m, err := ReadNpy(path)
+		if err == nil {
+			t.Errorf("shape %s: no error, read %v", shape, m)
+			continue
+		}
+		if !strings.Contains(err.Error(), path) {
+			t.Errorf("shape %s: error %q does not name the file", shape, err)
+		}
+		// The parameter loaders read through the same header parser.
+		net := TwoLayer{In: 4, Hidden: 3, Out: 2, Act: Tanh}
+		p := net.Params()
+		pdir := filepath.Join(dir, fmt.Sprintf("params%d", i))
+		if err := p.SaveNpy(pdir); err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(pdir, "U.npy"), npyWithShape(shape, c.data), 0o644)
+		if err := p.LoadNpy(pdir); err == nil {
+			t.Errorf("shape %s: LoadNpy gave no error", shape)
+		}
+	}
 }
