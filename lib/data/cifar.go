@@ -27,6 +27,18 @@ var CIFAR10Classes = [10]string{
 // image.
 const cifarRecord = 1 + 3*32*32
 
+// CIFAR10FileRecords is the number of records in each file of CIFAR-10's
+// binary version, and CIFAR10Records the number in all six. ReadCIFAR10
+// rejects a file with more records, or more records in all: each record
+// becomes 3072 float64s (24 KiB), so a small compressed file that expands to
+// millions of records (a gzip bomb) would otherwise take gigabytes; these
+// bounds keep a read within what the real data set needs (1.4 GiB for all
+// 60000 images).
+const (
+	CIFAR10FileRecords = 10000
+	CIFAR10Records     = 60000
+)
+
 // CIFAR10 loads the training (data_batch_1.bin … data_batch_5.bin, 50000
 // images) or test (test_batch.bin, 10000 images) part of CIFAR-10 in its
 // binary version (cifar-10-batches-bin), from s.Dir or else the directory
@@ -103,9 +115,6 @@ func ReadCIFAR10(s *Settings, files ...string) (*Set, error) {
 			var rec [cifarRecord]byte
 			for i := 0; len(lab) < limit; i++ {
 				off := int64(i) * cifarRecord
-				if off >= MaxBytes {
-					return formatErr(name, off, nil, "file longer than the limit of %d bytes", int64(MaxBytes))
-				}
 				m, err := io.ReadFull(src.r, rec[:])
 				switch {
 				case m == 0 && errors.Is(err, io.EOF):
@@ -117,6 +126,12 @@ func ReadCIFAR10(s *Settings, files ...string) (*Set, error) {
 					return formatErr(name, off+int64(m), nil, "record %d ends after %d of %d bytes", i, m, cifarRecord)
 				case err != nil:
 					return formatErr(name, off+int64(m), err, "reading record %d", i)
+				}
+				if i >= CIFAR10FileRecords {
+					return formatErr(name, off, nil, "more than %d records: not a CIFAR-10 batch file", CIFAR10FileRecords)
+				}
+				if len(lab) >= CIFAR10Records {
+					return formatErr(name, off, nil, "more than %d records in all: more than CIFAR-10 holds", CIFAR10Records)
 				}
 				if rec[0] >= byte(len(CIFAR10Classes)) {
 					return formatErr(name, off, nil, "label %d of record %d out of range [0, %d)", rec[0], i, len(CIFAR10Classes))

@@ -1,9 +1,13 @@
 package data
 
 import (
+	"bytes"
+	"compress/gzip"
 	"errors"
 	"io/fs"
 	"os"
+	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -213,5 +217,35 @@ func BenchmarkFashionMNISTLimit1000(b *testing.B) {
 		if _, err := FashionMNIST(Train, &Settings{Dir: FashionMNISTDir, Limit: 1000}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// A gzip bomb: 64 KB of compressed zeros that expand to 21000 valid records,
+// each of which would become 3072 float64s. The read must stop at CIFAR-10's
+// 10000 records per file with an error naming the file, and allocate no
+// more than one full batch file's floats (10000 · 3072 · 8 B = 246 MB) plus
+// the same again for slice growth; without the bound it took over 500 MB.
+func TestCIFAR10GzipBomb(t *testing.T) {
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	zeros := make([]byte, cifarRecord)
+	for range 21000 {
+		zw.Write(zeros)
+	}
+	zw.Close()
+	path := filepath.Join(t.TempDir(), "data_batch_1.bin.gz")
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	_, err := ReadCIFAR10(nil, path)
+	runtime.ReadMemStats(&after)
+	if err == nil || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "more than 10000 records") {
+		t.Errorf("a %d-byte file of 21000 records: error %v, want one naming the file and the record limit", buf.Len(), err)
+	}
+	if alloc, limit := after.TotalAlloc-before.TotalAlloc, uint64(2*CIFAR10FileRecords*(cifarRecord-1)*8); alloc > limit {
+		t.Errorf("reading the bomb allocated %d MB, want at most %d MB", alloc>>20, limit>>20)
 	}
 }
