@@ -324,8 +324,9 @@ type AnyQResult struct {
 //	Tr Q(c) = ‖U‖²/c² − c²‖V‖² = (1/c² − c²) ‖Y‖_*
 //
 // falls strictly from +∞ to −∞ on (0, ∞): every real Q is taken at exactly
-// one point of this curve of minima, which conserved.ScaleForQ finds. (Paper,
-// Sec. 5: the conserved quantities are coordinates on the minimum.)
+// one point of this curve of minima, which conserved.ScaleForQ finds: the
+// paper's conserved quantities are coordinates on the minimum (notebook 03),
+// and initialisation (InitQ) picks which of them gradient flow can reach.
 func AnyQ(s AnyQSettings) (*AnyQResult, error) {
 	s = s.withDefaults()
 	if s.Size < 1 || s.Points < 2 {
