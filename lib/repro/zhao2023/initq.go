@@ -33,8 +33,9 @@ type InitQSettings struct {
 	Draws int
 }
 
-// Fast returns the preset the tests run: 200 draws, for which the sample
-// moments still resolve the closed forms to a few per cent.
+// Fast returns the preset the tests run: 200 draws (the first 200 of the
+// paper's), whose sample mean and sd have standard errors of 7% and 5% of
+// the sd of Q.
 func (s InitQSettings) Fast() InitQSettings {
 	s.Draws = 200
 	return s
