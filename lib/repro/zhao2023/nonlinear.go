@@ -70,14 +70,18 @@ func nlGauss(rnd *rand.Rand, r, c int, std float64) *mat.Dense {
 	return a
 }
 
-// nlNet is a random net with its data: the batch on which π is fitted (k = h
-// samples as columns), the new inputs and the direction T ∈ gl(h).
-type nlNet struct{ U, V, Batch, New, T *mat.Dense }
+// NonlinearNet is one of notebook 07's random nets f(X) = U σ(VX) with its
+// data: U m×h, V h×n (m = n = 10, h = 16), the batch on which π is fitted
+// (k = h inputs as columns), 1000 new inputs, and the direction T ∈ gl(h) of
+// g = e^{εT}.
+type NonlinearNet struct{ U, V, Batch, New, T *mat.Dense }
 
-// nlRandomNet returns net number seed.
-func nlRandomNet(seed uint64) nlNet {
+// NewNonlinearNet returns net number seed: U ~ N(0, 1/h), V ~ N(0, 1/n), the
+// inputs N(0, I), T = randn(h, h)/√h (sym.SampleAlgebra), drawn in this
+// order from a PCG seeded (seed, 7).
+func NewNonlinearNet(seed uint64) NonlinearNet {
 	rnd := rand.New(rand.NewPCG(seed, 7))
-	return nlNet{ // drawn in this order
+	return NonlinearNet{ // composite literals evaluate left to right
 		U:     nlGauss(rnd, nlM, nlH, 1/math.Sqrt(nlH)),
 		V:     nlGauss(rnd, nlH, nlN, 1/math.Sqrt(nlN)),
 		Batch: nlGauss(rnd, nlN, nlH, 1),
@@ -104,7 +108,7 @@ func nlMul(a, b mat.Matrix) *mat.Dense {
 // nlChange applies the action of g = e^{εT} with π fitted on the net's batch
 // and returns the relative output change ‖f′ − f‖_F/‖f‖_F on the batch and on
 // the new inputs.
-func nlChange(act nn.Activation, eps float64, nt nlNet) (onBatch, offBatch float64) {
+func nlChange(act nn.Activation, eps float64, nt NonlinearNet) (onBatch, offBatch float64) {
 	g := sym.Expm(eps, nt.T)
 	pi := sym.NonlinearPi(act, g, nt.V, nt.Batch)
 	piU, gV := sym.NonlinearAct(pi, g, nt.U, nt.V)
@@ -228,7 +232,7 @@ func NonlinearOnBatch(s NonlinearOnBatchSettings) (*NonlinearOnBatchResult, erro
 	if s.Eps == 0 {
 		s.Eps = 0.01
 	}
-	nt := nlRandomNet(s.Net)
+	nt := NewNonlinearNet(s.Net)
 	g := sym.Expm(s.Eps, nt.T)
 	res := &NonlinearOnBatchResult{Eps: s.Eps}
 	for _, act := range nlActs {
@@ -322,7 +326,7 @@ func NonlinearOffBatch(s NonlinearOffBatchSettings) (*NonlinearOffBatchResult, e
 	if s.Nets < 1 || len(s.Eps) == 0 || slices.Min(s.Eps) <= 0 || !slices.IsSorted(s.Eps) {
 		return nil, fmt.Errorf("zhao2023: NonlinearOffBatch: %d nets and ε %v, want nets ≥ 1 and ε > 0 increasing", s.Nets, s.Eps)
 	}
-	nets := par.Map(s.Nets, func(i int) nlNet { return nlRandomNet(uint64(i)) })
+	nets := par.Map(s.Nets, func(i int) NonlinearNet { return NewNonlinearNet(uint64(i)) })
 	res := &NonlinearOffBatchResult{Nets: s.Nets, Eps: s.Eps}
 	for _, act := range nlActs {
 		c := NonlinearOffBatchCurve{Act: act.Name}
@@ -452,7 +456,7 @@ func NonlinearCocycle(s NonlinearCocycleSettings) (*NonlinearCocycleResult, erro
 	if s.Eps == 0 {
 		s.Eps = 0.5
 	}
-	nt := nlRandomNet(0)
+	nt := NewNonlinearNet(0)
 	rnd := rand.New(rand.NewPCG(11, 1))
 	g1, g2 := sym.SampleGL(rnd, nlH, s.Eps), sym.SampleGL(rnd, nlH, s.Eps)
 	res := &NonlinearCocycleResult{Eps: s.Eps}
@@ -503,7 +507,7 @@ func NonlinearSmallBatch(s NonlinearSmallBatchSettings) (*NonlinearSmallBatchRes
 	if s.K < 1 || s.K >= nlH {
 		return nil, fmt.Errorf("zhao2023: NonlinearSmallBatch: k = %d, want 1 ≤ k < h = %d", s.K, nlH)
 	}
-	nt := nlRandomNet(0)
+	nt := NewNonlinearNet(0)
 	e := sym.Identity(nlH)
 	res := &NonlinearSmallBatchResult{K: s.K}
 	for _, act := range nlActs {
