@@ -45,8 +45,8 @@ const (
 	nlNew         = 1000 // new inputs, off the batch
 )
 
-// nlActs are the activations of the experiments: two smooth or piecewise
-// linear ones and the official code's relu², σ(x) = LeakyReLU₀.₁(x)² + 0.01x.
+// nlActs are the activations of the experiments: a smooth one, a piecewise
+// linear one and the official code's relu², σ(x) = LeakyReLU₀.₁(x)² + 0.01x.
 var nlActs = []nn.Activation{nn.Tanh, nn.LeakyReLU(0.1), nn.ReLU2}
 
 // NonlinearActs returns the names of the activations the nonlinear-action
@@ -144,7 +144,7 @@ type NonlinearBatchLimitResult struct {
 // σ(g z) are independent), overdetermined for k > h, and for a generic σ
 // then without solution.
 //
-// Set-up: 1000 pre-activations z ~ N(0, I_h), h = 16, a direction
+// Set-up: max k (1000) pre-activations z ~ N(0, I_h), h = 16, a direction
 // T = randn(h, h)/√h, g = e^{εT}; for each k the best π on the first k
 // columns Z_k, and its relative residual
 //
@@ -225,9 +225,9 @@ type NonlinearOnBatchResult struct {
 //
 // When B = σ(gVX) has full column rank, B⁺B = I_k, so π B = σ(VX) and the
 // outputs on the batch are unchanged to rounding (times the condition number
-// of B). π contains σ(gVX)⁻¹, so it moves further from I than gV from V, by
-// about the condition number of σ(VX); new inputs see a change of order ε
-// times that amplification.
+// of B). π contains σ(gVX)⁻¹, so it moves further from I than gV from V,
+// the more the worse σ(VX) is conditioned (its hidden vectors nearly
+// dependent); new inputs see a change of order ε times that amplification.
 func NonlinearOnBatch(s NonlinearOnBatchSettings) (*NonlinearOnBatchResult, error) {
 	if s.Eps == 0 {
 		s.Eps = 0.01
@@ -524,7 +524,7 @@ func NonlinearSmallBatch(s NonlinearSmallBatchSettings) (*NonlinearSmallBatchRes
 // NonlinearSphericalSettings set up NonlinearSpherical. Zero fields take the
 // values in parentheses.
 type NonlinearSphericalSettings struct {
-	Z []float64 // the vector, of length ≥ 2 ((0.6, −0.3, 0.5, −0.4))
+	Z []float64 // a nonzero vector of length ≥ 2 ((0.6, −0.3, 0.5, −0.4))
 }
 
 // NonlinearSphericalResult holds the angles α₁, …, α_{h−1} of z both ways and
@@ -551,8 +551,8 @@ func NonlinearSpherical(s NonlinearSphericalSettings) (*NonlinearSphericalResult
 	if s.Z == nil {
 		s.Z = []float64{0.6, -0.3, 0.5, -0.4}
 	}
-	if len(s.Z) < 2 {
-		return nil, fmt.Errorf("zhao2023: NonlinearSpherical: z has length %d, want ≥ 2", len(s.Z))
+	if len(s.Z) < 2 || !slices.ContainsFunc(s.Z, func(v float64) bool { return v != 0 }) {
+		return nil, fmt.Errorf("zhao2023: NonlinearSpherical: z = %v, want a nonzero vector of length ≥ 2", s.Z)
 	}
 	h := len(s.Z)
 	ra, aa := nlArccosAngles(s.Z)
@@ -747,6 +747,7 @@ func (r *NonlinearOffBatchResult) Table() show.Table {
 	return t
 }
 
+// nlPercent formats a fraction as a percentage to three digits.
 func nlPercent(v float64) string { return fmt.Sprintf("%.3g%%", 100*v) }
 
 // Plot draws the median change against ε on log–log axes, one colour per
@@ -791,6 +792,7 @@ func (r *NonlinearOffBatchResult) Plot() (*plot.Plot, error) {
 	return p, nil
 }
 
+// nlXYs pairs x and y as points.
 func nlXYs(x, y []float64) plotter.XYs {
 	pts := make(plotter.XYs, len(x))
 	for i := range x {

@@ -225,6 +225,7 @@ func TestNonlinearBadSettings(t *testing.T) {
 		"ε decreasing":    nlErr(NonlinearOffBatch(NonlinearOffBatchSettings{Eps: []float64{1, 0.1}})),
 		"k = h":           nlErr(NonlinearSmallBatch(NonlinearSmallBatchSettings{K: 16})),
 		"len(z) = 1":      nlErr(NonlinearSpherical(NonlinearSphericalSettings{Z: []float64{1}})),
+		"z = 0":           nlErr(NonlinearSpherical(NonlinearSphericalSettings{Z: []float64{0, 0}})),
 		"inputs negative": nlErr(NonlinearExact(NonlinearExactSettings{Inputs: -2})),
 	} {
 		if err == nil {
