@@ -6,7 +6,8 @@
 // starts the kernel, sends each code cell as an execute_request on the shell
 // socket, collects the replies published on iopub (stream, display_data,
 // update_display_data, execute_result, clear_output, error) into nbformat
-// outputs, and writes the executed notebook back as nbformat 4.5.
+// outputs, and writes the executed notebook back as nbformat 4.5 through
+// kernel/nbformat, byte for byte as Jupyter would.
 //
 // Every message is signed with HMAC-SHA256 over its header, parent header,
 // metadata and content, using the random key of the connection file; messages

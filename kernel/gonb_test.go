@@ -19,6 +19,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/noetherlab/noether/kernel/nbformat"
 )
 
 // The tests in this file build the pinned GoNB and run it for real. They
@@ -90,10 +92,10 @@ func startKernel(t testing.TB) *Kernel {
 
 // cellRun executes code and returns the reply and the cell as a notebook
 // would record it.
-func cellRun(t testing.TB, k *Kernel, code string, s ExecuteSettings) (*ExecuteReply, *Cell, error) {
+func cellRun(t testing.TB, k *Kernel, code string, s ExecuteSettings) (*ExecuteReply, *nbformat.Cell, error) {
 	t.Helper()
-	c := &Cell{Type: "code", Source: code}
-	b := &outputBuilder{cell: c, displays: map[string][]*Output{}}
+	c := &nbformat.Cell{Type: "code", Source: code}
+	b := &outputBuilder{cell: c, displays: map[string][]*nbformat.Output{}}
 	if s.Timeout == 0 {
 		s.Timeout = 5 * time.Minute
 	}
@@ -193,7 +195,7 @@ func TestCompileErrorNamesTheLine(t *testing.T) {
 
 func TestPanickingCellIsReported(t *testing.T) {
 	k := startKernel(t)
-	nb := &Notebook{Cells: []*Cell{{Type: "code", Source: "%%\npanic(\"boom at the cell\")"}}}
+	nb := &nbformat.Notebook{Cells: []*nbformat.Cell{{Type: "code", Source: "%%\npanic(\"boom at the cell\")"}}}
 	err := Run(context.Background(), k.Client, nb, "panic.ipynb", RunSettings{})
 	var ce *CellError
 	if !errors.As(err, &ce) || ce.Cell != 0 {
@@ -291,8 +293,8 @@ func TestKilledKernelIsReportedAndCleanedUp(t *testing.T) {
 }
 
 // checks for what each notebook must show, beyond running to the end.
-var notebookChecks = map[string]func(t *testing.T, nb *Notebook){
-	"00-welcome.ipynb": func(t *testing.T, nb *Notebook) {
+var notebookChecks = map[string]func(t *testing.T, nb *nbformat.Notebook){
+	"00-welcome.ipynb": func(t *testing.T, nb *nbformat.Notebook) {
 		text, pngs := notebookOutputs(nb)
 		m := regexp.MustCompile(`largest change of the loss along the orbit \(u/c, c·v\): (\S+)`).FindStringSubmatch(text)
 		if m == nil {
@@ -328,7 +330,7 @@ var notebookChecks = map[string]func(t *testing.T, nb *Notebook){
 
 // notebookOutputs returns all stream and text/plain output of nb, and its
 // decoded PNG images.
-func notebookOutputs(nb *Notebook) (string, [][]byte) {
+func notebookOutputs(nb *nbformat.Notebook) (string, [][]byte) {
 	var sb strings.Builder
 	var pngs [][]byte
 	for _, c := range nb.Cells {
@@ -379,10 +381,10 @@ func TestNotebooks(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := Validate(b); err != nil {
+			if err := nbformat.Validate(b); err != nil {
 				t.Fatalf("executed notebook is not valid nbformat 4.5:\n%v", err)
 			}
-			nb, err := ParseNotebook(b)
+			nb, err := nbformat.Parse(b)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -409,11 +411,11 @@ func TestFailedRunKeepsTheNotebook(t *testing.T) {
 	_, spec := installed(t)
 	dir := t.TempDir()
 	path := filepath.Join(dir, "fails.ipynb")
-	nb := &Notebook{NBFormat: 4, NBFormatMinor: 5, Metadata: map[string]any{}, Cells: []*Cell{
+	nb := &nbformat.Notebook{NBFormat: 4, NBFormatMinor: 5, Metadata: map[string]any{}, Cells: []*nbformat.Cell{
 		{Type: "code", Source: "%%\nfmt.Println(\"first\")"},
 		{Type: "markdown", Source: "text"},
 		{Type: "code", Source: "%%\nfmt.Println(undefinedName)"},
-		{Type: "code", Source: "%%\nfmt.Println(\"never\")", Outputs: []*Output{{Type: "stream", Name: "stdout", Text: "old\n"}}},
+		{Type: "code", Source: "%%\nfmt.Println(\"never\")", Outputs: []*nbformat.Output{{Type: "stream", Name: "stdout", Text: "old\n"}}},
 	}}
 	orig, _ := nb.Marshal()
 	os.WriteFile(path, orig, 0o644)
@@ -435,10 +437,10 @@ func TestFailedRunKeepsTheNotebook(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := Validate(b); err != nil {
+	if err := nbformat.Validate(b); err != nil {
 		t.Fatalf("partial result invalid: %v", err)
 	}
-	got, _ := ParseNotebook(b)
+	got, _ := nbformat.Parse(b)
 	if got.Cells[0].Outputs[0].Text != "first\n" || got.Cells[2].Outputs[len(got.Cells[2].Outputs)-1].Type != "error" || len(got.Cells[3].Outputs) != 0 {
 		t.Fatalf("partial result cells: %+v / %+v / %+v", got.Cells[0].Outputs, got.Cells[2].Outputs, got.Cells[3].Outputs)
 	}

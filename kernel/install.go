@@ -12,6 +12,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/noetherlab/noether/kernel/internal/atomicfile"
 )
 
 // ModulePath is the module noether's notebooks import.
@@ -259,7 +261,7 @@ func (l *Layout) writeSpec(spec *KernelSpec) (Step, error) {
 	if err := os.MkdirAll(l.SpecDir(), 0o755); err != nil {
 		return st, err
 	}
-	if err := WriteFileAtomic(path, b, 0o644); err != nil {
+	if err := atomicfile.Write(path, b, 0o644); err != nil {
 		return st, err
 	}
 	st.Changed = true
@@ -333,7 +335,7 @@ func (l *Layout) Warm(ctx context.Context) (Step, error) {
 		return st, fmt.Errorf("warm-up cell: %w", err)
 	}
 	if reply.Status != "ok" {
-		return st, fmt.Errorf("warm-up cell failed: %s: %s\n%s", reply.EName, StripANSI(reply.EValue), StripANSI(strings.Join(reply.Traceback, "\n")))
+		return st, fmt.Errorf("warm-up cell failed: %s: %s\n%s", reply.EName, stripANSI(reply.EValue), stripANSI(strings.Join(reply.Traceback, "\n")))
 	}
 	if !strings.Contains(out.String(), "noether warm-up ok") {
 		return st, fmt.Errorf("warm-up cell printed %q", out.String())

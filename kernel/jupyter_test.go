@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/noetherlab/noether/kernel/nbformat"
 )
 
 // jupyterPython returns a python3 that can import nbconvert and nbformat, or
@@ -52,7 +54,7 @@ func TestWelcomeRunsInRealJupyter(t *testing.T) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("nbconvert --execute failed: %v\n%s", err, out)
 	}
-	nb, err := ReadNotebook(filepath.Join(dir, "00-welcome.ipynb"))
+	nb, err := nbformat.ReadFile(filepath.Join(dir, "00-welcome.ipynb"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +86,7 @@ if out != src:
 }
 
 func rewritten(t *testing.T, path string) string {
-	nb, err := ReadNotebook(path)
+	nb, err := nbformat.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}

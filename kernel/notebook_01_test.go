@@ -5,13 +5,15 @@ import (
 	"image/png"
 	"strings"
 	"testing"
+
+	"github.com/noetherlab/noether/kernel/nbformat"
 )
 
 // notebooks/01-symmetries.ipynb: its summary table shows the measured values
 // within the tolerances that TestSymmetries* in lib/sym asserts, and its two
 // figures are there.
 func init() {
-	notebookChecks["01-symmetries.ipynb"] = func(t *testing.T, nb *Notebook) {
+	notebookChecks["01-symmetries.ipynb"] = func(t *testing.T, nb *nbformat.Notebook) {
 		text, pngs := notebookOutputs(nb)
 		if !strings.Contains(text, "Checked by TestSymmetries* in lib/sym") {
 			t.Fatalf("the summary table is missing; text outputs:\n%s", text)

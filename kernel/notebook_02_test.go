@@ -8,12 +8,14 @@ import (
 	"math"
 	"regexp"
 	"testing"
+
+	"github.com/noetherlab/noether/kernel/nbformat"
 )
 
 // The claims 02-conserved-quantities.ipynb prints, with the tolerances of
 // the library tests that assert the same (lib/conserved/notebook02_test.go).
 func init() {
-	notebookChecks["02-conserved-quantities.ipynb"] = func(t *testing.T, nb *Notebook) {
+	notebookChecks["02-conserved-quantities.ipynb"] = func(t *testing.T, nb *nbformat.Notebook) {
 		text, pngs := notebookOutputs(nb)
 
 		// ⟨∇L, M_T⟩ = 0 for random T ∈ gl(50): rounding only.

@@ -5,13 +5,15 @@ import (
 	"image/png"
 	"strings"
 	"testing"
+
+	"github.com/noetherlab/noether/kernel/nbformat"
 )
 
 // notebooks/03-q-coordinates.ipynb: its summary table shows the measured
 // values within the tolerances that TestQCoordinates* in lib/conserved
 // asserts, and its two figures are there.
 func init() {
-	notebookChecks["03-q-coordinates.ipynb"] = func(t *testing.T, nb *Notebook) {
+	notebookChecks["03-q-coordinates.ipynb"] = func(t *testing.T, nb *nbformat.Notebook) {
 		text, pngs := notebookOutputs(nb)
 		if !strings.Contains(text, "Checked by TestQCoordinates* in lib/conserved") {
 			t.Fatalf("the summary table is missing; text outputs:\n%s", text)

@@ -8,12 +8,14 @@ import (
 	"math"
 	"regexp"
 	"testing"
+
+	"github.com/noetherlab/noether/kernel/nbformat"
 )
 
 // The claims 04-initialisation.ipynb prints, with the tolerances of the
 // library tests that assert the same (lib/conserved/notebook04_test.go).
 func init() {
-	notebookChecks["04-initialisation.ipynb"] = func(t *testing.T, nb *Notebook) {
+	notebookChecks["04-initialisation.ipynb"] = func(t *testing.T, nb *nbformat.Notebook) {
 		text, pngs := notebookOutputs(nb)
 
 		// Sample moments of 1000 draws within 4 standard errors of the

@@ -3,12 +3,14 @@ package kernel
 import (
 	"math"
 	"testing"
+
+	"github.com/noetherlab/noether/kernel/nbformat"
 )
 
 // The closing table of 05-convergence: the same claims as TestConvergence* in
 // lib/optim, read from what the notebook printed.
 func init() {
-	notebookChecks["05-convergence.ipynb"] = func(t *testing.T, nb *Notebook) {
+	notebookChecks["05-convergence.ipynb"] = func(t *testing.T, nb *nbformat.Notebook) {
 		text, pngs := notebookOutputs(nb)
 		checkFigures(t, pngs, 3)
 

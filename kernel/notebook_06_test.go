@@ -4,13 +4,15 @@ import (
 	"math"
 	"regexp"
 	"testing"
+
+	"github.com/noetherlab/noether/kernel/nbformat"
 )
 
 // The outputs of 06-sharpness: the same claims as TestSharpness* in
 // lib/hessian, read from what the notebook printed (helpers in
 // notebook_05_test.go).
 func init() {
-	notebookChecks["06-sharpness.ipynb"] = func(t *testing.T, nb *Notebook) {
+	notebookChecks["06-sharpness.ipynb"] = func(t *testing.T, nb *nbformat.Notebook) {
 		text, pngs := notebookOutputs(nb)
 		checkFigures(t, pngs, 2)
 

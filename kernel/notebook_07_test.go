@@ -6,13 +6,15 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/noetherlab/noether/kernel/nbformat"
 )
 
 // The outputs of 07-nonlinear-action: the same claims as TestNonlinear*,
 // TestExactPi and TestSphericalFrame in lib/sym, read from what the notebook
 // printed.
 func init() {
-	notebookChecks["07-nonlinear-action.ipynb"] = func(t *testing.T, nb *Notebook) {
+	notebookChecks["07-nonlinear-action.ipynb"] = func(t *testing.T, nb *nbformat.Notebook) {
 		text, pngs := notebookOutputs(nb)
 		if len(pngs) != 1 {
 			t.Fatalf("%d figures, want 1 (change off the batch against ε)", len(pngs))

@@ -3,6 +3,8 @@ package kernel
 import (
 	"strings"
 	"testing"
+
+	"github.com/noetherlab/noether/kernel/nbformat"
 )
 
 // The outputs of 08-ensembles: the claims of TestFig10Ensembles in
@@ -10,7 +12,7 @@ import (
 // notebook_05_test.go). On the synthetic stand-in data (no Fashion-MNIST)
 // only the exactness of the action and the figure are checked.
 func init() {
-	notebookChecks["08-ensembles.ipynb"] = func(t *testing.T, nb *Notebook) {
+	notebookChecks["08-ensembles.ipynb"] = func(t *testing.T, nb *nbformat.Notebook) {
 		text, pngs := notebookOutputs(nb)
 		checkFigures(t, pngs, 1)
 

@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/noetherlab/noether/kernel/nbformat"
 )
 
 // The outputs of 09-adversarial: the claims of TestFig11Adversarial in
@@ -11,7 +13,7 @@ import (
 // notebook_05_test.go). On the synthetic stand-in data (no Fashion-MNIST)
 // only the figure is checked.
 func init() {
-	notebookChecks["09-adversarial.ipynb"] = func(t *testing.T, nb *Notebook) {
+	notebookChecks["09-adversarial.ipynb"] = func(t *testing.T, nb *nbformat.Notebook) {
 		text, pngs := notebookOutputs(nb)
 		checkFigures(t, pngs, 1)
 		if strings.Contains(text, "synthetic stand-in") {

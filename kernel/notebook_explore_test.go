@@ -3,6 +3,8 @@ package kernel
 import (
 	"strings"
 	"testing"
+
+	"github.com/noetherlab/noether/kernel/nbformat"
 )
 
 // The interactive cells of notebooks 03 and 05 (show.Explore) need a
@@ -15,7 +17,7 @@ import (
 func init() {
 	for _, name := range []string{"03-q-coordinates.ipynb", "05-convergence.ipynb"} {
 		prev := notebookChecks[name]
-		notebookChecks[name] = func(t *testing.T, nb *Notebook) {
+		notebookChecks[name] = func(t *testing.T, nb *nbformat.Notebook) {
 			if prev != nil {
 				prev(t, nb)
 			}
@@ -26,7 +28,7 @@ func init() {
 
 // exploreCellsSkipped checks that nb has want cells calling show.Explore,
 // each skipped as a headless run requires.
-func exploreCellsSkipped(t *testing.T, nb *Notebook, want int) {
+func exploreCellsSkipped(t *testing.T, nb *nbformat.Notebook, want int) {
 	t.Helper()
 	n := 0
 	for _, c := range nb.Cells {

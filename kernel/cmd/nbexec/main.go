@@ -27,6 +27,7 @@ import (
 	"time"
 
 	"github.com/noetherlab/noether/kernel"
+	"github.com/noetherlab/noether/kernel/nbformat"
 )
 
 func main() {
@@ -74,7 +75,7 @@ func run(ctx context.Context, args []string, timeout time.Duration, outDir strin
 	}
 	// Read every notebook first: a malformed one is reported before any runs.
 	for _, p := range paths {
-		if _, err := kernel.ReadNotebook(p); err != nil {
+		if _, err := nbformat.ReadFile(p); err != nil {
 			return 1, err
 		}
 	}
@@ -171,7 +172,7 @@ func withoutPartials(paths []string) []string {
 }
 
 func codeCells(path string) int {
-	nb, err := kernel.ReadNotebook(path)
+	nb, err := nbformat.ReadFile(path)
 	if err != nil {
 		return 0
 	}
