@@ -18,4 +18,13 @@
 // not answer within a grace period it is shut down and its process group
 // killed; a kernel process that dies mid-cell ends the wait at once with an
 // error that carries the tail of the kernel's own log.
+//
+// What a Go program needs to run notebooks is public here: the client and
+// the kernel's launch (Start, Kernel, Client), the runner (Run, RunFile,
+// CellError), kernelspecs (KernelSpec, JupyterDataDir), and this checkout's
+// kernel (Layout: Install builds the pinned tools and registers the spec,
+// Ready says whether a headless run can start, HeadlessSpec is what it
+// starts). Notebooks themselves are read, written and validated by
+// kernel/nbformat. The commands on top, go run ./install (with its doctor,
+// -check) and kernel/cmd/nbexec, use only this API.
 package kernel

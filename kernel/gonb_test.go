@@ -109,6 +109,9 @@ func cellRun(t testing.TB, k *Kernel, code string, s ExecuteSettings) (*ExecuteR
 
 func TestInstallIsIdempotent(t *testing.T) {
 	l, _ := installed(t)
+	if err := l.Ready(context.Background()); err != nil {
+		t.Fatalf("installed, but not ready: %v", err)
+	}
 	steps, err := l.Install(context.Background(), InstallSettings{Log: io.Discard, NoWarm: true})
 	if err != nil {
 		t.Fatal(err)

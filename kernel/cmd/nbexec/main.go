@@ -80,8 +80,8 @@ func run(ctx context.Context, args []string, timeout time.Duration, outDir strin
 		}
 	}
 	// This checkout's kernel, whatever kernelspec Jupyter has registered.
-	if !installed(ctx, l) {
-		fmt.Println("the noether kernel is not installed here: installing it first")
+	if err := l.Ready(ctx); err != nil {
+		fmt.Printf("the noether kernel is not installed here (%s): installing it first\n", strings.ReplaceAll(err.Error(), "\n", "; "))
 		if _, err := l.Install(ctx, kernel.InstallSettings{}); err != nil {
 			return 1, fmt.Errorf("install: %w", err)
 		}
@@ -148,17 +148,6 @@ func run(ctx context.Context, args []string, timeout time.Duration, outDir strin
 		return 1, nil
 	}
 	return 0, nil
-}
-
-// installed reports whether this checkout's kernel tools are built and its
-// modules are available offline.
-func installed(ctx context.Context, l *kernel.Layout) bool {
-	for _, c := range l.Doctor(ctx) {
-		if (c.What == "gonb" || c.What == "goimports" || c.What == "module cache") && !c.OK {
-			return false
-		}
-	}
-	return true
 }
 
 func withoutPartials(paths []string) []string {
