@@ -67,7 +67,7 @@ func run(ctx context.Context, args []string, timeout time.Duration, outDir strin
 		if err != nil {
 			return 1, err
 		}
-		paths = withoutPartials(paths)
+		paths = withoutResults(paths)
 		sort.Strings(paths)
 		if len(paths) == 0 {
 			return 1, fmt.Errorf("no notebooks in %s", filepath.Join(root, "notebooks"))
@@ -150,10 +150,13 @@ func run(ctx context.Context, args []string, timeout time.Duration, outDir strin
 	return 0, nil
 }
 
-func withoutPartials(paths []string) []string {
+// withoutResults drops what runs leave beside a notebook (NAME.partial.ipynb
+// after a failure, NAME.executed.ipynb when it was saved while it ran): they
+// are results to look at, not notebooks to run.
+func withoutResults(paths []string) []string {
 	out := paths[:0]
 	for _, p := range paths {
-		if !strings.HasSuffix(p, ".partial.ipynb") {
+		if !strings.HasSuffix(p, ".partial.ipynb") && !strings.HasSuffix(p, ".executed.ipynb") {
 			out = append(out, p)
 		}
 	}

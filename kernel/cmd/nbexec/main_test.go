@@ -194,3 +194,10 @@ func TestOutputDirNameCollision(t *testing.T) {
 		t.Fatalf("err %v, output:\n%s", err, out)
 	}
 }
+
+func TestResultsAreNotRun(t *testing.T) {
+	got := withoutResults([]string{"a.ipynb", "a.partial.ipynb", "b.executed.ipynb", "b.ipynb"})
+	if strings.Join(got, " ") != "a.ipynb b.ipynb" {
+		t.Fatalf("withoutResults kept %q", got)
+	}
+}
