@@ -60,9 +60,9 @@ func run(ctx context.Context, check, uninstall, gopls, noWarm bool) error {
 	switch {
 	case check:
 		failed := 0
-		for _, c := range l.Doctor(ctx) {
+		for _, c := range doctor(ctx, l) {
 			fmt.Println(c)
-			if !c.OK && !c.Optional {
+			if !c.ok && !c.optional {
 				failed++
 			}
 		}

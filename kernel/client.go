@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -585,4 +586,13 @@ func (c *Client) Shutdown(ctx context.Context, wait time.Duration) error {
 			return nil
 		}
 	}
+}
+
+// decodeJSON decodes b into v keeping numbers as json.Number, so that what
+// the kernel sends and a notebook keeps (language_info, copied into the
+// notebook's metadata as nbclient does) is written back as it was sent.
+func decodeJSON(b []byte, v any) error {
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.UseNumber()
+	return d.Decode(v)
 }

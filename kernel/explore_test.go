@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/noetherlab/noether/kernel/nbformat"
 	"github.com/noetherlab/noether/lib/show"
 )
 
@@ -144,8 +145,8 @@ err := show.Explore(show.Slider{Label: "s", Min: 0, Max: 1, Value: 0.5, Steps: 4
 })
 fmt.Println("Explore returned", err)
 `
-	c := &Cell{Type: "code", Source: code}
-	out := &outputBuilder{cell: c, displays: map[string][]*Output{}}
+	c := &nbformat.Cell{Type: "code", Source: code}
+	out := &outputBuilder{cell: c, displays: map[string][]*nbformat.Output{}}
 	start := time.Now()
 	reply, err := k.Execute(t.Context(), code, ExecuteSettings{Timeout: 3 * time.Minute}, func(m *Message) {
 		b.iopub(m)

@@ -5,10 +5,7 @@ package kernel
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"errors"
-	"fmt"
-	"image/png"
 	"io"
 	"os"
 	"path/filepath"
@@ -19,6 +16,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/noetherlab/noether/kernel/nbformat"
 )
 
 // The tests in this file build the pinned GoNB and run it for real. They
@@ -90,10 +89,10 @@ func startKernel(t testing.TB) *Kernel {
 
 // cellRun executes code and returns the reply and the cell as a notebook
 // would record it.
-func cellRun(t testing.TB, k *Kernel, code string, s ExecuteSettings) (*ExecuteReply, *Cell, error) {
+func cellRun(t testing.TB, k *Kernel, code string, s ExecuteSettings) (*ExecuteReply, *nbformat.Cell, error) {
 	t.Helper()
-	c := &Cell{Type: "code", Source: code}
-	b := &outputBuilder{cell: c, displays: map[string][]*Output{}}
+	c := &nbformat.Cell{Type: "code", Source: code}
+	b := &outputBuilder{cell: c, displays: map[string][]*nbformat.Output{}}
 	if s.Timeout == 0 {
 		s.Timeout = 5 * time.Minute
 	}
@@ -107,6 +106,9 @@ func cellRun(t testing.TB, k *Kernel, code string, s ExecuteSettings) (*ExecuteR
 
 func TestInstallIsIdempotent(t *testing.T) {
 	l, _ := installed(t)
+	if err := l.Ready(context.Background()); err != nil {
+		t.Fatalf("installed, but not ready: %v", err)
+	}
 	steps, err := l.Install(context.Background(), InstallSettings{Log: io.Discard, NoWarm: true})
 	if err != nil {
 		t.Fatal(err)
@@ -193,7 +195,7 @@ func TestCompileErrorNamesTheLine(t *testing.T) {
 
 func TestPanickingCellIsReported(t *testing.T) {
 	k := startKernel(t)
-	nb := &Notebook{Cells: []*Cell{{Type: "code", Source: "%%\npanic(\"boom at the cell\")"}}}
+	nb := &nbformat.Notebook{Cells: []*nbformat.Cell{{Type: "code", Source: "%%\npanic(\"boom at the cell\")"}}}
 	err := Run(context.Background(), k.Client, nb, "panic.ipynb", RunSettings{})
 	var ce *CellError
 	if !errors.As(err, &ce) || ce.Cell != 0 {
@@ -290,130 +292,17 @@ func TestKilledKernelIsReportedAndCleanedUp(t *testing.T) {
 	}
 }
 
-// checks for what each notebook must show, beyond running to the end.
-var notebookChecks = map[string]func(t *testing.T, nb *Notebook){
-	"00-welcome.ipynb": func(t *testing.T, nb *Notebook) {
-		text, pngs := notebookOutputs(nb)
-		m := regexp.MustCompile(`largest change of the loss along the orbit \(u/c, c·v\): (\S+)`).FindStringSubmatch(text)
-		if m == nil {
-			t.Fatalf("the computed value is not printed; text outputs:\n%s", text)
-		}
-		var v float64
-		if _, err := fmt.Sscan(m[1], &v); err != nil || v > 1e-15 {
-			// (2/c)(c/2) is 1 to within a few ulps: the squared residual is < 1e-30.
-			t.Errorf("loss change along the orbit %s, want 0 up to rounding", m[1])
-		}
-		// The library tour's table: measured values beside the expected ones.
-		r := regexp.MustCompile(`ratio of the two GD drifts\s+(\S+)`).FindStringSubmatch(text)
-		if r == nil {
-			t.Fatalf("the tour's table is missing; text outputs:\n%s", text)
-		}
-		if _, err := fmt.Sscan(r[1], &v); err != nil || v < 9 || v > 11 {
-			t.Errorf("GD drift ratio %s, want 10 ± 1 (TestLibraryTour checks the same)", r[1])
-		}
-		if len(pngs) != 2 {
-			t.Fatalf("%d PNG outputs, want 2", len(pngs))
-		}
-		for i, b := range pngs {
-			img, err := png.Decode(bytes.NewReader(b))
-			if err != nil {
-				t.Fatalf("figure %d: image/png output does not decode: %v", i, err)
-			}
-			if r := img.Bounds(); r.Dx() < 300 || r.Dy() < 200 || r.Dx() > 4000 || r.Dy() > 4000 {
-				t.Errorf("figure %d is %v pixels", i, r.Size())
-			}
-		}
-	},
-}
-
-// notebookOutputs returns all stream and text/plain output of nb, and its
-// decoded PNG images.
-func notebookOutputs(nb *Notebook) (string, [][]byte) {
-	var sb strings.Builder
-	var pngs [][]byte
-	for _, c := range nb.Cells {
-		for _, o := range c.Outputs {
-			sb.WriteString(o.Text)
-			if s, ok := o.Data["text/plain"].(string); ok && o.Data["image/png"] == nil {
-				sb.WriteString(s + "\n")
-			}
-			if s, ok := o.Data["image/png"].(string); ok {
-				// Jupyter may store the base64 wrapped in lines.
-				b, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(s), ""))
-				if err != nil {
-					b = nil // counted, and png.Decode then reports it
-				}
-				pngs = append(pngs, b)
-			}
-		}
-	}
-	return sb.String(), pngs
-}
-
-// Every notebook of the project runs to the end through the real kernel and
-// comes out valid nbformat 4.5; the ones with checks above show what they
-// claim. Outputs are written to a temporary directory, not in place.
-func TestNotebooks(t *testing.T) {
-	_, spec := installed(t)
-	paths, _ := filepath.Glob(filepath.Join(setup.layout.Root, "notebooks", "*.ipynb"))
-	paths = slicesFilter(paths, func(p string) bool { return !strings.HasSuffix(p, ".partial.ipynb") })
-	if len(paths) == 0 {
-		t.Fatal("no notebooks found")
-	}
-	out := t.TempDir()
-	for _, p := range paths {
-		name := filepath.Base(p)
-		t.Run(strings.TrimSuffix(name, ".ipynb"), func(t *testing.T) {
-			// Each notebook has its own kernel and temporary directory; two
-			// at a time (GOMAXPROCS) keeps both cores busy while one compiles.
-			t.Parallel()
-			dst := filepath.Join(out, name)
-			partial, err := RunFile(context.Background(), p, RunFileSettings{Argv: spec.Argv, Env: spec.EnvList(os.Environ()), Output: dst})
-			if partial != "" {
-				os.Remove(partial) // never leave test debris in notebooks/
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			b, err := os.ReadFile(dst)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := Validate(b); err != nil {
-				t.Fatalf("executed notebook is not valid nbformat 4.5:\n%v", err)
-			}
-			nb, err := ParseNotebook(b)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if check := notebookChecks[name]; check != nil {
-				check(t, nb)
-			}
-		})
-	}
-}
-
-func slicesFilter(s []string, keep func(string) bool) []string {
-	var out []string
-	for _, x := range s {
-		if keep(x) {
-			out = append(out, x)
-		}
-	}
-	return out
-}
-
 // A failing cell leaves the notebook byte for byte as it was and writes the
 // partial result beside it, with the error in the failing cell.
 func TestFailedRunKeepsTheNotebook(t *testing.T) {
 	_, spec := installed(t)
 	dir := t.TempDir()
 	path := filepath.Join(dir, "fails.ipynb")
-	nb := &Notebook{NBFormat: 4, NBFormatMinor: 5, Metadata: map[string]any{}, Cells: []*Cell{
+	nb := &nbformat.Notebook{NBFormat: 4, NBFormatMinor: 5, Metadata: map[string]any{}, Cells: []*nbformat.Cell{
 		{Type: "code", Source: "%%\nfmt.Println(\"first\")"},
 		{Type: "markdown", Source: "text"},
 		{Type: "code", Source: "%%\nfmt.Println(undefinedName)"},
-		{Type: "code", Source: "%%\nfmt.Println(\"never\")", Outputs: []*Output{{Type: "stream", Name: "stdout", Text: "old\n"}}},
+		{Type: "code", Source: "%%\nfmt.Println(\"never\")", Outputs: []*nbformat.Output{{Type: "stream", Name: "stdout", Text: "old\n"}}},
 	}}
 	orig, _ := nb.Marshal()
 	os.WriteFile(path, orig, 0o644)
@@ -435,10 +324,10 @@ func TestFailedRunKeepsTheNotebook(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := Validate(b); err != nil {
+	if err := nbformat.Validate(b); err != nil {
 		t.Fatalf("partial result invalid: %v", err)
 	}
-	got, _ := ParseNotebook(b)
+	got, _ := nbformat.Parse(b)
 	if got.Cells[0].Outputs[0].Text != "first\n" || got.Cells[2].Outputs[len(got.Cells[2].Outputs)-1].Type != "error" || len(got.Cells[3].Outputs) != 0 {
 		t.Fatalf("partial result cells: %+v / %+v / %+v", got.Cells[0].Outputs, got.Cells[2].Outputs, got.Cells[3].Outputs)
 	}

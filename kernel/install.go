@@ -12,6 +12,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/noetherlab/noether/kernel/internal/atomicfile"
 )
 
 // ModulePath is the module noether's notebooks import.
@@ -92,20 +94,11 @@ func (l *Layout) Spec(goroot string) *KernelSpec {
 	}
 }
 
-// GoRoot returns the GOROOT of the go command on PATH.
-func GoRoot(ctx context.Context) (string, error) {
-	out, err := exec.CommandContext(ctx, "go", "env", "GOROOT").Output()
-	if err != nil {
-		return "", errors.New("the go command is not on PATH (or fails): install Go 1.26 or newer")
-	}
-	return strings.TrimSpace(string(out)), nil
-}
-
 // HeadlessSpec returns the kernelspec of this checkout, to run notebooks
 // headless with the tools in BinDir, whatever kernelspec is registered in
 // Jupyter (another checkout's, or none).
 func (l *Layout) HeadlessSpec(ctx context.Context) (*KernelSpec, error) {
-	goroot, err := GoRoot(ctx)
+	goroot, err := goRoot(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -151,7 +144,7 @@ func (l *Layout) Install(ctx context.Context, s InstallSettings) ([]Step, error)
 		steps = append(steps, st)
 		fmt.Fprintln(log, st)
 	}
-	goroot, err := GoRoot(ctx)
+	goroot, err := goRoot(ctx)
 	if err != nil {
 		return steps, err
 	}
@@ -164,9 +157,8 @@ func (l *Layout) Install(ctx context.Context, s InstallSettings) ([]Step, error)
 	report(Step{What: "modules (go mod download)", Detail: "pinned versions in the module cache"})
 
 	// 2. Tools.
-	tools := []string{"github.com/janpfeifer/gonb", "golang.org/x/tools/cmd/goimports"}
-	for _, t := range tools {
-		st, err := l.buildTool(ctx, l.Root, t)
+	for _, t := range []Tool{Gonb, Goimports} {
+		st, err := l.buildTool(ctx, t)
 		if err != nil {
 			return steps, err
 		}
@@ -174,7 +166,7 @@ func (l *Layout) Install(ctx context.Context, s InstallSettings) ([]Step, error)
 	}
 	if s.Gopls {
 		fmt.Fprintln(log, "building gopls (this takes a few minutes the first time)...")
-		st, err := l.buildTool(ctx, filepath.Join(l.Root, "install", "gopls"), "golang.org/x/tools/gopls")
+		st, err := l.buildTool(ctx, Gopls)
 		if err != nil {
 			return steps, err
 		}
@@ -191,7 +183,7 @@ func (l *Layout) Install(ctx context.Context, s InstallSettings) ([]Step, error)
 	// 4. Warm the build cache through the kernel itself, so the first cell
 	// of every notebook finds the library, gonum/plot and gonbui compiled.
 	if !s.NoWarm {
-		st, err := l.Warm(ctx)
+		st, err := l.warm(ctx)
 		if err != nil {
 			return steps, err
 		}
@@ -206,10 +198,10 @@ func (l *Layout) goCmd(ctx context.Context, args ...string) ([]byte, error) {
 	return cmd.CombinedOutput()
 }
 
-// buildTool builds the tool pinned in the module at modDir into a temporary
-// file and moves it into BinDir only if it differs from what is there.
-func (l *Layout) buildTool(ctx context.Context, modDir, pkg string) (Step, error) {
-	name := filepath.Base(pkg)
+// buildTool builds t at the version its go.mod pins into a temporary file
+// and moves it into BinDir only if it differs from what is there.
+func (l *Layout) buildTool(ctx context.Context, t Tool) (Step, error) {
+	name, pkg, _, modDir := t.desc()
 	st := Step{What: name}
 	if err := os.MkdirAll(l.BinDir, 0o755); err != nil {
 		return st, err
@@ -220,7 +212,7 @@ func (l *Layout) buildTool(ctx context.Context, modDir, pkg string) (Step, error
 	}
 	defer os.RemoveAll(tmp)
 	cmd := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(tmp, name), pkg)
-	cmd.Dir = modDir
+	cmd.Dir = filepath.Join(l.Root, modDir)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return st, fmt.Errorf("building %s: %v\n%s", pkg, err, out)
 	}
@@ -259,7 +251,7 @@ func (l *Layout) writeSpec(spec *KernelSpec) (Step, error) {
 	if err := os.MkdirAll(l.SpecDir(), 0o755); err != nil {
 		return st, err
 	}
-	if err := WriteFileAtomic(path, b, 0o644); err != nil {
+	if err := atomicfile.Write(path, b, 0o644); err != nil {
 		return st, err
 	}
 	st.Changed = true
@@ -280,9 +272,9 @@ func (l *Layout) InstalledSpec() (*KernelSpec, error) {
 	return spec, nil
 }
 
-// WarmCode returns the cell that warms the build cache: it imports every
+// warmCode returns the cell that warms the build cache: it imports every
 // package of the library (blank imports compile them), gonum/plot and gonbui.
-func (l *Layout) WarmCode(ctx context.Context) (string, error) {
+func (l *Layout) warmCode(ctx context.Context) (string, error) {
 	var out []byte
 	if _, err := os.Stat(filepath.Join(l.Root, "lib")); err == nil {
 		if out, err = l.goCmd(ctx, "list", "./lib/..."); err != nil {
@@ -302,15 +294,15 @@ func (l *Layout) WarmCode(ctx context.Context) (string, error) {
 	return sb.String(), nil
 }
 
-// Warm runs the warm-up cell through the installed kernel.
-func (l *Layout) Warm(ctx context.Context) (Step, error) {
+// warm runs the warm-up cell through the installed kernel.
+func (l *Layout) warm(ctx context.Context) (Step, error) {
 	// Warming fills a cache and writes no file: it never counts as a change.
 	st := Step{What: "build cache (warm-up cell)"}
 	spec, err := l.InstalledSpec()
 	if err != nil {
 		return st, err
 	}
-	code, err := l.WarmCode(ctx)
+	code, err := l.warmCode(ctx)
 	if err != nil {
 		return st, err
 	}
@@ -333,7 +325,7 @@ func (l *Layout) Warm(ctx context.Context) (Step, error) {
 		return st, fmt.Errorf("warm-up cell: %w", err)
 	}
 	if reply.Status != "ok" {
-		return st, fmt.Errorf("warm-up cell failed: %s: %s\n%s", reply.EName, StripANSI(reply.EValue), StripANSI(strings.Join(reply.Traceback, "\n")))
+		return st, fmt.Errorf("warm-up cell failed: %s: %s\n%s", reply.EName, stripANSI(reply.EValue), stripANSI(strings.Join(reply.Traceback, "\n")))
 	}
 	if !strings.Contains(out.String(), "noether warm-up ok") {
 		return st, fmt.Errorf("warm-up cell printed %q", out.String())
@@ -366,180 +358,4 @@ func (l *Layout) Uninstall() ([]Step, error) {
 		steps = append(steps, Step{What: "tools", Detail: "not installed"})
 	}
 	return steps, nil
-}
-
-// Check is one requirement in a doctor report.
-type Check struct {
-	What     string
-	OK       bool
-	Optional bool   // only some uses need it
-	Detail   string // what was found
-	Fix      string // the exact command that fixes it
-}
-
-func (c Check) String() string {
-	mark := "ok  "
-	switch {
-	case !c.OK && c.Optional:
-		mark = "--  "
-	case !c.OK:
-		mark = "FAIL"
-	}
-	s := fmt.Sprintf("[%s] %-22s %s", mark, c.What, c.Detail)
-	if !c.OK && c.Fix != "" {
-		s += "\n       fix: " + c.Fix
-	}
-	return s
-}
-
-// FashionMNISTDir is where Debian's dataset-fashion-mnist package puts the data.
-const FashionMNISTDir = "/usr/share/datasets/fashion-mnist"
-
-// Doctor checks each requirement of the environment and says how to fix what
-// is missing. It changes nothing.
-func (l *Layout) Doctor(ctx context.Context) []Check {
-	var checks []Check
-	add := func(c Check) { checks = append(checks, c) }
-
-	// Go.
-	if out, err := exec.CommandContext(ctx, "go", "env", "GOVERSION").Output(); err != nil {
-		add(Check{What: "Go", Detail: "the go command is not on PATH", Fix: "install Go 1.26 or newer and put its bin directory on PATH"})
-	} else {
-		v := strings.TrimSpace(string(out))
-		ok := goVersionAtLeast(v, 1, 26)
-		c := Check{What: "Go", OK: ok, Detail: v}
-		if !ok {
-			c.Fix = "install Go 1.26 or newer"
-		}
-		add(c)
-	}
-	if out, err := exec.CommandContext(ctx, "go", "env", "GOFLAGS").Output(); err == nil && strings.Contains(string(out), "-mod=mod") {
-		add(Check{What: "GOFLAGS", OK: true, Detail: "contains -mod=mod: the kernel overrides it with -mod=readonly, but go commands typed in a cell with ! see yours and fail in workspace mode"})
-	}
-
-	// Tools.
-	for _, t := range []struct{ name, module string }{{"gonb", "github.com/janpfeifer/gonb"}, {"goimports", "golang.org/x/tools"}} {
-		path := filepath.Join(l.BinDir, t.name)
-		want, err := l.pinned(t.module)
-		if err != nil {
-			add(Check{What: t.name, Detail: err.Error()})
-			continue
-		}
-		t := struct{ name, want string }{t.name, want}
-		c := Check{What: t.name, Fix: "go run ./install"}
-		if v, err := moduleVersion(ctx, path); err != nil {
-			c.Detail = "not built (" + path + ")"
-		} else if v != t.want {
-			c.Detail = fmt.Sprintf("%s is %s, pinned %s", path, v, t.want)
-		} else {
-			c.OK, c.Detail = true, t.want+" at "+path
-		}
-		add(c)
-	}
-	gopls := filepath.Join(l.BinDir, "gopls")
-	if _, err := os.Stat(gopls); err == nil {
-		add(Check{What: "gopls", OK: true, Optional: true, Detail: gopls})
-	} else {
-		add(Check{What: "gopls", Optional: true, Detail: "not built: no code completion in Jupyter (optional)", Fix: "go run ./install -gopls"})
-	}
-
-	// Kernelspec.
-	if spec, err := l.InstalledSpec(); err != nil {
-		add(Check{What: "kernelspec", Detail: err.Error(), Fix: "go run ./install"})
-	} else if want, err := l.HeadlessSpec(ctx); err != nil || !bytes.Equal(spec.Marshal(), want.Marshal()) {
-		add(Check{What: "kernelspec", Detail: "differs from what this checkout would register (another Go, or an older install)", Fix: "go run ./install"})
-	} else {
-		add(Check{What: "kernelspec", OK: true, Detail: fmt.Sprintf("%q at %s", spec.DisplayName, l.SpecDir())})
-		// The Go the kernel will run, which may not be the one on this PATH.
-		cmd := exec.CommandContext(ctx, "go", "env", "GOVERSION")
-		cmd.Env = spec.EnvList(os.Environ())
-		if out, err := cmd.Output(); err != nil || !goVersionAtLeast(strings.TrimSpace(string(out)), 1, 26) {
-			add(Check{What: "kernel's Go", Detail: fmt.Sprintf("the kernelspec's PATH runs %q (%v)", strings.TrimSpace(string(out)), err), Fix: "go run ./install"})
-		}
-	}
-
-	// Modules available offline.
-	cmd := exec.CommandContext(ctx, "go", "mod", "download")
-	cmd.Dir = l.Root
-	cmd.Env = append(os.Environ(), "GOPROXY=off", "GOFLAGS=")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		add(Check{What: "module cache", Detail: "pinned modules missing (the kernel runs offline): " + firstLine(string(out)), Fix: "go run ./install"})
-	} else {
-		add(Check{What: "module cache", OK: true, Detail: "every pinned module is available offline"})
-	}
-
-	// Jupyter (only for interactive use).
-	if p, err := findJupyter(); err != nil {
-		add(Check{What: "Jupyter", Optional: true, Detail: "not found: needed only to open notebooks interactively (headless runs need none)",
-			Fix: "sudo apt-get install jupyter-notebook jupyter-nbconvert   (or: pip install notebook nbconvert)"})
-	} else {
-		add(Check{What: "Jupyter", OK: true, Optional: true, Detail: p})
-	}
-
-	// Fashion-MNIST (real-data notebooks).
-	if _, err := os.Stat(filepath.Join(FashionMNISTDir, "train-images-idx3-ubyte.gz")); err != nil {
-		add(Check{What: "Fashion-MNIST", Optional: true, Detail: "not found in " + FashionMNISTDir + " (real-data notebooks fall back to synthetic data)",
-			Fix: "sudo apt-get install dataset-fashion-mnist"})
-	} else {
-		add(Check{What: "Fashion-MNIST", OK: true, Optional: true, Detail: FashionMNISTDir})
-	}
-	return checks
-}
-
-func firstLine(s string) string {
-	s = strings.TrimSpace(s)
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		return s[:i]
-	}
-	return s
-}
-
-// pinned returns the version of module required by the repository's go.mod.
-func (l *Layout) pinned(module string) (string, error) {
-	b, err := os.ReadFile(filepath.Join(l.Root, "go.mod"))
-	if err != nil {
-		return "", err
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		f := strings.Fields(strings.TrimPrefix(strings.TrimSpace(line), "require "))
-		if len(f) >= 2 && f[0] == module {
-			return f[1], nil
-		}
-	}
-	return "", fmt.Errorf("%s is not required in %s", module, filepath.Join(l.Root, "go.mod"))
-}
-
-// findJupyter looks for the jupyter command, also at Debian's /usr/bin when a
-// different python3 comes first on PATH.
-func findJupyter() (string, error) {
-	if p, err := exec.LookPath("jupyter"); err == nil {
-		return p, nil
-	}
-	if _, err := os.Stat("/usr/bin/jupyter"); err == nil {
-		return "/usr/bin/jupyter", nil
-	}
-	return "", errors.New("jupyter not found")
-}
-
-// moduleVersion returns the main-module version a Go binary was built from.
-func moduleVersion(ctx context.Context, bin string) (string, error) {
-	out, err := exec.CommandContext(ctx, "go", "version", "-m", bin).Output()
-	if err != nil {
-		return "", err
-	}
-	for _, line := range strings.Split(string(out), "\n") {
-		f := strings.Fields(line)
-		if len(f) >= 3 && f[0] == "mod" {
-			return f[2], nil
-		}
-	}
-	return "", fmt.Errorf("%s: no module information", bin)
-}
-
-func goVersionAtLeast(v string, major, minor int) bool {
-	var ma, mi int
-	if _, err := fmt.Sscanf(strings.TrimPrefix(v, "go"), "%d.%d", &ma, &mi); err != nil {
-		return false
-	}
-	return ma > major || ma == major && mi >= minor
 }

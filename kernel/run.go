@@ -10,6 +10,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/noetherlab/noether/kernel/nbformat"
 )
 
 // outputBuilder turns the iopub messages answering one cell into nbformat
@@ -18,12 +20,12 @@ import (
 // next output with wait=true), and update_display_data replaces the data of
 // every earlier output with the same display_id, in any cell of the notebook.
 type outputBuilder struct {
-	cell      *Cell
+	cell      *nbformat.Cell
 	clearNext bool
-	displays  map[string][]*Output // display_id → outputs showing it (notebook-wide)
+	displays  map[string][]*nbformat.Output // display_id → outputs showing it (notebook-wide)
 }
 
-func (b *outputBuilder) add(o *Output) {
+func (b *outputBuilder) add(o *nbformat.Output) {
 	if b.clearNext {
 		b.cell.Outputs = nil
 		b.clearNext = false
@@ -56,13 +58,13 @@ func (b *outputBuilder) handle(m *Message) error {
 		if err := m.DecodeContent(&c); err != nil {
 			return err
 		}
-		b.add(&Output{Type: "stream", Name: c.Name, Text: c.Text})
+		b.add(&nbformat.Output{Type: "stream", Name: c.Name, Text: c.Text})
 	case "display_data", "execute_result":
 		var c displayContent
 		if err := m.DecodeContent(&c); err != nil {
 			return err
 		}
-		o := &Output{Type: m.Header.MsgType, Data: c.Data, Metadata: c.Metadata, ExecutionCount: c.ExecutionCount}
+		o := &nbformat.Output{Type: m.Header.MsgType, Data: c.Data, Metadata: c.Metadata, ExecutionCount: c.ExecutionCount}
 		if o.Data == nil {
 			o.Data = map[string]any{}
 		}
@@ -99,7 +101,7 @@ func (b *outputBuilder) handle(m *Message) error {
 		if err := m.DecodeContent(&c); err != nil {
 			return err
 		}
-		b.add(&Output{Type: "error", EName: c.EName, EValue: c.EValue, Traceback: c.Traceback})
+		b.add(&nbformat.Output{Type: "error", EName: c.EName, EValue: c.EValue, Traceback: c.Traceback})
 	}
 	// execute_input, comm messages and anything newer are not outputs.
 	return nil
@@ -139,8 +141,8 @@ func (e *CellError) Unwrap() error { return e.Err }
 
 var ansiEscape = regexp.MustCompile("\x1b\\[[0-9;]*[A-Za-z]")
 
-// StripANSI removes terminal colour codes, which kernels put in tracebacks.
-func StripANSI(s string) string { return ansiEscape.ReplaceAllString(s, "") }
+// stripANSI removes terminal colour codes, which kernels put in tracebacks.
+func stripANSI(s string) string { return ansiEscape.ReplaceAllString(s, "") }
 
 // Progress is reported while a notebook runs.
 type Progress struct {
@@ -164,7 +166,7 @@ type RunSettings struct {
 // and execution counts. It stops at the first failing cell and returns a
 // *CellError; the cells after it are left as they were. name is used in
 // errors and progress reports.
-func Run(ctx context.Context, k *Client, nb *Notebook, name string, s RunSettings) error {
+func Run(ctx context.Context, k *Client, nb *nbformat.Notebook, name string, s RunSettings) error {
 	if s.CellTimeout == 0 {
 		s.CellTimeout = 10 * time.Minute
 	}
@@ -174,7 +176,7 @@ func Run(ctx context.Context, k *Client, nb *Notebook, name string, s RunSetting
 			total++
 		}
 	}
-	displays := map[string][]*Output{}
+	displays := map[string][]*nbformat.Output{}
 	done := 0
 	start := time.Now()
 	for i, c := range nb.Cells {
@@ -213,7 +215,7 @@ func Run(ctx context.Context, k *Client, nb *Notebook, name string, s RunSetting
 			cellErr.Err = err
 			// Record the failure in the notebook too, so the partial result
 			// shows what happened where it happened.
-			c.Outputs = append(c.Outputs, &Output{Type: "error", EName: "NoetherRunError", EValue: err.Error(), Traceback: []string{err.Error()}})
+			c.Outputs = append(c.Outputs, &nbformat.Output{Type: "error", EName: "NoetherRunError", EValue: err.Error(), Traceback: []string{err.Error()}})
 			return cellErr
 		case handleErr != nil:
 			cellErr.Err = fmt.Errorf("malformed output from the kernel: %w", handleErr)
@@ -221,8 +223,8 @@ func Run(ctx context.Context, k *Client, nb *Notebook, name string, s RunSetting
 		case reply.Status != "ok" && hasTag(c, "raises-exception"):
 			// A cell that shows an error on purpose (nbclient's rule).
 		case reply.Status != "ok":
-			cellErr.EName, cellErr.EValue = reply.EName, StripANSI(reply.EValue)
-			cellErr.Detail = StripANSI(strings.Join(reply.Traceback, "\n"))
+			cellErr.EName, cellErr.EValue = reply.EName, stripANSI(reply.EValue)
+			cellErr.Detail = stripANSI(strings.Join(reply.Traceback, "\n"))
 			if tail := stderrTail(c, 15); tail != "" {
 				// A runtime panic's message and stack are on stderr; the
 				// error itself only says "exit status 2".
@@ -263,7 +265,7 @@ func RunFile(ctx context.Context, path string, s RunFileSettings) (partial strin
 	if err != nil {
 		return "", err
 	}
-	nb, err := ParseNotebook(orig)
+	nb, err := nbformat.Parse(orig)
 	if err != nil {
 		return "", fmt.Errorf("%s: %w", path, err)
 	}
@@ -288,20 +290,13 @@ func RunFile(ctx context.Context, path string, s RunFileSettings) (partial strin
 		nb.Metadata["language_info"] = li // as nbclient does
 	}
 	runErr := Run(ctx, k.Client, nb, path, s.RunSettings)
-	b, err := nb.Marshal()
-	if err != nil {
-		return "", fmt.Errorf("%s: encoding the executed notebook: %w", path, err)
-	}
 	if runErr != nil {
 		var ce *CellError
 		if errors.As(runErr, &ce) {
 			clearAfter(nb, ce.Cell)
-			if b, err = nb.Marshal(); err != nil {
-				return "", err
-			}
 		}
 		partial = PartialPath(path)
-		if err := WriteFileAtomic(partial, b, 0o644); err != nil {
+		if err := nbformat.WriteFile(partial, nb, 0o644); err != nil {
 			return "", errors.Join(runErr, err)
 		}
 		return partial, runErr
@@ -313,7 +308,7 @@ func RunFile(ctx context.Context, path string, s RunFileSettings) (partial strin
 		// meanwhile would otherwise be lost).
 		if now, err := os.ReadFile(path); err != nil || !bytes.Equal(now, orig) {
 			executed := strings.TrimSuffix(path, ".ipynb") + ".executed.ipynb"
-			if err := WriteFileAtomic(executed, b, 0o644); err != nil {
+			if err := nbformat.WriteFile(executed, nb, 0o644); err != nil {
 				return "", err
 			}
 			return "", fmt.Errorf("%s changed on disk while it ran: left as it is now; the executed notebook is %s", path, executed)
@@ -328,7 +323,7 @@ func RunFile(ctx context.Context, path string, s RunFileSettings) (partial strin
 	if fi, err := os.Stat(out); err == nil {
 		perm = fi.Mode().Perm()
 	}
-	if err := WriteFileAtomic(out, b, perm); err != nil {
+	if err := nbformat.WriteFile(out, nb, perm); err != nil {
 		return "", err
 	}
 	os.Remove(PartialPath(path)) // a stale partial result from an earlier failure
@@ -336,7 +331,7 @@ func RunFile(ctx context.Context, path string, s RunFileSettings) (partial strin
 }
 
 // hasTag reports whether the cell's metadata.tags holds tag.
-func hasTag(c *Cell, tag string) bool {
+func hasTag(c *nbformat.Cell, tag string) bool {
 	tags, _ := c.Metadata["tags"].([]any)
 	for _, t := range tags {
 		if t == tag {
@@ -347,14 +342,14 @@ func hasTag(c *Cell, tag string) bool {
 }
 
 // stderrTail returns the last n lines the cell wrote to stderr.
-func stderrTail(c *Cell, n int) string {
+func stderrTail(c *nbformat.Cell, n int) string {
 	var sb strings.Builder
 	for _, o := range c.Outputs {
 		if o.Type == "stream" && o.Name == "stderr" {
 			sb.WriteString(o.Text)
 		}
 	}
-	lines := strings.Split(strings.TrimRight(StripANSI(sb.String()), "\n"), "\n")
+	lines := strings.Split(strings.TrimRight(stripANSI(sb.String()), "\n"), "\n")
 	if len(lines) > n {
 		lines = lines[len(lines)-n:]
 	}
@@ -363,7 +358,7 @@ func stderrTail(c *Cell, n int) string {
 
 // clearAfter empties the outputs of the code cells after cell i: they were not
 // run, and outputs from an earlier run would read as if they had been.
-func clearAfter(nb *Notebook, i int) {
+func clearAfter(nb *nbformat.Notebook, i int) {
 	for _, c := range nb.Cells[i+1:] {
 		if c.Type == "code" {
 			c.Outputs, c.ExecutionCount = nil, nil

@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/noetherlab/noether/kernel/nbformat"
 )
 
 // Every display a cell sends arrives, and before the cell's idle status:
@@ -32,9 +34,9 @@ func TestEveryDisplayArrives(t *testing.T) {
 	}
 }
 
-func writeNB(t *testing.T, path string, cells ...*Cell) []byte {
+func writeNB(t *testing.T, path string, cells ...*nbformat.Cell) []byte {
 	t.Helper()
-	nb := &Notebook{NBFormat: 4, NBFormatMinor: 5, Metadata: map[string]any{}, Cells: cells}
+	nb := &nbformat.Notebook{NBFormat: 4, NBFormatMinor: 5, Metadata: map[string]any{}, Cells: cells}
 	b, err := nb.Marshal()
 	if err != nil {
 		t.Fatal(err)
@@ -51,13 +53,13 @@ func TestRunnerFollowsNbclient(t *testing.T) {
 	_, spec := installed(t)
 	path := filepath.Join(t.TempDir(), "rules.ipynb")
 	writeNB(t, path,
-		&Cell{Type: "code", Source: "  \n"},
-		&Cell{Type: "code", Source: "%%\npanic(\"on purpose\")", Metadata: map[string]any{"tags": []any{"raises-exception"}}},
-		&Cell{Type: "code", Source: "%%\nfmt.Println(\"after\", os.Getenv(\"NOETHER_HEADLESS\"))"})
+		&nbformat.Cell{Type: "code", Source: "  \n"},
+		&nbformat.Cell{Type: "code", Source: "%%\npanic(\"on purpose\")", Metadata: map[string]any{"tags": []any{"raises-exception"}}},
+		&nbformat.Cell{Type: "code", Source: "%%\nfmt.Println(\"after\", os.Getenv(\"NOETHER_HEADLESS\"))"})
 	if _, err := RunFile(context.Background(), path, RunFileSettings{Argv: spec.Argv, Env: spec.EnvList(os.Environ())}); err != nil {
 		t.Fatal(err)
 	}
-	nb, err := ReadNotebook(path)
+	nb, err := nbformat.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +83,7 @@ func TestRunFileKeepsEditsAndLinks(t *testing.T) {
 	_, spec := installed(t)
 	dir := t.TempDir()
 	path := filepath.Join(dir, "edited.ipynb")
-	writeNB(t, path, &Cell{Type: "code", Source: "%%\nfmt.Println(1)"}, &Cell{Type: "code", Source: "%%\nfmt.Println(2)"})
+	writeNB(t, path, &nbformat.Cell{Type: "code", Source: "%%\nfmt.Println(1)"}, &nbformat.Cell{Type: "code", Source: "%%\nfmt.Println(2)"})
 	edit := []byte(`{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": []}`)
 	s := RunFileSettings{Argv: spec.Argv, Env: spec.EnvList(os.Environ())}
 	s.OnProgress = func(p Progress) {
@@ -96,12 +98,12 @@ func TestRunFileKeepsEditsAndLinks(t *testing.T) {
 	if now, _ := os.ReadFile(path); !bytes.Equal(now, edit) {
 		t.Fatal("the user's edit was overwritten")
 	}
-	if _, err := ReadNotebook(filepath.Join(dir, "edited.executed.ipynb")); err != nil {
+	if _, err := nbformat.ReadFile(filepath.Join(dir, "edited.executed.ipynb")); err != nil {
 		t.Fatalf("executed result not kept: %v", err)
 	}
 
 	target := filepath.Join(dir, "target.ipynb")
-	writeNB(t, target, &Cell{Type: "code", Source: "%%\nfmt.Println(3)"})
+	writeNB(t, target, &nbformat.Cell{Type: "code", Source: "%%\nfmt.Println(3)"})
 	link := filepath.Join(dir, "link.ipynb")
 	os.Symlink(target, link)
 	if _, err := RunFile(context.Background(), link, RunFileSettings{Argv: spec.Argv, Env: spec.EnvList(os.Environ())}); err != nil {
@@ -110,7 +112,7 @@ func TestRunFileKeepsEditsAndLinks(t *testing.T) {
 	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
 		t.Fatal("the symbolic link was replaced by a file")
 	}
-	nb, _ := ReadNotebook(target)
+	nb, _ := nbformat.ReadFile(target)
 	if o := nb.Cells[0].Outputs; len(o) != 1 || o[0].Text != "3\n" {
 		t.Fatalf("target not updated: %+v", o)
 	}

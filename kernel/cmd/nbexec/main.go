@@ -27,6 +27,7 @@ import (
 	"time"
 
 	"github.com/noetherlab/noether/kernel"
+	"github.com/noetherlab/noether/kernel/nbformat"
 )
 
 func main() {
@@ -66,7 +67,7 @@ func run(ctx context.Context, args []string, timeout time.Duration, outDir strin
 		if err != nil {
 			return 1, err
 		}
-		paths = withoutPartials(paths)
+		paths = withoutResults(paths)
 		sort.Strings(paths)
 		if len(paths) == 0 {
 			return 1, fmt.Errorf("no notebooks in %s", filepath.Join(root, "notebooks"))
@@ -74,13 +75,13 @@ func run(ctx context.Context, args []string, timeout time.Duration, outDir strin
 	}
 	// Read every notebook first: a malformed one is reported before any runs.
 	for _, p := range paths {
-		if _, err := kernel.ReadNotebook(p); err != nil {
+		if _, err := nbformat.ReadFile(p); err != nil {
 			return 1, err
 		}
 	}
 	// This checkout's kernel, whatever kernelspec Jupyter has registered.
-	if !installed(ctx, l) {
-		fmt.Println("the noether kernel is not installed here: installing it first")
+	if err := l.Ready(ctx); err != nil {
+		fmt.Printf("the noether kernel is not installed here (%s): installing it first\n", strings.ReplaceAll(err.Error(), "\n", "; "))
 		if _, err := l.Install(ctx, kernel.InstallSettings{}); err != nil {
 			return 1, fmt.Errorf("install: %w", err)
 		}
@@ -149,21 +150,13 @@ func run(ctx context.Context, args []string, timeout time.Duration, outDir strin
 	return 0, nil
 }
 
-// installed reports whether this checkout's kernel tools are built and its
-// modules are available offline.
-func installed(ctx context.Context, l *kernel.Layout) bool {
-	for _, c := range l.Doctor(ctx) {
-		if (c.What == "gonb" || c.What == "goimports" || c.What == "module cache") && !c.OK {
-			return false
-		}
-	}
-	return true
-}
-
-func withoutPartials(paths []string) []string {
+// withoutResults drops what runs leave beside a notebook (NAME.partial.ipynb
+// after a failure, NAME.executed.ipynb when it was saved while it ran): they
+// are results to look at, not notebooks to run.
+func withoutResults(paths []string) []string {
 	out := paths[:0]
 	for _, p := range paths {
-		if !strings.HasSuffix(p, ".partial.ipynb") {
+		if !strings.HasSuffix(p, ".partial.ipynb") && !strings.HasSuffix(p, ".executed.ipynb") {
 			out = append(out, p)
 		}
 	}
@@ -171,7 +164,7 @@ func withoutPartials(paths []string) []string {
 }
 
 func codeCells(path string) int {
-	nb, err := kernel.ReadNotebook(path)
+	nb, err := nbformat.ReadFile(path)
 	if err != nil {
 		return 0
 	}

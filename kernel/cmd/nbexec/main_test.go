@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/noetherlab/noether/kernel"
+	"github.com/noetherlab/noether/kernel/nbformat"
 )
 
 // nbexec builds this command and returns a function that runs it from the
@@ -41,9 +42,9 @@ func nbexec(t *testing.T) (bin, root, tmp string, env []string) {
 
 func writeNotebook(t *testing.T, dir, name string, cells ...string) string {
 	t.Helper()
-	nb := &kernel.Notebook{NBFormat: 4, NBFormatMinor: 5, Metadata: map[string]any{}}
+	nb := &nbformat.Notebook{NBFormat: 4, NBFormatMinor: 5, Metadata: map[string]any{}}
 	for _, c := range cells {
-		nb.Cells = append(nb.Cells, &kernel.Cell{Type: "code", Source: c})
+		nb.Cells = append(nb.Cells, &nbformat.Cell{Type: "code", Source: c})
 	}
 	b, err := nb.Marshal()
 	if err != nil {
@@ -81,7 +82,7 @@ func TestInstallsIfNeededAndRuns(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
-	got, err := kernel.ReadNotebook(nb)
+	got, err := nbformat.ReadFile(nb)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,5 +192,12 @@ func TestOutputDirNameCollision(t *testing.T) {
 	out, err := cmd.CombinedOutput()
 	if err == nil || !strings.Contains(string(out), "would both be written as same.ipynb") {
 		t.Fatalf("err %v, output:\n%s", err, out)
+	}
+}
+
+func TestResultsAreNotRun(t *testing.T) {
+	got := withoutResults([]string{"a.ipynb", "a.partial.ipynb", "b.executed.ipynb", "b.ipynb"})
+	if strings.Join(got, " ") != "a.ipynb b.ipynb" {
+		t.Fatalf("withoutResults kept %q", got)
 	}
 }

@@ -1,4 +1,4 @@
-package kernel
+package nbformat
 
 import (
 	"bytes"
@@ -9,11 +9,12 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/noetherlab/noether/kernel/internal/atomicfile"
 )
 
 // Notebook is an nbformat 4 notebook. Fields noether does not interpret
@@ -57,22 +58,22 @@ type Output struct {
 
 var cellIDPattern = regexp.MustCompile(`^[a-zA-Z0-9_-]{1,64}$`)
 
-// ReadNotebook reads and checks an .ipynb file. Errors name the file and, where
+// ReadFile reads and checks an .ipynb file. Errors name the file and, where
 // it applies, the cell and field that are wrong.
-func ReadNotebook(path string) (*Notebook, error) {
+func ReadFile(path string) (*Notebook, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	nb, err := ParseNotebook(b)
+	nb, err := Parse(b)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return nb, nil
 }
 
-// ParseNotebook parses and checks the JSON of a notebook.
-func ParseNotebook(b []byte) (*Notebook, error) {
+// Parse parses and checks the JSON of a notebook.
+func Parse(b []byte) (*Notebook, error) {
 	var raw struct {
 		NBFormat      *int              `json:"nbformat"`
 		NBFormatMinor *int              `json:"nbformat_minor"`
@@ -471,37 +472,15 @@ func unescapeSeparators(b []byte) []byte {
 	return out
 }
 
-// WriteFileAtomic writes b to path through a temporary file in the same
-// directory and a rename, so that path holds either its old content or the
-// whole new content, never a part.
-func WriteFileAtomic(path string, b []byte, perm os.FileMode) error {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
+// WriteFile writes nb to path as Marshal encodes it, atomically: path holds
+// either its old content or the whole notebook, never a part (Jupyter, or a
+// second run, may read it at any moment). Cells without an id get one.
+func WriteFile(path string, nb *Notebook, perm os.FileMode) error {
+	b, err := nb.Marshal()
 	if err != nil {
-		return err
+		return fmt.Errorf("%s: encoding the notebook: %w", path, err)
 	}
-	tmp := f.Name()
-	_, err = f.Write(b)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp, perm)
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	return nil
+	return atomicfile.Write(path, b, perm)
 }
 
 // Validate checks the JSON of a notebook against the required structure of

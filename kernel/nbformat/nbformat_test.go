@@ -1,4 +1,4 @@
-package kernel
+package nbformat
 
 import (
 	"bytes"
@@ -10,7 +10,7 @@ import (
 	"testing"
 )
 
-const fixtures = "../testdata/notebooks"
+const fixtures = "../../testdata/notebooks"
 
 func TestMalformedNotebooksNameFileAndProblem(t *testing.T) {
 	cases := map[string]string{
@@ -25,7 +25,7 @@ func TestMalformedNotebooksNameFileAndProblem(t *testing.T) {
 	}
 	for name, want := range cases {
 		path := filepath.Join(fixtures, name)
-		_, err := ReadNotebook(path)
+		_, err := ReadFile(path)
 		if err == nil {
 			t.Errorf("%s: no error", name)
 			continue
@@ -34,7 +34,7 @@ func TestMalformedNotebooksNameFileAndProblem(t *testing.T) {
 			t.Errorf("%s: error %q, want it to start with the path and contain %q", name, err, want)
 		}
 	}
-	if _, err := ReadNotebook(filepath.Join(fixtures, "missing.ipynb")); !os.IsNotExist(err) {
+	if _, err := ReadFile(filepath.Join(fixtures, "missing.ipynb")); !os.IsNotExist(err) {
 		t.Errorf("missing file: %v", err)
 	}
 }
@@ -43,7 +43,7 @@ func TestMalformedNotebooksNameFileAndProblem(t *testing.T) {
 // and nbformat_minor 5, and validates.
 func TestRoundTripKeepsContentAndValidates(t *testing.T) {
 	path := filepath.Join(fixtures, "legacy-valid.ipynb")
-	nb, err := ReadNotebook(path)
+	nb, err := ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,99 +155,6 @@ func TestValidateFindsSchemaViolations(t *testing.T) {
 	}
 }
 
-func msgOf(t *testing.T, msgType string, content any) *Message {
-	t.Helper()
-	b, err := json.Marshal(content)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &Message{Header: Header{MsgType: msgType}, Content: b}
-}
-
-func TestOutputBuilderFollowsJupyterRules(t *testing.T) {
-	displays := map[string][]*Output{}
-	first := &Cell{Type: "code"}
-	b := &outputBuilder{cell: first, displays: displays}
-	for _, m := range []*Message{
-		msgOf(t, "stream", map[string]string{"name": "stdout", "text": "a"}),
-		msgOf(t, "stream", map[string]string{"name": "stdout", "text": "b\n"}),
-		msgOf(t, "stream", map[string]string{"name": "stderr", "text": "e\n"}),
-		msgOf(t, "stream", map[string]string{"name": "stdout", "text": "c\n"}),
-		msgOf(t, "display_data", map[string]any{"data": map[string]any{"text/html": "0%"}, "metadata": map[string]any{}, "transient": map[string]string{"display_id": "bar"}}),
-	} {
-		if err := b.handle(m); err != nil {
-			t.Fatal(err)
-		}
-	}
-	var kinds []string
-	for _, o := range first.Outputs {
-		kinds = append(kinds, o.Type+":"+o.Name+":"+o.Text)
-	}
-	if want := []string{"stream:stdout:ab\n", "stream:stderr:e\n", "stream:stdout:c\n", "display_data::"}; !reflect.DeepEqual(kinds, want) {
-		t.Fatalf("outputs %q, want %q", kinds, want)
-	}
-	// A later cell updates the display of an earlier one, and clears itself.
-	second := &Cell{Type: "code"}
-	b2 := &outputBuilder{cell: second, displays: displays}
-	steps := []*Message{
-		msgOf(t, "stream", map[string]string{"name": "stdout", "text": "x\n"}),
-		msgOf(t, "update_display_data", map[string]any{"data": map[string]any{"text/html": "100%"}, "metadata": map[string]any{}, "transient": map[string]string{"display_id": "bar"}}),
-		msgOf(t, "clear_output", map[string]bool{"wait": true}),
-	}
-	for _, m := range steps {
-		b2.handle(m)
-	}
-	if got := first.Outputs[3].Data["text/html"]; got != "100%" {
-		t.Fatalf("display after update = %v, want 100%%", got)
-	}
-	if len(second.Outputs) != 1 {
-		t.Fatalf("clear_output(wait) cleared at once: %d outputs", len(second.Outputs))
-	}
-	b2.handle(msgOf(t, "stream", map[string]string{"name": "stdout", "text": "y\n"}))
-	if len(second.Outputs) != 1 || second.Outputs[0].Text != "y\n" {
-		t.Fatalf("after clear_output(wait) and new output: %+v", second.Outputs)
-	}
-	b2.handle(msgOf(t, "clear_output", map[string]bool{"wait": false}))
-	if len(second.Outputs) != 0 {
-		t.Fatalf("clear_output did not clear: %+v", second.Outputs)
-	}
-	b2.handle(msgOf(t, "error", map[string]any{"ename": "E", "evalue": "v", "traceback": []string{"\x1b[31mred\x1b[0m"}}))
-	if o := second.Outputs[0]; o.Type != "error" || o.EName != "E" || o.Traceback[0] != "\x1b[31mred\x1b[0m" {
-		t.Fatalf("error output %+v", o)
-	}
-	if StripANSI("\x1b[31mred\x1b[0m") != "red" {
-		t.Fatal("StripANSI")
-	}
-}
-
-func TestWriteFileAtomicLeavesNoTemporaryFiles(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "a.ipynb")
-	if err := WriteFileAtomic(path, []byte("one"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := WriteFileAtomic(path, []byte("two"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	b, _ := os.ReadFile(path)
-	entries, _ := os.ReadDir(dir)
-	fi, _ := os.Stat(path)
-	if string(b) != "two" || len(entries) != 1 || fi.Mode().Perm() != 0o600 {
-		t.Fatalf("content %q, %d entries, mode %v", b, len(entries), fi.Mode().Perm())
-	}
-	// A directory that cannot be written: an error, and the old file stays.
-	if os.Getuid() != 0 { // root writes anywhere
-		os.Chmod(dir, 0o500)
-		defer os.Chmod(dir, 0o700)
-		if err := WriteFileAtomic(path, []byte("three"), 0o644); err == nil {
-			t.Fatal("no error writing into a read-only directory")
-		}
-		if b, _ := os.ReadFile(path); string(b) != "two" {
-			t.Fatalf("old content lost: %q", b)
-		}
-	}
-}
-
 // A notebook written by nbformat itself (testdata, made with nbformat 5.5's
 // writes) comes out of our reader and writer byte for byte: line splitting
 // by Python's splitlines rules, which mime types are split, numbers kept as
@@ -259,7 +166,7 @@ func TestRoundTripMatchesNbformatByteForByte(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	nb, err := ReadNotebook(path)
+	nb, err := ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -302,5 +209,31 @@ func TestUnescapeSeparators(t *testing.T) {
 	want := "\"a\u2028b\", \"c\\\\u2028\", \"\u2029\", \"\\u00e9\""
 	if got := string(unescapeSeparators(in)); got != want {
 		t.Fatalf("got %s, want %s", got, want)
+	}
+}
+
+// WriteFile writes what Marshal encodes, and the result reads back.
+func TestWriteFileWritesMarshal(t *testing.T) {
+	nb, err := ReadFile(filepath.Join(fixtures, "nbformat-edge-cases.ipynb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := nb.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "out.ipynb")
+	if err := WriteFile(path, nb, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(path); !bytes.Equal(got, want) {
+		t.Fatal("WriteFile wrote other bytes than Marshal encodes")
+	}
+	if _, err := ReadFile(path); err != nil {
+		t.Fatal(err)
+	}
+	missing := filepath.Join(t.TempDir(), "no-such-dir", "out.ipynb")
+	if err := WriteFile(missing, nb, 0o644); err == nil || !strings.Contains(err.Error(), missing) {
+		t.Fatalf("err = %v, want one naming %s", err, missing)
 	}
 }
