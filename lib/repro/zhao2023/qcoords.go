@@ -372,7 +372,8 @@ type QCoordsMoveRow struct {
 	Net, Target string
 	// TargetNorm is ‖target‖_F (linear) or |q| (ReLU): the scale of the residual's tolerance.
 	TargetNorm float64
-	// Residual is max |Q − target| over the entries of Q (linear) or the units (ReLU).
+	// Residual is ‖Q − target‖_∞, the largest row sum of |Q − target|
+	// (linear), or max_j |Q_j − q| (ReLU; the same norm of a diagonal Q).
 	Residual float64
 	// OutChange is the relative change of the output on X; Dist is ‖θ − θ*‖/‖θ*‖.
 	OutChange, Dist float64
@@ -447,7 +448,7 @@ func qcDist(a, b *nn.Params) float64 {
 
 // Table is the notebook's table of the moves.
 func (r *QCoordsMoveResult) Table() show.Table {
-	t := show.Table{Header: []string{"network", "target", "max |Q − target|", "output change", "‖θ − θ*‖/‖θ*‖"}, Format: "%.2g"}
+	t := show.Table{Header: []string{"network", "target", "‖Q − target‖∞", "output change", "‖θ − θ*‖/‖θ*‖"}, Format: "%.2g"}
 	for _, m := range r.Rows {
 		t.AddRow(m.Net, m.Target, m.Residual, m.OutChange, m.Dist)
 	}
@@ -568,6 +569,10 @@ type QCoordsRun struct {
 // QCoordsFlowResult is QCoordsFlow's runs, θ₀'s first for each network.
 type QCoordsFlowResult struct {
 	Linear, ReLU []QCoordsRun
+	// RankLoss is the loss of the best rank-3 approximation of Y, the
+	// linear network's minimum (Eckart–Young; derived):
+	// L* = Σ_{k>3} σ_k(Y)² / (m n).
+	RankLoss float64
 }
 
 // qcStart is a run to make: a start of a network's flow.
@@ -616,7 +621,22 @@ func QCoordsFlow(s QCoordsSettings) (*QCoordsFlowResult, error) {
 		return nil, err
 	}
 	nl := 7 // linear runs
-	return &QCoordsFlowResult{Linear: qcCompare(starts[:nl], ends[:nl]), ReLU: qcCompare(starts[nl:], ends[nl:])}, nil
+	return &QCoordsFlowResult{Linear: qcCompare(starts[:nl], ends[:nl]), ReLU: qcCompare(starts[nl:], ends[nl:]),
+		RankLoss: qcRankLoss(lin.y, qcLinearHidden)}, nil
+}
+
+// qcRankLoss is the mean squared error of the best rank-h approximation of Y.
+func qcRankLoss(Y *mat.Dense, h int) float64 {
+	var svd mat.SVD
+	if !svd.Factorize(Y, mat.SVDNone) {
+		panic("zhao2023: SVD of Y failed")
+	}
+	L := 0.0
+	for _, sv := range svd.Values(nil)[h:] {
+		L += sv * sv
+	}
+	m, n := Y.Dims()
+	return L / float64(m*n)
 }
 
 // qcCompare compares each run of one network with the first.
@@ -642,10 +662,10 @@ func qcCompare(starts []qcStart, ends []*nn.Params) []QCoordsRun {
 // Plots returns the figure's 2×2 panels: for each network, Q at the end
 // against Q at the start, every entry of every run (top), and the change
 // |Q(end) − Q(start)| / ‖θ_start‖² on a logarithmic axis (bottom; a change
-// that is exactly zero cannot be drawn there, and the title counts them).
+// that is exactly zero cannot be drawn there, and the axis label counts them).
 func (r *QCoordsFlowResult) Plots() ([][]*plot.Plot, error) {
 	var top, bottom []*plot.Plot
-	for _, runs := range [][]QCoordsRun{r.Linear, r.ReLU} {
+	for i, runs := range [][]QCoordsRun{r.Linear, r.ReLU} {
 		var pts, dev show.Series
 		exact := 0
 		for _, run := range runs {
@@ -659,7 +679,10 @@ func (r *QCoordsFlowResult) Plots() ([][]*plot.Plot, error) {
 				dev.X, dev.Y = append(dev.X, run.QStart[k]), append(dev.Y, change)
 			}
 		}
-		title := fmt.Sprintf("%s: Q in %d runs", runs[0].Net, len(runs))
+		title := fmt.Sprintf("%s: the %d entries of Q, %d runs", runs[0].Net, len(runs[0].QStart), len(runs))
+		if i == 1 {
+			title = fmt.Sprintf("%s: Q_j of all units, %d runs", runs[0].Net, len(runs))
+		}
 		lo, hi := floats.Min(pts.X)-0.2, floats.Max(pts.X)+0.2
 		p, err := show.Lines(show.Axes{Title: title, X: "Q at the start", Y: "Q at the end"}, show.Series{Name: "Q(end) = Q(start)", X: []float64{lo, hi}, Y: []float64{lo, hi}})
 		if err != nil {
@@ -668,12 +691,12 @@ func (r *QCoordsFlowResult) Plots() ([][]*plot.Plot, error) {
 		if err := show.Points(p, show.Series{Name: "runs", X: pts.X, Y: pts.Y}); err != nil {
 			return nil, err
 		}
-		p.Legend.Left = true
-		dtitle := "|Q(end) − Q(start)| / ‖θ_start‖²"
+		p.Legend.Top = false // bottom right, away from the identity line
+		xlabel := "Q at the start"
 		if exact > 0 {
-			dtitle += fmt.Sprintf("  (%d of %d exactly 0, not drawn)", exact, len(dev.Y))
+			xlabel += fmt.Sprintf("   (%d of %d exactly 0: not drawn)", exact, len(dev.Y))
 		}
-		d, err := show.Scatter(show.Axes{Title: dtitle, X: "Q at the start", Y: "change", LogY: true}, dev)
+		d, err := show.Scatter(show.Axes{Title: "|Q(end) − Q(start)| / ‖θ_start‖²", X: xlabel, Y: "change", LogY: true}, dev)
 		if err != nil {
 			return nil, err
 		}
@@ -691,6 +714,8 @@ func (r *QCoordsFlowResult) Table() show.Table {
 			t.AddRow(run.Net, run.Name, run.StartOut, run.StartLoss, run.EndOut, run.Gap, run.EndLoss, run.DQ)
 		}
 	}
+	t.Caption = fmt.Sprintf("The linear runs end at the loss of Y's best rank-%d approximation, (σ₄² + σ₅²)/50 = %.4g (Eckart–Young).",
+		qcLinearHidden, r.RankLoss)
 	return t
 }
 
@@ -789,6 +814,10 @@ func NewQCoordsSummary(o *QCoordsOrbitResult, m *QCoordsMoveResult, k *QCoordsRa
 	for _, r := range m.Rows {
 		resid, out = math.Max(resid, r.Residual), math.Max(out, r.OutChange)
 	}
+	rankGap := 0.0
+	for _, r := range f.Linear {
+		rankGap = math.Max(rankGap, math.Abs(r.EndLoss-f.RankLoss)/f.RankLoss)
+	}
 	dQ, endOut, gap := 0.0, 0.0, math.Inf(1)
 	for _, r := range append(append([]QCoordsRun(nil), f.Linear...), f.ReLU...) {
 		dQ, endOut = math.Max(dQ, r.DQ), math.Max(endOut, r.EndOut)
@@ -799,12 +828,13 @@ func NewQCoordsSummary(o *QCoordsOrbitResult, m *QCoordsMoveResult, k *QCoordsRa
 	h, n := k.H, len(f.Linear)+len(f.ReLU)
 	return QCoordsSummary{
 		{"output change along the orbits (largest, rel.)", math.Max(o.LinearOut, o.ReLUOut), "0 (a symmetry)", "derived", "TestQCoordsOrbit"},
-		{"targets reached by MoveToQ / ScaleForQ: largest |Q − target|", resid, "0: dQ = −(AP + PA) onto Sym(h); Qⱼ(c) onto R", "derived", "TestQCoordsMove"},
+		{"targets reached by MoveToQ / ScaleForQ: largest ‖Q − target‖∞", resid, "0: dQ = −(AP + PA) onto Sym(h); Qⱼ(c) onto R", "derived", "TestQCoordsMove"},
 		{"output change at those points (largest, rel.)", out, "0 (same function)", "derived", "TestQCoordsMove"},
 		{fmt.Sprintf("linear h = %d: rank of dQ on gl(%d) / orbit dimension", h, h), fmt.Sprintf("%d / %d", k.Rows[0].GL, k.Rows[0].OrbitDim),
 			fmt.Sprintf("h(h+1)/2 = %d coordinates of h² = %d", h*(h+1)/2, h*h), "derived", "TestQCoordsRank"},
 		{fmt.Sprintf("gradient flow, %d runs: largest |Q(end) − Q(θ₀)| / ‖θ₀‖²", n), dQ, "0 (Q conserved: the end has Q = Q(θ₀))", "derived", "TestQCoordsFlow"},
 		{"every run: end output vs θ₀'s end (largest, rel.)", endOut, "0 (the same minimum function)", "derived", "TestQCoordsFlow"},
+		{fmt.Sprintf("linear h = %d: end loss vs best rank-%d loss (largest, rel.)", h, h), rankGap, "0 (Eckart–Young)", "derived", "TestQCoordsFlow"},
 		{"g·θ₀ runs: end point distance from θ₀'s end (smallest, rel.)", gap, "> 0 (a different point, set by Q₀)", "derived", "TestQCoordsFlow"},
 		{"h = 1: end predicted from Q₀ vs actual (largest, rel.)", floats.Max(p.Miss1), "0 (Q a full coordinate)", "derived", "TestQCoordsPredict"},
 		{fmt.Sprintf("h = %d: the same prediction (smallest miss, rel.)", h), floats.Min(p.Miss3),

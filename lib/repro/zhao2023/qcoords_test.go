@@ -170,6 +170,14 @@ func TestQCoordsFlow(t *testing.T) {
 			}
 		}
 	}
+	// The linear ends are at Y's best rank-3 approximation: L − L* ≈
+	// ‖∇L‖²/(2μ) ≲ 2e-15 even at the fast stop, plus the rounding of a mean
+	// of 50 squares. Measured ≤ 5.1e-16 relative, bound 1e-12.
+	for _, run := range r.Linear {
+		if d := math.Abs(run.EndLoss-r.RankLoss) / r.RankLoss; d > 1e-12 {
+			t.Errorf("%s, %s: end loss %.17g, best rank-3 loss %.17g", run.Net, run.Name, run.EndLoss, r.RankLoss)
+		}
+	}
 	// The ReLU ends interpolate Y: near a zero-loss minimum
 	// L ≈ ‖∇L‖²/(2μ); measured L ≤ 9.2 / 47 GradTol², bound 1e3 GradTol²
 	// (1e-17 / 1e-13), far below the linear network's 0.054.
@@ -211,12 +219,13 @@ func TestQCoordsSummary(t *testing.T) {
 	m := &QCoordsMoveResult{Rows: []QCoordsMoveRow{{Residual: 3, OutChange: 1}, {Residual: 1, OutChange: 4}}}
 	k := &QCoordsRankResult{H: 3, Rows: []QCoordsRankRow{{"θ*", 9, 6, 6, 3}}}
 	f := &QCoordsFlowResult{
-		Linear: []QCoordsRun{{DQ: 5}, {Moved: true, Gap: 0.5, EndOut: 6}, {Gap: 0.1}},
-		ReLU:   []QCoordsRun{{DQ: 1}, {Moved: true, Gap: 0.3}},
+		Linear:   []QCoordsRun{{DQ: 5, EndLoss: 2}, {Moved: true, Gap: 0.5, EndOut: 6, EndLoss: 2.5}, {Gap: 0.1, EndLoss: 2}},
+		ReLU:     []QCoordsRun{{DQ: 1}, {Moved: true, Gap: 0.3}},
+		RankLoss: 2,
 	}
 	p := &QCoordsPredictResult{Q0: []float64{1, 2}, Miss1: []float64{7, 1}, Miss3: []float64{0.9, 0.2}}
 	sum := NewQCoordsSummary(o, m, k, f, p)
-	want := []any{2.0, 3.0, 4.0, "6 / 9", 5.0, 6.0, 0.3, 7.0, 0.2}
+	want := []any{2.0, 3.0, 4.0, "6 / 9", 5.0, 6.0, 0.25, 0.3, 7.0, 0.2}
 	if len(sum) != len(want) {
 		t.Fatalf("%d rows, want %d", len(sum), len(want))
 	}
