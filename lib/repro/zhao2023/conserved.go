@@ -100,7 +100,8 @@ type QFromSymmetryRow struct {
 }
 
 // QFromSymmetry checks, on the network of Fig. 3 (Fig3Network), the two steps
-// by which a symmetry gives a conserved quantity (the paper's Sec. 5):
+// by which a symmetry gives a conserved quantity of gradient flow, as the
+// paper derives its conserved quantities:
 //
 // The infinitesimal action M(θ) of a symmetry is tangent to a level set of L,
 // so ⟨∇L(θ), M(θ)⟩ = 0. For the linear network every T ∈ gl(50) acts as
@@ -113,7 +114,9 @@ type QFromSymmetryRow struct {
 // so ⟨∇L, ∇Q⟩ = 0 and Q̇ = −⟨∇Q, ∇L⟩ = 0 along gradient flow. The result holds
 // the cosines (zero up to rounding, about 1e-16), the contrast of a random
 // direction and of the "+" form D (not conserved), and the relation of the
-// official code's forms (conserved.Official) to the paper's formula.
+// official code's forms (conserved.Official) to the paper's formula. The
+// directions T and d are drawn from rand.NewPCG(5, 6), the generic point
+// from rand.NewPCG(3, 4).
 func QFromSymmetry(s QFromSymmetrySettings) (*QFromSymmetryResult, error) {
 	if s.Directions < 0 {
 		return nil, fmt.Errorf("zhao2023: QFromSymmetry: %d directions", s.Directions)
@@ -396,6 +399,21 @@ func (s Fig3Settings) Fast() Fig3Settings {
 	return s
 }
 
+// withDefaults returns s with its zero fields set to the paper's values.
+func (s Fig3Settings) withDefaults() Fig3Settings {
+	s.Seed = driftSeed(s.Seed)
+	if s.Rates == nil {
+		s.Rates = []float64{0.1, 0.01, 0.001}
+	}
+	if s.Steps == 0 {
+		s.Steps = 400_000
+	}
+	if s.SigmoidSteps == 0 {
+		s.SigmoidSteps = 800_000
+	}
+	return s
+}
+
 // steps returns the number of steps of act's run at rate lr.
 func (s Fig3Settings) steps(act nn.Activation, lr float64) int {
 	switch {
@@ -478,16 +496,7 @@ func driftDerivedAt(act string, lr float64) float64 {
 //
 // The runs go in parallel (par), the sigmoid ones, the longest, first.
 func Fig3(s Fig3Settings) (*Fig3Result, error) {
-	s.Seed = driftSeed(s.Seed)
-	if s.Rates == nil {
-		s.Rates = []float64{0.1, 0.01, 0.001}
-	}
-	if s.Steps == 0 {
-		s.Steps = 400_000
-	}
-	if s.SigmoidSteps == 0 {
-		s.SigmoidSteps = 800_000
-	}
+	s = s.withDefaults()
 	if s.Steps < 0 || s.SigmoidSteps < 0 || s.Time < 0 || len(s.Rates) == 0 {
 		return nil, fmt.Errorf("zhao2023: Fig3: %d rates, %d and %d steps, time %g", len(s.Rates), s.Steps, s.SigmoidSteps, s.Time)
 	}
@@ -723,7 +732,8 @@ func (r *Fig3SeedsResult) Table() show.Table {
 // (go test ./lib/repro/zhao2023 -run 'QFromSymmetry|QFlow|QStepLaw|Fig3').
 var driftTests = []string{
 	"TestQFromSymmetry", "TestQFromSymmetryOfficialForms", "TestQFlow", "TestQStepLaw",
-	"TestFig3DriftProportional", "TestFig3VsDerived", "TestFig3Seeds", "TestFig3SigmoidFirstStep",
+	"TestFig3PaperSettings", "TestFig3DriftProportional", "TestFig3VsDerived", "TestFig3Seeds", "TestFig3SigmoidFirstStep",
+	"TestFig3Settled",
 }
 
 // ConservedSummary returns the closing table of notebook 02 from the results
