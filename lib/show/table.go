@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"html"
 	"strings"
-	"unicode/utf8"
+	"unicode"
 
 	"github.com/janpfeifer/gonb/gonbui/protocol"
 )
@@ -49,7 +49,7 @@ type grid struct {
 	header []string
 	rows   [][]string
 	right  []bool // column holds numbers only
-	width  []int  // in runes
+	width  []int  // in columns (textWidth)
 }
 
 func (t Table) layout() grid {
@@ -85,9 +85,9 @@ func (t Table) layout() grid {
 	}
 	for j := range ncol {
 		g.right[j] = filled[j] > 0 && numeric[j] == filled[j]
-		g.width[j] = utf8.RuneCountInString(g.header[j])
+		g.width[j] = textWidth(g.header[j])
 		for _, r := range g.rows {
-			g.width[j] = max(g.width[j], utf8.RuneCountInString(r[j]))
+			g.width[j] = max(g.width[j], textWidth(r[j]))
 		}
 	}
 	return g
@@ -111,7 +111,7 @@ func formatCell(c any, format string) (s string, numeric bool) {
 }
 
 func pad(s string, width int, right bool) string {
-	n := width - utf8.RuneCountInString(s)
+	n := width - textWidth(s)
 	if n <= 0 {
 		return s
 	}
@@ -227,4 +227,17 @@ func (t Table) HTML() string {
 	}
 	b.WriteString("</tbody>\n</table>\n")
 	return b.String()
+}
+
+// textWidth returns the number of columns s takes in a monospaced font: its
+// runes less the combining marks, which draw over the rune before them
+// (the tilde of "Q̃" is one).
+func textWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		if !unicode.Is(unicode.Mn, r) {
+			n++
+		}
+	}
+	return n
 }

@@ -118,3 +118,18 @@ func TestMarkdownAndHTML(t *testing.T) {
 		t.Errorf("outside: sent %d, printed %q", len(c.sent), c.text.String())
 	}
 }
+
+// A combining mark (the tilde of ΔQ̃) takes no column: the text form's
+// columns stay aligned.
+func TestTableTextCombiningMarks(t *testing.T) {
+	tb := Table{Header: []string{"ΔQ̃", "x"}}
+	tb.AddRow("a", 1)
+	lines := strings.Split(strings.TrimRight(tb.Text(), "\n"), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("%d lines, want 3:\n%s", len(lines), tb.Text())
+	}
+	col := func(l string) int { return textWidth(l[:strings.LastIndexAny(l, " -")+1]) }
+	if a, b := col(lines[0]), col(lines[2]); a != b {
+		t.Errorf("second column starts at %d in the header and %d in the row:\n%s", a, b, tb.Text())
+	}
+}
