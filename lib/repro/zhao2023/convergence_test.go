@@ -168,8 +168,8 @@ func TestFig7Start(t *testing.T) {
 // grows with Q, each at least 2× the previous (measured ≥ 2.4× at 10⁵
 // steps); the smallest Q is below Fig7Floor within 10⁴ steps (measured 4300),
 // the second later (measured 3.2·10⁵), the two largest not (nor in 10⁶
-// steps: TestFig7Units). Q is kept to 1e-3 (GD's O(η) drift, measured 1e-4)
-// except at s = 0.01, where the first steps are too steep for GD to follow
+// steps: TestFig7Units). Q is kept to 2e-4, the notebook's "about 1e-4 or
+// better" (GD's O(η) drift, measured 8e-5 at most), except at s = 0.01, where the first steps are too steep for GD to follow
 // the flow and Q grows by 5% (bound 10%).
 func TestFig7(t *testing.T) {
 	s := zhao2023.Fig7Settings{Steps: 400_000}
@@ -186,8 +186,8 @@ func TestFig7(t *testing.T) {
 		switch {
 		case i == 0 && (drift < 0 || drift > 0.1):
 			t.Errorf("s = %g: Q grew by %.3g, want 0–10%%", run.Scale, drift)
-		case i > 0 && math.Abs(drift) > 1e-3:
-			t.Errorf("s = %g: Q drifted by %.3g, want ≤ 1e-3", run.Scale, drift)
+		case i > 0 && math.Abs(drift) > 2e-4:
+			t.Errorf("s = %g: Q drifted by %.3g, want ≤ 2e-4", run.Scale, drift)
 		}
 		if math.Abs(run.Loss[0]-runs[0].Loss[0]) > 1e-12*runs[0].Loss[0] {
 			t.Errorf("s = %g: initial MSE/‖Y‖ %v, s = %g: %v: not the same function", run.Scale, run.Loss[0], runs[0].Scale, runs[0].Loss[0])
@@ -224,7 +224,10 @@ func TestFig7(t *testing.T) {
 // minimum unit j's residual shrinks by 1 − ηλ_j a step, so at s = 1 and 10
 // the slowest unit cannot shrink it below 1e-5 of its size in the paper's
 // 10⁶ steps (measured (1 − ηλ_j)^{10⁶} = e^{−0.45} at s = 1): those runs
-// cannot reach Fig7Floor.
+// cannot reach Fig7Floor. The notebook's words: at s = 10 every ηλ_j is
+// below 1e-6 (measured 7.2e-7 at most); at s = 0.01 the largest is ≈ 0.7
+// (measured 0.72; ± 0.05, the rounding of the words), too steep for GD to
+// follow the flow.
 func TestFig7Units(t *testing.T) {
 	res, err := zhao2023.Fig7Units(zhao2023.Fig7Settings{})
 	if err != nil {
@@ -248,9 +251,16 @@ func TestFig7Units(t *testing.T) {
 			t.Errorf("unit %d: λ_j(s = 0.1)/λ_j(s = 10) = %.10g, want 1e4", j, r)
 		}
 	}
+	eta := res.Settings.LR
+	if r := eta * slices.Max(res.Lambda[3]); r >= 1e-6 {
+		t.Errorf("s = 10: the fastest unit's ηλ_j is %.3g, want below 1e-6", r)
+	}
+	if r := eta * slices.Max(res.Lambda[0]); math.Abs(r-0.7) > 0.05 {
+		t.Errorf("s = 0.01: the fastest unit's ηλ_j is %.3g, want ≈ 0.7", r)
+	}
 	for _, i := range []int{2, 3} {
 		slowest := slices.Min(res.Lambda[i])
-		if f := math.Pow(1-res.Settings.LR*slowest, 1e6); f < 1e-5 {
+		if f := math.Pow(1-eta*slowest, 1e6); f < 1e-5 {
 			t.Errorf("s = %g: the slowest unit shrinks its residual by %.3g in 1e6 steps, want too slow to converge", res.Settings.Scales[i], f)
 		} else {
 			t.Logf("s = %g: the slowest unit shrinks its residual by at most %.3g in 1e6 steps", res.Settings.Scales[i], f)

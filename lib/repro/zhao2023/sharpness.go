@@ -157,7 +157,8 @@ type Fig9Result struct {
 	Settings Fig9Settings // with the defaults filled in
 	Runs     []Fig9Run    // activation a (of Fig6Acts) and scale s at a·len(Scales) + s
 	Linear   []Fig9Exact  // the linear runs against the exact Hessian, one per scale
-	// Reference holds the derived λ_max, at the paper's scales only.
+	// Reference holds the derived λ_max at the paper's scales (the zero
+	// value at other scales).
 	Reference Fig9Reference
 }
 
@@ -482,4 +483,31 @@ func (r *Fig9SpreadResult) Table() show.Table {
 		t.AddRow(row...)
 	}
 	return t
+}
+
+// AddRows adds the median and largest spread over draws, and per activation
+// the spread σ pooled over the scales with the tolerance 3√2σ it implies for
+// comparing λ_max with a value from another draw (two independent draws
+// differ by √2σ).
+func (r *Fig9SpreadResult) AddRows(t *show.Table) {
+	largest := 0.0
+	for a := range r.RelStd {
+		largest = math.Max(largest, slices.Max(r.RelStd[a]))
+	}
+	t.AddRow(fmt.Sprintf("λ_max over %d draws: std/mean σ, median / largest of the 16", r.Settings.Draws),
+		fmt.Sprintf("%.0f%% / %.0f%%", 100*r.Median, 100*largest), "")
+	for a, act := range Fig6Acts {
+		t.AddRow(act.Name+": σ pooled over the scales", fmt.Sprintf("%.0f%%", 100*r.Pooled(a)),
+			fmt.Sprintf("λ_max vs derived: within 3√2σ = %.0f%%", 100*3*math.Sqrt2*r.Pooled(a)))
+	}
+}
+
+// Pooled returns the spread of activation a pooled over the scales: the
+// root mean square of RelStd[a].
+func (r *Fig9SpreadResult) Pooled(a int) float64 {
+	s := 0.0
+	for _, v := range r.RelStd[a] {
+		s += v * v
+	}
+	return math.Sqrt(s / float64(len(r.RelStd[a])))
 }
