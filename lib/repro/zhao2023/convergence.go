@@ -498,10 +498,11 @@ func convRadialOut(U, V *mat.Dense) *mat.Dense {
 	return nn.Predict(Fig7Net, p, sym.Identity(10))
 }
 
-// Table returns the check as a table: Q and the change of the output per
-// scale, then the two transformations.
+// Table returns the check as a table, captioned with the model: Q and the
+// change of the output per scale, then the two transformations.
 func (r *Fig7StartResult) Table() show.Table {
-	t := show.Table{Header: []string{"", "Q = ‖U‖² + ‖V‖²", "‖f − f(s = 1)‖/‖f(s = 1)‖"}}
+	t := show.Table{Caption: fmt.Sprintf("%v from Fig7Init at each scale, X = I₁₀", Fig7Net),
+		Header: []string{"", "Q = ‖U‖² + ‖V‖²", "‖f − f(s = 1)‖/‖f(s = 1)‖"}}
 	for i, s := range r.Settings.Scales {
 		t.AddRow(fmt.Sprintf("s = %g", s), fmt.Sprintf("%.4g", r.Q0[i]), fmt.Sprintf("%.0e", r.OutputChange[i]))
 	}
@@ -708,9 +709,13 @@ func convPair(s, mn float64) optim.Func {
 }
 
 // Table lists, per scale, the range of ηλ_j over the five units and the
-// largest deviation of the measured λ_j from the closed form.
+// largest deviation of the measured λ_j from the closed form; its caption
+// gives the difference between the full model and the pairs.
 func (r *Fig7UnitsResult) Table() show.Table {
-	t := show.Table{Header: []string{"s", "ηλ_j: slowest … fastest unit", "max |λ_j − 2(1 + s_j²)²/(mn Q_j)| / λ_j"}}
+	t := show.Table{
+		Caption: fmt.Sprintf("GD on the full model vs the five pairs, %d steps from s = %g: relative difference %.0e",
+			r.Steps, r.Settings.Scales[1], r.Split),
+		Header: []string{"s", "ηλ_j: slowest … fastest unit", "max |λ_j − 2(1 + s_j²)²/(mn Q_j)| / λ_j"}}
 	for i, s := range r.Settings.Scales {
 		t.AddRow(fmt.Sprintf("%g", s), fmt.Sprintf("%.2g … %.2g", r.Settings.LR*floats.Min(r.Lambda[i]), r.Settings.LR*floats.Max(r.Lambda[i])),
 			fmt.Sprintf("%.0e", r.MaxDeviation(i)))

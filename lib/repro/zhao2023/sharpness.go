@@ -469,9 +469,12 @@ func Fig9Spread(s Fig9SpreadSettings) (*Fig9SpreadResult, error) {
 	return res, nil
 }
 
-// Table returns the relative standard deviation of λ_max per activation and scale.
+// Table returns the relative standard deviation of λ_max per activation and
+// scale, with the median in the caption.
 func (r *Fig9SpreadResult) Table() show.Table {
-	t := show.Table{Header: []string{"std/mean of λ_max over draws"}}
+	t := show.Table{
+		Caption: fmt.Sprintf("λ_max over %d draws of Y and the weights: std/mean, median %.0f%%", r.Settings.Draws, 100*r.Median),
+		Header:  []string{"std/mean of λ_max"}}
 	for _, s := range r.Settings.Fig9.Scales {
 		t.Header = append(t.Header, fmt.Sprintf("s = %g", s))
 	}
