@@ -204,8 +204,8 @@ func TestInitStatistics(t *testing.T) {
 			t.Errorf("%s: mean %.3g variance %.4g, want 0 and %.4g", c.name, mean, variance, c.variance)
 		}
 	}
-	// Paper §1.6: with U ~ N(0, 1/h), V ~ N(0, 1/n), Q = Tr(UᵀU − VVᵀ) has
-	// mean m − h and variance 2m/h + 2h/n.
+	// With U ~ N(0, 1/h), V ~ N(0, 1/n), Q = Tr(UᵀU − VVᵀ) has (derived in
+	// notebooks/REFERENCES.md, 04) mean m − h and variance 2m/h + 2h/n.
 	const m, h, n, draws = 20, 30, 10, 2000
 	net := TwoLayer{In: n, Hidden: h, Out: m, Act: Linear}
 	var sum, sum2 float64
