@@ -266,6 +266,18 @@ func advSaturated(zs ...*mat.Dense) float64 {
 	return float64(sat) / float64(n)
 }
 
+// FirstGain returns the smallest FGSM strength at which the group
+// ensemble's accuracy under the transferred attack is above the original's,
+// and false if there is none.
+func (r *Fig11Result) FirstGain() (eps float64, ok bool) {
+	for i, e := range r.FGSMEps {
+		if r.FGSM.Group[i] > r.FGSM.Original[i] {
+			return e, true
+		}
+	}
+	return 0, false
+}
+
 // advCurves names the curves of the figure and the table, in order.
 var advCurves = []struct {
 	name string

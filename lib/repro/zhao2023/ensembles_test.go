@@ -87,12 +87,12 @@ func TestFig10OneMember(t *testing.T) {
 // 0.0018 over seeds 0–3, 0.0005 under -short), by mean softmax as well
 // (0.0022; over seeds up to 0.0072, so another run may exceed it; not under
 // -short: 0.004 on the MLP); at ε = 0.1 the conv net's vote moves by more
-// than the paper's 0.003 but at most 0.01 (measured 0.0074; 0.004–0.014
-// over seeds 0–3, so the upper bound holds for this run only). For ε ≥ 1
-// the group ensemble degrades: 10 members at least 0.02 below the original
-// (measured 0.027–0.073 below; 0.027–0.20 over seeds) and the largest
-// ensemble still below it, by less than 0.1 (0.007–0.028; the vote
-// recovers most of the loss).
+// than the paper's 0.003 but at most 0.01 (measured 0.0074, 0.0051 for the
+// notebook's network; 0.004–0.014 over seeds 0–3, so the upper bound holds
+// for this run only). For ε ≥ 1 the group ensemble degrades: 10 members at
+// least 0.02 below the original (measured 0.027–0.073 below; 0.027–0.20
+// over seeds) and the largest ensemble still below it, by less than 0.1
+// (0.007–0.028; the vote recovers most of the loss).
 func TestFig10Group(t *testing.T) {
 	r := ensResult(t, ensFast)
 	G := ensemble.Group
@@ -121,17 +121,23 @@ func TestFig10Group(t *testing.T) {
 	}
 }
 
-// The paper's tolerance at ε = 0.1 holds for the MLP trained on all
-// 60000 images: its vote stays within ±0.003 of the original for ε ≤ 0.1
-// (measured at most 0.0016 on 5000 test images), where the conv net's does
-// not (TestFig10Group).
+// The MLP trained on all 60000 images behaves as the conv net: its group
+// ensembles stay within the paper's ±0.003 of the original for ε ≤ 0.01
+// (measured 0.0006 on 5000 test images; 0.0007 on the notebook's 10000 with
+// every size), and within 0.01 at ε = 0.1, the conv net's bound (measured
+// 0.0016 here, where its 10 members are fitted on other images than in the
+// notebook, whose 10-member vote moves by 0.0094): at ε = 0.1 the paper's
+// ±0.003 depends on the draw of the members.
 func TestFig10MLP(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: the MLP trained on all images takes seconds")
 	}
 	r := ensResult(t, ensMLP)
-	if d := r.Deviation(ensemble.Group, false, 0, 0.1); d > Fig10Paper.GroupTolerance {
-		t.Errorf("MLP, group, ε ≤ 0.1: max |vote − original| = %.4f, want ≤ %g", d, Fig10Paper.GroupTolerance)
+	if d := r.Deviation(ensemble.Group, false, 0, 0.01); d > Fig10Paper.GroupTolerance {
+		t.Errorf("MLP, group, ε ≤ 0.01: max |vote − original| = %.4f, want ≤ %g", d, Fig10Paper.GroupTolerance)
+	}
+	if d := r.Deviation(ensemble.Group, false, 0.1, 0.1); d > 0.01 {
+		t.Errorf("MLP, group, ε = 0.1: max |vote − original| = %.4f, want ≤ 0.01", d)
 	}
 }
 
