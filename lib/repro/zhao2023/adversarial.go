@@ -217,7 +217,7 @@ func advAppend(c *Fig11Curves, orig, group, inverse, interpolated, whiteMean, wh
 // if white, the group ensemble's two white-box losses (NaN otherwise). An
 // attack that takes no gradient step (blind) is the same whatever the
 // gradient, and is made once.
-func advRecord(c *Fig11Curves, tn *TrainedNet, es map[ensemble.Kind]*ensemble.Ensemble, y []int, blind, white bool, adv func(attack.Gradient) *mat.Dense) {
+func advRecord(c *Fig11Curves, tn *TrainedConvNetResult, es map[ensemble.Kind]*ensemble.Ensemble, y []int, blind, white bool, adv func(attack.Gradient) *mat.Dense) {
 	H := tn.Hidden(adv(attack.ModelGradient(tn.Model, tn.Params)))
 	g := es[ensemble.Group]
 	group := advVote(g, H, y)
@@ -234,7 +234,7 @@ func advRecord(c *Fig11Curves, tn *TrainedNet, es map[ensemble.Kind]*ensemble.En
 }
 
 // advClean fills the measurements on the clean images x.
-func advClean(r *Fig11Result, tn *TrainedNet, es map[ensemble.Kind]*ensemble.Ensemble, x *mat.Dense, y []int) {
+func advClean(r *Fig11Result, tn *TrainedConvNetResult, es map[ensemble.Kind]*ensemble.Ensemble, x *mat.Dense, y []int) {
 	H := tn.Hidden(x)
 	z0, g := tn.Logits(H), es[ensemble.Group]
 	z := g.Logits(H, len(g.Members))

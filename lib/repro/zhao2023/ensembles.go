@@ -29,7 +29,7 @@ import (
 type ConvNetSettings struct {
 	// MLP replaces the conv net by the one-hidden-layer MLP
 	// d → 16 → σ → 10 on the flattened images (the smallest network with a
-	// group-activation layer; the tests' second network).
+	// group-activation layer; notebook 08 compares it at small ε).
 	MLP bool
 	// Epochs of Adam; 0 means 1 for the conv net (the paper trains 10 on
 	// CIFAR-10; one already gives 0.88 on Fashion-MNIST) and 2 for the MLP.
@@ -50,10 +50,10 @@ const (
 	ConvNetChannels = 32
 )
 
-// TrainedNet is the network of Figs. 10 and 11, trained, read as features
-// and a head around its group-activation layer (ensemble.Net), with its data
-// (Data.Train is the set it was trained on).
-type TrainedNet struct {
+// TrainedConvNetResult is the network of Figs. 10 and 11, trained, read as
+// features and a head around its group-activation layer (ensemble.Net), with
+// its data (Data.Train is the set it was trained on).
+type TrainedConvNetResult struct {
 	*ensemble.Net
 	Data *classify.Data
 }
@@ -79,7 +79,7 @@ type TrainedNet struct {
 // cross-entropy of the logits (classify.Train), s.Epochs epochs. The
 // trained parameters are cached by content (classify.TrainCached): the
 // first call trains, later ones load.
-func TrainedConvNet(s ConvNetSettings) (*TrainedNet, error) {
+func TrainedConvNet(s ConvNetSettings) (*TrainedConvNetResult, error) {
 	if s.Epochs < 0 || s.Train < 0 {
 		return nil, fmt.Errorf("zhao2023: TrainedConvNet: Epochs %d, Train %d: want ≥ 0", s.Epochs, s.Train)
 	}
@@ -100,14 +100,14 @@ func TrainedConvNet(s ConvNetSettings) (*TrainedNet, error) {
 	if _, err := classify.TrainCached(model, p, d.Train, train); err != nil {
 		return nil, err
 	}
-	return &TrainedNet{Net: ensemble.NewNet(model, p), Data: d}, nil
+	return &TrainedConvNetResult{Net: ensemble.NewNet(model, p), Data: d}, nil
 }
 
 // Fit returns the pre-activations H (h × k·h) of the last k·h training
 // images, the batches the members' π are fitted on: member i uses columns
 // [i·h, (i+1)·h) (the official notebooks also take their batches from the
 // end of the training set). It returns an error if there are fewer images.
-func (t *TrainedNet) Fit(k int) (*mat.Dense, error) {
+func (t *TrainedConvNetResult) Fit(k int) (*mat.Dense, error) {
 	train := t.Data.Train
 	n, m := train.Len(), k*t.Width()
 	if k < 1 || m > n {
@@ -118,7 +118,7 @@ func (t *TrainedNet) Fit(k int) (*mat.Dense, error) {
 
 // TestSet returns the first n test images as columns (all of them when n is
 // 0 or more than there are) and their labels.
-func (t *TrainedNet) TestSet(n int) (*mat.Dense, []int) {
+func (t *TrainedConvNetResult) TestSet(n int) (*mat.Dense, []int) {
 	test := t.Data.Test
 	if n <= 0 || n > test.Len() {
 		n = test.Len()
@@ -266,7 +266,7 @@ func Fig10(s Fig10Settings) (*Fig10Result, error) {
 // ensOne returns Fig10Result.One: at each ε, one group member fitted on the
 // last h training images, compared with the original on that batch and on
 // the test images (pre-activations H, labels y).
-func ensOne(tn *TrainedNet, H *mat.Dense, y []int, s Fig10Settings) ([]Fig10One, error) {
+func ensOne(tn *TrainedConvNetResult, H *mat.Dense, y []int, s Fig10Settings) ([]Fig10One, error) {
 	fit, err := tn.Fit(1)
 	if err != nil {
 		return nil, err
