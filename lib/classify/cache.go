@@ -6,52 +6,46 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 
+	"github.com/noetherlab/noether/lib/cache"
 	"github.com/noetherlab/noether/lib/data"
 	"github.com/noetherlab/noether/lib/nn"
 )
 
-// TrainCached is Train with its result kept in dir: if dir holds the
-// parameters saved by a run of the same model from the same initial
-// parameters on the same data with the same settings, it loads them into p
-// and returns trained = false; otherwise it trains, saves p there (as .npy
-// files, see nn.Params.SaveNpy) and returns trained = true.
+// TrainCached is Train with its result kept by package cache: if the same
+// model was trained before from the same initial parameters on the same data
+// with the same settings, it loads the trained parameters into p and returns
+// trained = false; otherwise it trains, stores p and returns trained = true.
 //
 // A notebook whose cells each need the trained network calls it in every
-// cell: the first trains, the others load. The run is identified by a
-// SHA-256 over the model's description, the settings, every initial
-// parameter, the labels and a sample of about 2¹⁸ input values (every
-// input when there are fewer), which names the subdirectory of dir it is
-// saved in. A failure to save is returned after training, with p trained.
-func TrainCached(dir string, model nn.Model, p *nn.Params, set *data.Set, s Settings) (trained bool, err error) {
-	sub := filepath.Join(dir, runKey(model, p, set, s))
-	if _, err := os.Stat(sub); err == nil {
-		if err := p.LoadNpy(sub); err == nil {
-			return false, nil
+// cell: the first trains, the others load. The run is identified (the key of
+// cache.Do) by a SHA-256 over the model's description, the settings, every
+// initial parameter, the labels and a sample of about 2¹⁸ input values (every
+// input when there are fewer). As for every cached result, the cache is
+// $NOETHER_CACHE (off: always train), and a result that cannot be stored is
+// reported on standard error, not returned as an error. Observers in s see
+// the steps only of a run that trains.
+func TrainCached(model nn.Model, p *nn.Params, set *data.Set, s Settings) (trained bool, err error) {
+	key := struct{ Run string }{runKey(model, p, set, s)}
+	v, cached, err := cache.Do("classify.TrainCached", key, func() ([]float64, error) {
+		if _, err := Train(model, p, set, s); err != nil {
+			return nil, err
 		}
-	}
-	if _, err := Train(model, p, set, s); err != nil {
+		return p.Vec(), nil
+	})
+	if err != nil {
 		return true, err
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return true, fmt.Errorf("classify: TrainCached: %w", err)
+	if cached {
+		if len(v) != p.Len() {
+			// A stored run of another layout under the same key cannot
+			// happen short of a hash collision: train instead.
+			_, err := Train(model, p, set, s)
+			return true, err
+		}
+		copy(p.Vec(), v)
 	}
-	tmp, err := os.MkdirTemp(dir, "tmp-")
-	if err != nil {
-		return true, fmt.Errorf("classify: TrainCached: %w", err)
-	}
-	if err := p.SaveNpy(tmp); err != nil {
-		os.RemoveAll(tmp)
-		return true, fmt.Errorf("classify: TrainCached: %w", err)
-	}
-	// The rename makes the result appear whole; if another run saved the
-	// same result first, keep theirs.
-	if err := os.Rename(tmp, sub); err != nil {
-		os.RemoveAll(tmp)
-	}
-	return true, nil
+	return !cached, nil
 }
 
 // runKey returns the hex SHA-256 (first 16 bytes) identifying a training run.

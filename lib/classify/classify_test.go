@@ -10,6 +10,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/noetherlab/noether/lib/ad"
+	"github.com/noetherlab/noether/lib/cache"
 	"github.com/noetherlab/noether/lib/classify"
 	"github.com/noetherlab/noether/lib/data"
 	"github.com/noetherlab/noether/lib/nn"
@@ -110,25 +111,29 @@ func TestLoadFashionMNIST(t *testing.T) {
 }
 
 // TrainCached trains once and loads the same parameters the second time;
-// another seed is another run.
+// another seed is another run; with the cache off it always trains.
 func TestTrainCached(t *testing.T) {
-	dir := t.TempDir()
+	t.Setenv(cache.Env, t.TempDir())
 	train, _ := classify.Mixture(6, 300, 10)
 	mlp := nn.MLP{Sizes: []int{784, 4, 10}, Act: nn.Tanh}
 	init := mlp.Init(rand.New(rand.NewPCG(7, 8)), nn.XavierNormal)
 	p, q, r := init.Clone(), init.Clone(), init.Clone()
 	s := classify.Settings{Epochs: 1, Seed: 1}
-	if trained, err := classify.TrainCached(dir, mlp, p, train, s); err != nil || !trained {
+	if trained, err := classify.TrainCached(mlp, p, train, s); err != nil || !trained {
 		t.Fatalf("first run: trained %v, err %v", trained, err)
 	}
-	if trained, err := classify.TrainCached(dir, mlp, q, train, s); err != nil || trained {
+	if trained, err := classify.TrainCached(mlp, q, train, s); err != nil || trained {
 		t.Fatalf("second run: trained %v, err %v", trained, err)
 	}
 	if !mat.Equal(mat.NewVecDense(p.Len(), p.Vec()), mat.NewVecDense(q.Len(), q.Vec())) {
 		t.Error("the loaded parameters differ from the trained ones")
 	}
 	s.Seed = 2
-	if trained, err := classify.TrainCached(dir, mlp, r, train, s); err != nil || !trained {
+	if trained, err := classify.TrainCached(mlp, r, train, s); err != nil || !trained {
 		t.Fatalf("other seed: trained %v, err %v", trained, err)
+	}
+	t.Setenv(cache.Env, "off")
+	if trained, err := classify.TrainCached(mlp, init.Clone(), train, s); err != nil || !trained {
+		t.Fatalf("cache off: trained %v, err %v", trained, err)
 	}
 }
