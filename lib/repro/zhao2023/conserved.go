@@ -27,7 +27,7 @@ import (
 // Fig3Seeds). All on the network of the paper's Fig. 3 (Fig3Network).
 
 // driftActs are the four activations of Fig. 3, in the paper's order.
-var driftActs = []nn.Activation{nn.Linear, nn.ReLU, nn.Tanh, nn.Sigmoid}
+var driftActs = OfficialActs
 
 // Fig3Network returns the network of the paper's Fig. 3 with activation act,
 // its initial parameters drawn from seed, and its loss:

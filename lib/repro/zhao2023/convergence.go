@@ -175,7 +175,7 @@ func (s Fig6Settings) defaults() Fig6Settings {
 }
 
 // Fig6Acts are the activations of Figs. 6 and 9, in the order of their panels.
-var Fig6Acts = []nn.Activation{nn.Linear, nn.ReLU, nn.Tanh, nn.Sigmoid}
+var Fig6Acts = OfficialActs
 
 // Fig6Reference holds reference values of Fig. 6's linear panel at
 // s = 0.01, 0.1, 1, with their label: "derived", from runs of the official

@@ -22,3 +22,12 @@
 //	ensembles.go     08  Fig. 10, ensembles from the nonlinear action
 //	adversarial.go   09  Fig. 11, robustness of the group ensemble
 package zhao2023
+
+import "github.com/noetherlab/noether/lib/nn"
+
+// OfficialActs are the activations of the official experiments (Figs. 3–6
+// and 9), in the paper's order; conserved.Official has a form for each. The
+// figures take their activations from here: adding an activation to them is
+// adding it here and, for its conserved quantity, to conserved's table of
+// official forms.
+var OfficialActs = []nn.Activation{nn.Linear, nn.ReLU, nn.Tanh, nn.Sigmoid}

@@ -101,7 +101,7 @@ var initqPaper = []struct {
 	acts    []nn.Activation
 	refs    []InitQRef
 }{
-	{100, 100, 100, []nn.Activation{nn.Linear, nn.ReLU, nn.Tanh, nn.Sigmoid}, []InitQRef{
+	{100, 100, 100, OfficialActs, []InitQRef{
 		{0.09, 1.98, 2, 2, "derived"}, {50.1, 1.8, 1, 1, "derived"},
 		{-10001, 2.0, 0, 1, "derived"}, {-9999, 19.9, 0, 1, "derived"},
 	}},
