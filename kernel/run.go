@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/noetherlab/noether/kernel/internal/atomicfile"
 	"github.com/noetherlab/noether/kernel/nbformat"
 )
 
@@ -301,17 +302,29 @@ func RunFile(ctx context.Context, path string, s RunFileSettings) (partial strin
 		}
 		return partial, runErr
 	}
-	out := s.Output
+	if err := writeResult(path, orig, nb, s.Output); err != nil {
+		return "", err
+	}
+	os.Remove(PartialPath(path)) // a stale partial result from an earlier failure
+	return "", nil
+}
+
+// writeResult writes the executed notebook nb to out, or over path when out
+// is "": then only if path still holds orig, the bytes it was run from (an
+// edit saved in Jupyter meanwhile would otherwise be lost), and through a
+// symbolic link to its target.
+func writeResult(path string, orig []byte, nb *nbformat.Notebook, out string) error {
+	var unchanged func() error
 	if out == "" {
-		// In place: through a symbolic link to its target, and only if
-		// nobody saved the notebook while it ran (an edit made in Jupyter
-		// meanwhile would otherwise be lost).
-		if now, err := os.ReadFile(path); err != nil || !bytes.Equal(now, orig) {
-			executed := strings.TrimSuffix(path, ".ipynb") + ".executed.ipynb"
-			if err := nbformat.WriteFile(executed, nb, 0o644); err != nil {
-				return "", err
+		unchanged = func() error {
+			// In doubt (unreadable now), the file on disk is the user's.
+			if now, err := os.ReadFile(path); err != nil || !bytes.Equal(now, orig) {
+				return errChanged
 			}
-			return "", fmt.Errorf("%s changed on disk while it ran: left as it is now; the executed notebook is %s", path, executed)
+			return nil
+		}
+		if err := unchanged(); err != nil {
+			return keepExecuted(path, nb)
 		}
 		if target, err := filepath.EvalSymlinks(path); err == nil {
 			out = target
@@ -323,11 +336,31 @@ func RunFile(ctx context.Context, path string, s RunFileSettings) (partial strin
 	if fi, err := os.Stat(out); err == nil {
 		perm = fi.Mode().Perm()
 	}
-	if err := nbformat.WriteFile(out, nb, perm); err != nil {
-		return "", err
+	b, err := nb.Marshal()
+	if err != nil {
+		return fmt.Errorf("%s: encoding the notebook: %w", out, err)
 	}
-	os.Remove(PartialPath(path)) // a stale partial result from an earlier failure
-	return "", nil
+	// Checked again once the new content is on disk, just before the
+	// rename: a save landing during the write (which, with its fsync, takes
+	// about 150 ms for a 31 MB notebook) is kept too.
+	err = atomicfile.WriteIf(out, b, perm, unchanged)
+	if errors.Is(err, errChanged) {
+		return keepExecuted(path, nb)
+	}
+	return err
+}
+
+// errChanged: the notebook on disk is no longer the one that was run.
+var errChanged = errors.New("changed on disk")
+
+// keepExecuted writes the executed notebook beside path, which was saved
+// while it ran, and says so.
+func keepExecuted(path string, nb *nbformat.Notebook) error {
+	executed := strings.TrimSuffix(path, ".ipynb") + ".executed.ipynb"
+	if err := nbformat.WriteFile(executed, nb, 0o644); err != nil {
+		return fmt.Errorf("%s changed on disk while it ran: left as it is now; the executed notebook could not be kept: %w", path, err)
+	}
+	return fmt.Errorf("%s changed on disk while it ran: left as it is now; the executed notebook is %s", path, executed)
 }
 
 // hasTag reports whether the cell's metadata.tags holds tag.

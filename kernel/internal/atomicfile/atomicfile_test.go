@@ -1,6 +1,7 @@
 package atomicfile
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -31,5 +32,31 @@ func TestWriteLeavesNoTemporaryFiles(t *testing.T) {
 		if b, _ := os.ReadFile(path); string(b) != "two" {
 			t.Fatalf("old content lost: %q", b)
 		}
+	}
+}
+
+// WriteIf's check runs once the new content is written, and its refusal
+// leaves the old file and no temporary file.
+func TestWriteIfRefused(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "a.ipynb")
+	os.WriteFile(path, []byte("old"), 0o644)
+	refused := errors.New("changed")
+	var tmpSeen int
+	err := WriteIf(path, []byte("new"), 0o644, func() error {
+		entries, _ := os.ReadDir(dir)
+		tmpSeen = len(entries) - 1
+		return refused
+	})
+	if err != refused {
+		t.Fatalf("err = %v, want the check's own error", err)
+	}
+	if tmpSeen != 1 {
+		t.Errorf("the check ran with %d temporary files beside the target, want 1 (the new content, written)", tmpSeen)
+	}
+	b, _ := os.ReadFile(path)
+	entries, _ := os.ReadDir(dir)
+	if string(b) != "old" || len(entries) != 1 {
+		t.Fatalf("content %q, %d entries", b, len(entries))
 	}
 }
