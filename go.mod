@@ -13,6 +13,7 @@ require (
 	github.com/janpfeifer/gonb v0.11.4
 	github.com/sbinet/npyio v0.9.0
 	golang.org/x/image v0.30.0
+	golang.org/x/sys v0.43.0
 	gonum.org/v1/gonum v0.17.0
 	gonum.org/v1/plot v0.17.0
 )
@@ -48,7 +49,6 @@ require (
 	golang.org/x/exp v0.0.0-20250106191152-7588d65b2ba8 // indirect
 	golang.org/x/mod v0.35.0 // indirect
 	golang.org/x/sync v0.20.0 // indirect
-	golang.org/x/sys v0.43.0 // indirect
 	golang.org/x/telemetry v0.0.0-20260409153401-be6f6cb8b1fa // indirect
 	golang.org/x/text v0.28.0 // indirect
 	golang.org/x/tools v0.44.0 // indirect

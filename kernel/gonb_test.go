@@ -282,6 +282,20 @@ func TestKilledKernelIsReportedAndCleanedUp(t *testing.T) {
 	if d := time.Since(killedAt); d > 5*time.Second {
 		t.Fatalf("death reported %v after the kill", d)
 	}
+	// As if this runner had been SIGKILLed: the next run's sweep finds the
+	// orphaned cell program by the kernel directory in its environment.
+	sweepStale()
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("the sweep left the dead kernel's directory %s", dir)
+	}
+	if canInspect() {
+		for deadline := time.Now().Add(5 * time.Second); syscall.Kill(-k.Pid(), 0) == nil; time.Sleep(20 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Error("the sweep left the orphaned cell program running")
+				break
+			}
+		}
+	}
 	k.Close()
 	if _, err := os.Stat(dir); !os.IsNotExist(err) {
 		t.Errorf("temporary directory %s left behind", dir)

@@ -92,6 +92,8 @@ func Start(ctx context.Context, argv []string, s StartSettings) (*Kernel, error)
 		env = os.Environ()
 	}
 	env = setEnv(env, "TMPDIR", tmp)
+	// Marks the kernel and every cell program as this run's, for sweepStale.
+	env = setEnv(env, kernelDirEnv, dir)
 
 	k.cmd = exec.Command(args[0], args[1:]...)
 	k.cmd.Env = env
@@ -202,6 +204,10 @@ func (k *Kernel) Close() error {
 const (
 	kernelDirPrefix = "noether-kernel-"
 	pidFile         = "kernel.pid"
+	// kernelDirEnv holds the kernel's private directory in the environment
+	// of the kernel and its cell programs: what proves to sweepStale that a
+	// process is one of ours.
+	kernelDirEnv = "NOETHER_KERNEL_DIR"
 )
 
 // tailBuffer keeps the last n lines written to it.
