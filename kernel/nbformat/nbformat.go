@@ -72,8 +72,14 @@ func ReadFile(path string) (*Notebook, error) {
 	return nb, nil
 }
 
-// Parse parses and checks the JSON of a notebook.
+// Parse parses and checks the JSON of a notebook. A notebook is UTF-8: a
+// byte sequence that is not is an error naming its offset (Go's json would
+// read it as U+FFFD, and the notebook would be written back changed).
 func Parse(b []byte) (*Notebook, error) {
+	if off := invalidUTF8(b); off >= 0 {
+		line, col := lineCol(b, int64(off))
+		return nil, fmt.Errorf("not valid UTF-8: byte %#x at offset %d (line %d, column %d); save it as UTF-8", b[off], off, line, col)
+	}
 	var raw struct {
 		NBFormat      *int              `json:"nbformat"`
 		NBFormatMinor *int              `json:"nbformat_minor"`
@@ -139,6 +145,22 @@ func decodeJSON(b []byte, v any) error {
 		return fmt.Errorf("data after the JSON value at byte %d", d.InputOffset())
 	}
 	return nil
+}
+
+// invalidUTF8 returns the offset of the first byte of b that is not part of
+// a valid UTF-8 sequence, or -1.
+func invalidUTF8(b []byte) int {
+	if utf8.Valid(b) {
+		return -1
+	}
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return i
+		}
+		i += size
+	}
+	return -1
 }
 
 func lineCol(b []byte, off int64) (int, int) {

@@ -22,6 +22,9 @@ func TestMalformedNotebooksNameFileAndProblem(t *testing.T) {
 		"bad-source.ipynb":      "cell 2: source: want a string or a list of strings",
 		"duplicate-ids.ipynb":   `cell 1: id "same" is used by an earlier cell`,
 		"bad-output-type.ipynb": `cell 1: output 0: output_type "stdout"`,
+		// Python's json refuses it too; read, it would be written back
+		// with U+FFFD in place of the byte.
+		"invalid-utf8.ipynb": "not valid UTF-8: byte 0xe9 at offset 103 (line 8, column 9)",
 	}
 	for name, want := range cases {
 		path := filepath.Join(fixtures, name)
