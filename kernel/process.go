@@ -166,8 +166,18 @@ func (k *Kernel) deathError() error {
 	if k.waitErr != nil {
 		status = k.waitErr.Error()
 	}
-	return fmt.Errorf("%w (%s)%s", ErrKernelDied, status, k.logSuffix())
+	why := ""
+	if strings.Contains(k.log.String(), gonbBadSignature) {
+		why = ": GoNB stops at the first message whose signature does not verify, and one reached it: " +
+			"another process on this machine wrote to the kernel's ports, which every local user can reach " +
+			"(what it sent did not run; see Security in README.md)"
+	}
+	return fmt.Errorf("%w (%s)%s%s", ErrKernelDied, status, why, k.logSuffix())
 }
+
+// gonbBadSignature is what GoNB v0.11.4 logs when it stops on a message
+// whose HMAC does not verify.
+const gonbBadSignature = "message had an invalid signature"
 
 func (k *Kernel) logSuffix() string {
 	tail := strings.TrimSpace(k.log.String())

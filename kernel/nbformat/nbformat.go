@@ -263,9 +263,6 @@ func parseOutput(b json.RawMessage) (*Output, error) {
 		EName: raw.EName, EValue: raw.EValue, Traceback: raw.Traceback}
 	switch o.Type {
 	case "stream":
-		if o.Name != "stdout" && o.Name != "stderr" {
-			return nil, fmt.Errorf("stream name %q is not stdout or stderr", o.Name)
-		}
 		t, err := multiline(raw.Text)
 		if err != nil {
 			return nil, fmt.Errorf("text: %v", err)
@@ -280,11 +277,62 @@ func parseOutput(b json.RawMessage) (*Output, error) {
 		if o.Metadata == nil {
 			o.Metadata = map[string]any{}
 		}
-	case "error":
-	default:
-		return nil, fmt.Errorf("output_type %q is not stream, display_data, execute_result or error", o.Type)
+	}
+	if err := o.Check(); err != nil {
+		return nil, err
 	}
 	return o, nil
+}
+
+// Check reports what of o a notebook cannot hold, by the rules the reader
+// and Validate apply: a known output_type, a stream named stdout or stderr,
+// data keyed by mime types (type/subtype) whose values are strings except
+// for JSON types. What the writer is given must pass it, or the notebook it
+// writes cannot be read back.
+func (o *Output) Check() error {
+	switch o.Type {
+	case "stream":
+		if o.Name != "stdout" && o.Name != "stderr" {
+			return fmt.Errorf("stream name %q is not stdout or stderr", o.Name)
+		}
+	case "display_data", "execute_result":
+		for _, k := range sortedKeys(o.Data) {
+			if err := checkData(k, o.Data[k]); err != nil {
+				return err
+			}
+		}
+	case "error":
+	default:
+		return fmt.Errorf("output_type %q is not stream, display_data, execute_result or error", o.Type)
+	}
+	return nil
+}
+
+// checkData checks one entry of a mime bundle, as read (joined).
+func checkData(mime string, v any) error {
+	if !mimePattern.MatchString(mime) {
+		return fmt.Errorf("data key %q is not a mime type", mime)
+	}
+	if _, ok := v.(string); !ok && !isJSONMime(mime) {
+		return fmt.Errorf("data %q: want a string or a list of strings, not %T", mime, v)
+	}
+	return nil
+}
+
+// CheckData reports whether a notebook can hold value v under key mime in
+// an output's data (see Check).
+func CheckData(mime string, v any) error { return checkData(mime, v) }
+
+// mimePattern is what Validate and Check take for a mime type: type/subtype.
+var mimePattern = regexp.MustCompile(`^[^/\s]+/[^/\s]+$`)
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 func isJSONMime(mime string) bool {
@@ -655,7 +703,7 @@ func Validate(b []byte) error {
 				}
 				if data, ok := o["data"].(map[string]any); ok {
 					for mime, val := range data {
-						if !strings.Contains(mime, "/") {
+						if !mimePattern.MatchString(mime) {
 							bad("%s: data key %q is not a mime type", ow, mime)
 						} else if !isJSONMime(mime) && !isMultiline(val) {
 							bad("%s: data %q is not a string or list of strings", ow, mime)
