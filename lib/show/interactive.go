@@ -246,7 +246,7 @@ type explorer struct {
 	busy          bool
 	label         string // last text shown beside the slider
 
-	jobs    chan int    // to the drawing goroutine
+	jobs    chan int     // to the drawing goroutine
 	results chan *figure // from it
 }
 
