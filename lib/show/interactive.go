@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/janpfeifer/gonb/gonbui"
+	"github.com/janpfeifer/gonb/gonbui/comms"
 	"github.com/janpfeifer/gonb/gonbui/dom"
 	"github.com/janpfeifer/gonb/gonbui/protocol"
 	"github.com/janpfeifer/gonb/gonbui/widgets"
@@ -423,15 +424,17 @@ func gonbControls(s Slider, k0 int) (*controls, error) {
 	gonbui.UpdateHTML(block, fmt.Sprintf(`<div id=%q style="font-family:monospace">%s&nbsp;</div><div style="font-size:smaller;color:#555">%s</div>`,
 		div, html.EscapeString(s.Label), html.EscapeString(waitNote(s))))
 	type built struct {
-		slider *widgets.SliderBuilder
-		button *widgets.ButtonBuilder
+		positions, clicks *comms.AddressChan[int]
 	}
 	ready := make(chan built, 1)
 	go func() {
+		// Each widget is listened to as soon as it exists: a move made
+		// before Listen would be lost.
 		sl := widgets.Slider(0, s.Steps, k0).AppendTo(div).Done()
+		positions := sl.Listen().LatestOnly()
 		dom.Append(div, fmt.Sprintf(`&nbsp;<span id=%q>%s</span>&nbsp;`, value, html.EscapeString(s.describe(s.at(k0)))))
 		b := widgets.Button("Done").AppendTo(div).Done()
-		ready <- built{sl, b}
+		ready <- built{positions, b.Listen()}
 	}()
 	var w built
 	select {
@@ -440,8 +443,7 @@ func gonbControls(s Slider, k0 int) (*controls, error) {
 		gonbui.UpdateHTML(block, "")
 		return nil, errNoFrontEnd
 	}
-	positions := w.slider.Listen().LatestOnly()
-	clicks := w.button.Listen()
+	positions, clicks := w.positions, w.clicks
 	return &controls{
 		positions: positions.C,
 		done:      clicks.C,
@@ -449,8 +451,32 @@ func gonbControls(s Slider, k0 int) (*controls, error) {
 		close: func(final string) {
 			positions.Close()
 			clicks.Close()
+			dom.TransientJavascript(fmt.Sprintf(saveWithoutEmptyOutputs, div))
 			gonbui.UpdateHTML(block, `<div style="font-family:monospace">`+html.EscapeString(final)+`</div>`)
 			gonbui.Sync()
 		},
 	}, nil
 }
+
+// saveWithoutEmptyOutputs is the Javascript, run in the browser when the
+// interaction ends, that keeps the cell's emptied output blocks out of the
+// saved notebook: GoNB runs the Javascript of its widgets in display blocks
+// that it then empties, and Jupyter would save them as empty text/html
+// outputs. In the classic Notebook it filters them out of what the cell's
+// output area saves (nothing shown changes, and the live display ids keep
+// their places); elsewhere (JupyterLab) it does nothing. %q is the id of
+// an element of the controls, to find the cell by.
+const saveWithoutEmptyOutputs = `(() => {
+	const el = document.getElementById(%q);
+	if (!el || !window.Jupyter || !Jupyter.notebook) return;
+	const node = el.closest(".cell");
+	const cell = Jupyter.notebook.get_cells().find(c => c.element && c.element[0] === node);
+	const oa = cell && cell.output_area;
+	if (!oa || oa.noetherSavesWithoutEmpty) return;
+	const toJSON = oa.toJSON;
+	oa.toJSON = function () {
+		return toJSON.call(this).filter(o => !(o.output_type === "display_data" &&
+			Object.keys(o.data || {}).every(k => k === "text/html" && String(o.data[k]).trim() === "")));
+	};
+	oa.noetherSavesWithoutEmpty = true;
+})();`
