@@ -276,4 +276,11 @@ func TestExploreInARealBrowser(t *testing.T) {
 	if empty > 0 {
 		t.Errorf("the saved Explore cell has %d empty text/html outputs", empty)
 	}
+
+	// Interrupting the kernel while the slider is live leaves no dead
+	// slider: the controls give way to the final line.
+	eval("running the Explore cell again", `Jupyter.notebook.get_cell(1).execute(); ""`)
+	until("the controls appearing again", controls)
+	eval("interrupting the kernel", `Jupyter.notebook.kernel.interrupt(); ""`)
+	until("the interaction ending", exploreCell+`.innerText.includes('(interaction ended: interrupted)') && `+slider+` === null`)
 }
