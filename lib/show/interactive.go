@@ -135,9 +135,11 @@ func (s Slider) describe(v float64) string { return fmt.Sprintf("%s = %.3g", s.L
 // The cell waits, and so do the cells below it and the kernel, until Done
 // is clicked, the slider has not moved for s.Idle (DefaultIdle if zero;
 // counted once the figure of its last move is shown), or the kernel is
-// interrupted; a line under the slider says so. When it
-// ends, the controls give way to a line giving the final value, and the
-// last figure stays; on an interrupt the cell then stops as interrupted.
+// interrupted; a line under the slider says so. When it ends, the controls
+// give way to a line giving the final value, and the last figure stays; on
+// an interrupt the cell's program then stops as interrupted. In the classic
+// Notebook, the blocks GoNB's widgets emptied are left out of the saved
+// cell.
 //
 // Figures are drawn on a goroutine of their own, one at a time, so the
 // controls stay live while one is drawn: Done and interrupts are seen at
@@ -176,7 +178,7 @@ func Explore(s Slider, draw func(v float64) (*plot.Plot, error)) error {
 		return fmt.Errorf("show.Explore: drawing at %s: %w", s.describe(s.at(k0)), f0.err)
 	}
 	e.cache[k0] = f0
-	if err := sendFrame(e.fig, f0); err != nil {
+	if err := sendFigure(e.fig, f0); err != nil {
 		return err
 	}
 	c, err := newControls(s, k0)
@@ -321,7 +323,7 @@ func (e *explorer) follow(interrupts <-chan os.Signal) (why string, err error) {
 // is under way, and brings the text beside the slider up to date.
 func (e *explorer) step() error {
 	if f := e.cache[e.target]; f != nil && e.shown != e.target {
-		if err := sendFrame(e.fig, f); err != nil {
+		if err := sendFigure(e.fig, f); err != nil {
 			return err
 		}
 		e.shown = e.target
@@ -359,9 +361,9 @@ func (e *explorer) next() (int, bool) {
 	return 0, false
 }
 
-// sendFrame displays f in the output block with display id fig, creating
+// sendFigure displays f in the output block with display id fig, creating
 // it or replacing its content.
-func sendFrame(fig string, f *figure) error {
+func sendFigure(fig string, f *figure) error {
 	if f.fail != "" {
 		return sendFailure(fig, f.fail)
 	}
