@@ -11,6 +11,7 @@ import (
 	"os"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -79,6 +80,11 @@ func Parse(b []byte) (*Notebook, error) {
 	if off := invalidUTF8(b); off >= 0 {
 		line, col := lineCol(b, int64(off))
 		return nil, fmt.Errorf("not valid UTF-8: byte %#x at offset %d (line %d, column %d); save it as UTF-8", b[off], off, line, col)
+	}
+	if off := loneSurrogate(b); off >= 0 {
+		line, col := lineCol(b, int64(off))
+		return nil, fmt.Errorf("escape %s at offset %d (line %d, column %d) is half of a UTF-16 surrogate pair: no character, and no UTF-8 file can hold it",
+			b[off:off+6], off, line, col)
 	}
 	var raw struct {
 		NBFormat      *int              `json:"nbformat"`
@@ -159,6 +165,42 @@ func invalidUTF8(b []byte) int {
 			return i
 		}
 		i += size
+	}
+	return -1
+}
+
+// loneSurrogate returns the offset of the first \uXXXX escape of b that is
+// half of a UTF-16 surrogate pair without its other half, or -1. Go's json
+// would read it as U+FFFD; Python's reads it, but cannot write it as UTF-8.
+// In JSON a backslash occurs only in strings, as an escape.
+func loneSurrogate(b []byte) int {
+	hex4 := func(i int) (rune, bool) {
+		if i+6 > len(b) || b[i] != '\\' || b[i+1] != 'u' {
+			return 0, false
+		}
+		n, err := strconv.ParseUint(string(b[i+2:i+6]), 16, 16)
+		return rune(n), err == nil
+	}
+	for i := 0; i < len(b); i++ {
+		if b[i] != '\\' || i+1 >= len(b) {
+			continue
+		}
+		r, ok := hex4(i)
+		if !ok {
+			i++ // a two-character escape
+			continue
+		}
+		switch {
+		case 0xD800 <= r && r < 0xDC00:
+			if lo, ok := hex4(i + 6); !ok || lo < 0xDC00 || lo > 0xDFFF {
+				return i
+			}
+			i += 11
+		case 0xDC00 <= r && r <= 0xDFFF:
+			return i
+		default:
+			i += 5
+		}
 	}
 	return -1
 }
