@@ -163,13 +163,15 @@ func run(ctx context.Context, args []string, st settings) (int, error) {
 // result is.
 func failure(rel string, err error, partial string, secs float64) string {
 	var sb strings.Builder
+	msg := err.Error()
 	var ce *kernel.CellError
 	if errors.As(err, &ce) {
 		fmt.Fprintf(&sb, "FAIL %-40s %s after %.1f s\n", rel, ce.Where(), secs)
+		msg = strings.TrimPrefix(msg, ce.Notebook+": "+ce.Where()+": ") // said on the line above
 	} else {
 		fmt.Fprintf(&sb, "FAIL %-40s after %.1f s\n", rel, secs)
 	}
-	sb.WriteString(indent(err.Error()) + "\n")
+	sb.WriteString(indent(msg) + "\n")
 	if partial != "" {
 		fmt.Fprintf(&sb, "     partial result: %s (the notebook itself was not changed)\n", partial)
 	}
