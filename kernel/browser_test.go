@@ -208,18 +208,26 @@ func TestExploreInARealBrowser(t *testing.T) {
 		controls   = figure + ` !== null && ` + slider + ` !== null && Array.from(` + exploreCell + `.querySelectorAll('button')).some(b => b.innerText.trim() === 'Done')`
 		noFrontEnd = exploreCell + `.innerText.includes('front-end did not answer')`
 	)
-	for attempt := 1; ; attempt++ {
-		eval("Run All", `Jupyter.notebook.clear_all_output(); Jupyter.notebook.execute_all_cells(); ""`)
-		until("the controls appearing", `(`+controls+`) || (`+noFrontEnd+`)`)
-		if eval("reading the cell", `(`+controls+`) ? "live" : ""`) == "live" {
-			break
+	// untilLive runs js (which runs the Explore cell) until the controls
+	// are live, at most three times; ended is the marker that a run whose
+	// widgets did not answer is over.
+	untilLive := func(what, js, ended string) {
+		t.Helper()
+		for attempt := 1; ; attempt++ {
+			eval(what, js)
+			until("the controls appearing", `(`+controls+`) || (`+noFrontEnd+`)`)
+			if eval("reading the cell", `(`+controls+`) ? "live" : ""`) == "live" {
+				return
+			}
+			if attempt == 3 {
+				t.Fatalf("GoNB's widgets did not answer in %d runs", attempt)
+			}
+			t.Logf("%s, run %d: GoNB's widgets did not answer; running again", what, attempt)
+			until("the run ending", ended)
 		}
-		if attempt == 3 {
-			t.Fatalf("GoNB's widgets did not answer in %d runs", attempt)
-		}
-		t.Logf("run %d: GoNB's widgets did not answer; running all again", attempt)
-		until("the cell below ending", belowCell+`.querySelector('.output').innerText.includes('the cell below ran')`)
 	}
+	untilLive("Run All", `Jupyter.notebook.clear_all_output(); Jupyter.notebook.execute_all_cells(); ""`,
+		belowCell+`.querySelector('.output').innerText.includes('the cell below ran')`)
 
 	note := eval("reading the cell", exploreCell+`.querySelector('.output').innerText`)
 	firstFigure := eval("reading the figure", figure+`.src`)
@@ -279,8 +287,8 @@ func TestExploreInARealBrowser(t *testing.T) {
 
 	// Interrupting the kernel while the slider is live leaves no dead
 	// slider: the controls give way to the final line.
-	eval("running the Explore cell again", `Jupyter.notebook.get_cell(1).execute(); ""`)
-	until("the controls appearing again", controls)
+	untilLive("running the Explore cell again", `Jupyter.notebook.get_cell(1).execute(); ""`,
+		`!Jupyter.notebook.get_cell(1).element[0].classList.contains('running')`)
 	eval("interrupting the kernel", `Jupyter.notebook.kernel.interrupt(); ""`)
 	until("the interaction ending", exploreCell+`.innerText.includes('(interaction ended: interrupted)') && `+slider+` === null`)
 }
