@@ -171,6 +171,11 @@ func Explore(s Slider, draw func(v float64) (*plot.Plot, error)) error {
 			s.Label, s.Min, s.Max, where)
 		return err
 	}
+	// GoNB's connection to the page (for the widgets) is opened now, while
+	// the first figure is drawn: GoNB gives the page 3 s to answer, which a
+	// busy machine may miss on the first widget after the kernel starts,
+	// and the widgets then try again.
+	startComms()
 	k0 := s.position(s.Value)
 	e := &explorer{s: s, draw: draw, fig: "noether-explore-" + gonbui.UniqueId(), cache: map[int]*figure{}, shown: k0, target: k0}
 	f0 := e.figure(k0)
@@ -184,7 +189,7 @@ func Explore(s Slider, draw func(v float64) (*plot.Plot, error)) error {
 	c, err := newControls(s, k0)
 	if errors.Is(err, errNoFrontEnd) {
 		_, err := fmt.Fprintf(out(), "show.Explore: the notebook front-end did not answer the slider within %v "+
-			"(it needs Jupyter with GoNB's widgets); the figure stays at %s.\n", answerWithin, s.describe(s.at(k0)))
+			"(it needs Jupyter with GoNB's widgets; in Jupyter, run the cell again); the figure stays at %s.\n", answerWithin, s.describe(s.at(k0)))
 		return err
 	}
 	if err != nil {
@@ -409,6 +414,10 @@ type controls struct {
 
 // errNoFrontEnd: the browser did not answer the creation of the widgets.
 var errNoFrontEnd = errors.New("show: the notebook front-end did not answer")
+
+// startComms asks GoNB to connect to the page for the widgets; tests
+// replace it.
+var startComms = comms.Start
 
 // newControls builds the controls of Explore, with the slider at position
 // k0; tests replace it.

@@ -38,7 +38,8 @@ func useControls(t *testing.T, err error, run func(f *fakeControls)) *fakeContro
 	t.Helper()
 	t.Setenv(HeadlessEnv, "")
 	f := &fakeControls{positions: make(chan int), done: make(chan int), shown: make(chan string, 100), err: err}
-	old := newControls
+	old, oldStart := newControls, startComms
+	startComms = func() {}
 	newControls = func(s Slider, k0 int) (*controls, error) {
 		f.built++
 		f.k0 = k0
@@ -55,7 +56,7 @@ func useControls(t *testing.T, err error, run func(f *fakeControls)) *fakeContro
 			close:     func(final string) { f.final = final; f.closed++ },
 		}, nil
 	}
-	t.Cleanup(func() { newControls = old })
+	t.Cleanup(func() { newControls, startComms = old, oldStart })
 	return f
 }
 
