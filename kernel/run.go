@@ -422,7 +422,10 @@ type RunFileSettings struct {
 // s.Output, or over path). If a cell fails, the file is left untouched and
 // the partial result, executed up to and including the failing cell, is
 // written beside it as NAME.partial.ipynb; the returned error is a
-// *CellError. The notebook is never overwritten with a partial result.
+// *CellError (joined with the reason, if the partial result could not be
+// written: errors.As finds the CellError). The notebook is never
+// overwritten with a partial result, nor with any result if it was saved
+// while it ran (see writeResult).
 func RunFile(ctx context.Context, path string, s RunFileSettings) (partial string, err error) {
 	orig, err := os.ReadFile(path)
 	if err != nil {
