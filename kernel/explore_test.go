@@ -139,7 +139,7 @@ func TestExploreWithAFakeBrowser(t *testing.T) {
 
 %%
 fmt.Println("interactive:", show.Interactive())
-err := show.Explore(show.Slider{Label: "s", Min: 0, Max: 1, Value: 0.5, Steps: 40}, func(s float64) (*plot.Plot, error) {
+err := show.Explore(show.Slider{Label: "s", Min: 0, Max: 1, Value: 0.5, Steps: 40, Ahead: -1}, func(s float64) (*plot.Plot, error) {
 	fmt.Printf("draw at s = %g\n", s)
 	return show.Lines(show.Axes{Title: fmt.Sprintf("s = %g", s)}, show.Series{Y: []float64{1, s, s * s}})
 })

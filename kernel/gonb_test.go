@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-zeromq/zmq4"
+
 	"github.com/noetherlab/noether/kernel/nbformat"
 )
 
@@ -201,7 +203,7 @@ func TestPanickingCellIsReported(t *testing.T) {
 	if !errors.As(err, &ce) || ce.Cell != 0 {
 		t.Fatalf("err = %v, want a *CellError for cell 0", err)
 	}
-	if msg := ce.Error(); !strings.Contains(msg, "panic.ipynb: cell 0") || !strings.Contains(msg, "panic: boom at the cell") {
+	if msg := ce.Error(); !strings.Contains(msg, "panic.ipynb: In [1] (code cell 1 of 1)") || !strings.Contains(msg, "panic: boom at the cell") {
 		t.Fatalf("error does not name the notebook, cell and panic:\n%s", msg)
 	}
 	// The kernel survives a panicking cell.
@@ -282,6 +284,20 @@ func TestKilledKernelIsReportedAndCleanedUp(t *testing.T) {
 	if d := time.Since(killedAt); d > 5*time.Second {
 		t.Fatalf("death reported %v after the kill", d)
 	}
+	// As if this runner had been SIGKILLed: the next run's sweep finds the
+	// orphaned cell program by the kernel directory in its environment.
+	sweepStale()
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("the sweep left the dead kernel's directory %s", dir)
+	}
+	if canInspect() {
+		for deadline := time.Now().Add(5 * time.Second); syscall.Kill(-k.Pid(), 0) == nil; time.Sleep(20 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Error("the sweep left the orphaned cell program running")
+				break
+			}
+		}
+	}
 	k.Close()
 	if _, err := os.Stat(dir); !os.IsNotExist(err) {
 		t.Errorf("temporary directory %s left behind", dir)
@@ -313,6 +329,11 @@ func TestFailedRunKeepsTheNotebook(t *testing.T) {
 	}
 	if !strings.Contains(err.Error(), "undefined: undefinedName") {
 		t.Errorf("error does not say what failed: %v", err)
+	}
+	// Named as Jupyter shows it, In [2], GoNB's Cell[2]; not "cell 2",
+	// which counts the Markdown cell.
+	if !strings.HasPrefix(err.Error(), path+": In [2] (code cell 2 of 3") || !strings.Contains(err.Error(), "Cell[2]") {
+		t.Errorf("error does not name the cell as In [2] (code cell 2 of 3), GoNB's Cell[2]: %v", err)
 	}
 	if now, _ := os.ReadFile(path); !bytes.Equal(now, orig) {
 		t.Fatal("the notebook was changed by a failed run")
@@ -394,5 +415,30 @@ func TestSlowAndFailingKernelStarts(t *testing.T) {
 	}
 	if d := time.Since(t0); d > 10*time.Second {
 		t.Fatalf("a kernel that exits at once was reported after %v", d)
+	}
+}
+
+// GoNB stops at one badly signed message from any local process (not ours
+// to change): the run says what happened instead of a bare death.
+func TestForgedMessageStopsGoNBAndIsExplained(t *testing.T) {
+	k := startKernel(t)
+	forger := zmq4.NewDealer(context.Background(), zmq4.WithID(zmq4.SocketIdentity("forger")))
+	defer forger.Close()
+	if err := forger.Dial(k.conn.Endpoint(k.conn.ShellPort)); err != nil {
+		t.Fatal(err)
+	}
+	m := &Message{Header: newHeader("execute_request", "forger"), Content: []byte(`{"code": "%%\nos.WriteFile(\"forged\", nil, 0o644)", "silent": false, "store_history": true, "user_expressions": {}, "allow_stdin": false}`)}
+	frames, _ := NewSigner("not the key").Encode(m)
+	if err := forger.Send(zmq4.NewMsgFrom(frames...)); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-k.Dead():
+	case <-time.After(time.Minute):
+		t.Fatal("GoNB survived a forged message: this test, and the README's note, are out of date")
+	}
+	_, _, err := cellRun(t, k, "%%\nfmt.Println(1)", ExecuteSettings{})
+	if !errors.Is(err, ErrKernelDied) || !strings.Contains(err.Error(), "another process on this machine wrote to the kernel's ports") {
+		t.Fatalf("err = %v, want the kernel's death explained", err)
 	}
 }

@@ -92,6 +92,8 @@ func Start(ctx context.Context, argv []string, s StartSettings) (*Kernel, error)
 		env = os.Environ()
 	}
 	env = setEnv(env, "TMPDIR", tmp)
+	// Marks the kernel and every cell program as this run's, for sweepStale.
+	env = setEnv(env, kernelDirEnv, dir)
 
 	k.cmd = exec.Command(args[0], args[1:]...)
 	k.cmd.Env = env
@@ -164,8 +166,18 @@ func (k *Kernel) deathError() error {
 	if k.waitErr != nil {
 		status = k.waitErr.Error()
 	}
-	return fmt.Errorf("%w (%s)%s", ErrKernelDied, status, k.logSuffix())
+	why := ""
+	if strings.Contains(k.log.String(), gonbBadSignature) {
+		why = ": GoNB stops at the first message whose signature does not verify, and one reached it: " +
+			"another process on this machine wrote to the kernel's ports, which every local user can reach " +
+			"(what it sent did not run; see Security in README.md)"
+	}
+	return fmt.Errorf("%w (%s)%s%s", ErrKernelDied, status, why, k.logSuffix())
 }
+
+// gonbBadSignature is what GoNB v0.11.4 logs when it stops on a message
+// whose HMAC does not verify.
+const gonbBadSignature = "message had an invalid signature"
 
 func (k *Kernel) logSuffix() string {
 	tail := strings.TrimSpace(k.log.String())
@@ -202,6 +214,10 @@ func (k *Kernel) Close() error {
 const (
 	kernelDirPrefix = "noether-kernel-"
 	pidFile         = "kernel.pid"
+	// kernelDirEnv holds the kernel's private directory in the environment
+	// of the kernel and its cell programs: what proves to sweepStale that a
+	// process is one of ours.
+	kernelDirEnv = "NOETHER_KERNEL_DIR"
 )
 
 // tailBuffer keeps the last n lines written to it.

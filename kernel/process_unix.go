@@ -40,19 +40,40 @@ func (k *Kernel) stopGroup() {
 }
 
 // sweepStale removes what a kernel left behind when the program that
-// started it was killed before it could clean up (SIGKILL, a crash): for each
-// private directory whose kernel process is gone, it kills what is left of
-// the kernel's process group (orphaned cell programs) and removes the
-// directory, which holds the connection file's key. Directories of live
-// kernels, and new ones without a pid file yet, are left alone.
+// started it was killed before it could clean up (SIGKILL, a crash).
+//
+// The temporary directory is shared with every user, and anyone can plant a
+// noether-kernel-* directory naming any process group: only what this user
+// created and can prove is one of our kernels is touched. A directory is
+// considered only if it is a real directory (not a link) owned by this
+// user with mode 0700, as Start makes it, holding a pid file owned by this
+// user. A process is killed only if it is in the group that file names,
+// runs as this user, and carries the directory in its environment
+// ($NOETHER_KERNEL_DIR, which Start gives the kernel and so every cell
+// program): processes are checked and signalled one by one, never the group
+// wholesale. Where processes cannot be inspected (no /proc), none is
+// killed. The directory, which holds the connection file's key, is removed
+// once its kernel is gone. Directories of live kernels, and new ones
+// without a pid file yet, are left alone.
 func sweepStale() {
 	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), kernelDirPrefix+"*"))
 	for _, d := range dirs {
-		b, err := os.ReadFile(filepath.Join(d, pidFile))
+		fi, err := os.Lstat(d)
+		if err != nil || !fi.IsDir() || fi.Mode().Perm() != 0o700 || !ownedByMe(fi) {
+			continue
+		}
+		pf, err := os.Lstat(filepath.Join(d, pidFile))
 		if err != nil {
-			if fi, err := os.Stat(d); err == nil && time.Since(fi.ModTime()) > 24*time.Hour {
+			if os.IsNotExist(err) && time.Since(fi.ModTime()) > 24*time.Hour {
 				os.RemoveAll(d) // never got a kernel, long ago
 			}
+			continue
+		}
+		if !pf.Mode().IsRegular() || !ownedByMe(pf) {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(d, pidFile))
+		if err != nil {
 			continue
 		}
 		pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
@@ -60,9 +81,23 @@ func sweepStale() {
 			continue
 		}
 		if err := syscall.Kill(pid, 0); err == nil || err == syscall.EPERM {
-			continue // the kernel is alive (or the pid is someone else's now)
+			// A process has the kernel's pid: the kernel itself, alive, or
+			// (where we can tell) another process that took the pid since.
+			if !canInspect() || isOurs(pid, d) {
+				continue
+			}
 		}
-		syscall.Kill(-pid, syscall.SIGKILL)
+		for _, m := range groupMembers(pid) {
+			if isOurs(m, d) {
+				killOurs(m, d)
+			}
+		}
 		os.RemoveAll(d)
 	}
+}
+
+// ownedByMe reports whether fi belongs to this process's user.
+func ownedByMe(fi os.FileInfo) bool {
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	return ok && int(st.Uid) == os.Getuid()
 }

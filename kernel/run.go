@@ -5,12 +5,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
+	"github.com/noetherlab/noether/kernel/internal/atomicfile"
 	"github.com/noetherlab/noether/kernel/nbformat"
 )
 
@@ -19,24 +23,123 @@ import (
 // same name is merged, clear_output empties the cell (at once, or before the
 // next output with wait=true), and update_display_data replaces the data of
 // every earlier output with the same display_id, in any cell of the notebook.
+//
+// It keeps only what a notebook can hold (nbformat's Output.Check: the
+// writer would otherwise store what its own reader rejects) and at most
+// limit bytes of output per cell, as Jupyter's rate limits keep a runaway
+// cell from filling the notebook; a line on stderr says what was left out.
 type outputBuilder struct {
 	cell      *nbformat.Cell
 	clearNext bool
 	displays  map[string][]*nbformat.Output // display_id → outputs showing it (notebook-wide)
+
+	limit   int              // bytes kept per cell; 0 or less: no limit
+	kept    int              // bytes kept since the cell last cleared
+	dropped int              // bytes left out by the limit
+	note    *nbformat.Output // the line saying so
 }
+
+// DefaultMaxOutput is how much output RunSettings.MaxOutput keeps per cell
+// by default.
+const DefaultMaxOutput = 4 << 20
 
 func (b *outputBuilder) add(o *nbformat.Output) {
 	if b.clearNext {
-		b.cell.Outputs = nil
+		b.clear()
 		b.clearNext = false
 	}
+	if err := o.Check(); err != nil {
+		b.warn(fmt.Sprintf("noether: an output a notebook cannot hold was left out: %v\n", err))
+		return
+	}
+	n, over := outputSize(o), 0
+	if b.limit > 0 && b.kept+n > b.limit {
+		cut := 0
+		if o.Type == "stream" {
+			cut = b.limit - b.kept
+			for cut > 0 && !utf8.RuneStart(o.Text[cut]) {
+				cut--
+			}
+		}
+		if cut <= 0 {
+			b.drop(n)
+			return
+		}
+		o = &nbformat.Output{Type: "stream", Name: o.Name, Text: o.Text[:cut]}
+		n, over = cut, n-cut
+	}
+	b.kept += n
+	b.append(o)
+	if over > 0 {
+		b.drop(over)
+	}
+}
+
+// append adds o to the cell, merging stream text into the stream before it.
+func (b *outputBuilder) append(o *nbformat.Output) {
 	if o.Type == "stream" && len(b.cell.Outputs) > 0 {
-		if last := b.cell.Outputs[len(b.cell.Outputs)-1]; last.Type == "stream" && last.Name == o.Name {
+		if last := b.cell.Outputs[len(b.cell.Outputs)-1]; last.Type == "stream" && last.Name == o.Name && last != b.note {
 			last.Text += o.Text
 			return
 		}
 	}
 	b.cell.Outputs = append(b.cell.Outputs, o)
+}
+
+func (b *outputBuilder) clear() {
+	b.cell.Outputs = nil
+	b.kept, b.note = 0, nil
+}
+
+// drop counts n bytes left out by the limit, and says so in the cell.
+func (b *outputBuilder) drop(n int) {
+	b.dropped += n
+	text := fmt.Sprintf("noether: output limit reached: this cell wrote more than %s; the rest (%d bytes so far) was not kept (nbexec -max-output changes the limit)\n",
+		sizeString(b.limit), b.dropped)
+	if b.note == nil {
+		b.note = &nbformat.Output{Type: "stream", Name: "stderr"}
+		b.cell.Outputs = append(b.cell.Outputs, b.note)
+	}
+	b.note.Text = text
+}
+
+// warn adds a line of its own on stderr.
+func (b *outputBuilder) warn(text string) {
+	b.cell.Outputs = append(b.cell.Outputs, &nbformat.Output{Type: "stream", Name: "stderr", Text: text})
+}
+
+// outputSize is what an output costs in the notebook, roughly: its text.
+func outputSize(o *nbformat.Output) int {
+	n := len(o.Text) + len(o.EValue)
+	for _, t := range o.Traceback {
+		n += len(t)
+	}
+	for k, v := range o.Data {
+		n += len(k)
+		if s, ok := v.(string); ok {
+			n += len(s)
+		}
+	}
+	return n
+}
+
+func sizeString(n int) string {
+	if n >= 1<<20 && n%(1<<20) == 0 {
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// keepData removes from data the entries a notebook cannot hold, and says
+// which in the cell.
+func (b *outputBuilder) keepData(data map[string]any) map[string]any {
+	for _, k := range slices.Sorted(maps.Keys(data)) {
+		if err := nbformat.CheckData(k, data[k]); err != nil {
+			b.warn(fmt.Sprintf("noether: left out of a display what a notebook cannot hold: %v\n", err))
+			delete(data, k)
+		}
+	}
+	return data
 }
 
 type displayContent struct {
@@ -64,7 +167,7 @@ func (b *outputBuilder) handle(m *Message) error {
 		if err := m.DecodeContent(&c); err != nil {
 			return err
 		}
-		o := &nbformat.Output{Type: m.Header.MsgType, Data: c.Data, Metadata: c.Metadata, ExecutionCount: c.ExecutionCount}
+		o := &nbformat.Output{Type: m.Header.MsgType, Data: b.keepData(c.Data), Metadata: c.Metadata, ExecutionCount: c.ExecutionCount}
 		if o.Data == nil {
 			o.Data = map[string]any{}
 		}
@@ -77,8 +180,12 @@ func (b *outputBuilder) handle(m *Message) error {
 		if err := m.DecodeContent(&c); err != nil {
 			return err
 		}
+		data := b.keepData(c.Data)
+		if data == nil {
+			data = map[string]any{}
+		}
 		for _, o := range b.displays[c.Transient.DisplayID] {
-			o.Data, o.Metadata = c.Data, c.Metadata
+			o.Data, o.Metadata = data, c.Metadata
 		}
 	case "clear_output":
 		var c struct {
@@ -90,7 +197,7 @@ func (b *outputBuilder) handle(m *Message) error {
 		if c.Wait {
 			b.clearNext = true
 		} else {
-			b.cell.Outputs = nil
+			b.clear()
 		}
 	case "error":
 		var c struct {
@@ -108,24 +215,42 @@ func (b *outputBuilder) handle(m *Message) error {
 }
 
 // CellError reports a cell that failed: an error raised in the kernel, a
-// timeout, or the kernel's death. Cell is the index among all the notebook's
-// cells (as Jupyter numbers them from 0).
+// timeout, an interrupt, or the kernel's death. It names the cell as a
+// Jupyter user sees it: In [N], the execution count the kernel gave it
+// (GoNB's errors say Cell[N], the same number), and its place among the
+// notebook's code cells.
 type CellError struct {
-	Notebook string
-	Cell     int
-	CellID   string
-	EName    string
-	EValue   string
-	Detail   string // the traceback, plain text
-	Err      error  // the underlying error for timeouts and kernel death
+	Notebook       string
+	Cell           int // index among all the notebook's cells (from 0, Markdown included)
+	CodeCell       int // place among the code cells, from 1
+	CodeCells      int // code cells in the notebook
+	ExecutionCount int // In [N]; 0 if the kernel gave none (it died, or never answered)
+	CellID         string
+	EName          string
+	EValue         string
+	Detail         string // the traceback, plain text
+	Err            error  // the underlying error for timeouts, interrupts and kernel death
+}
+
+// Where names the cell: "In [3] (code cell 3 of 9, id 1a2b)".
+func (e *CellError) Where() string {
+	var sb strings.Builder
+	if e.ExecutionCount > 0 {
+		fmt.Fprintf(&sb, "In [%d] (", e.ExecutionCount)
+	} else {
+		sb.WriteString("(")
+	}
+	fmt.Fprintf(&sb, "code cell %d of %d", e.CodeCell, e.CodeCells)
+	if e.CellID != "" {
+		fmt.Fprintf(&sb, ", id %s", e.CellID)
+	}
+	sb.WriteString(")")
+	return sb.String()
 }
 
 func (e *CellError) Error() string {
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "%s: cell %d", e.Notebook, e.Cell)
-	if e.CellID != "" {
-		fmt.Fprintf(&sb, " (id %s)", e.CellID)
-	}
+	fmt.Fprintf(&sb, "%s: %s", e.Notebook, e.Where())
 	if e.Err != nil {
 		fmt.Fprintf(&sb, ": %v", e.Err)
 		return sb.String()
@@ -138,6 +263,20 @@ func (e *CellError) Error() string {
 }
 
 func (e *CellError) Unwrap() error { return e.Err }
+
+// StoppedError reports a run stopped from outside, by its context: an
+// interrupt (Ctrl-C, a signal; context.Canceled) or a deadline. It wraps
+// the context's error.
+type StoppedError struct{ Cause error }
+
+func (e *StoppedError) Error() string {
+	if errors.Is(e.Cause, context.Canceled) {
+		return "interrupted"
+	}
+	return "stopped: " + e.Cause.Error()
+}
+
+func (e *StoppedError) Unwrap() error { return e.Cause }
 
 var ansiEscape = regexp.MustCompile("\x1b\\[[0-9;]*[A-Za-z]")
 
@@ -160,6 +299,10 @@ type RunSettings struct {
 	CellTimeout time.Duration
 	// OnProgress, if non-nil, is called as each code cell starts and ends.
 	OnProgress func(Progress)
+	// MaxOutput bounds the output kept per cell, in bytes (stream text and
+	// display data; default DefaultMaxOutput, negative for no limit): past
+	// it, output is left out and a line on stderr says so.
+	MaxOutput int
 }
 
 // Run executes the code cells of nb in order in k, replacing their outputs
@@ -169,6 +312,9 @@ type RunSettings struct {
 func Run(ctx context.Context, k *Client, nb *nbformat.Notebook, name string, s RunSettings) error {
 	if s.CellTimeout == 0 {
 		s.CellTimeout = 10 * time.Minute
+	}
+	if s.MaxOutput == 0 {
+		s.MaxOutput = DefaultMaxOutput
 	}
 	total := 0
 	for _, c := range nb.Cells {
@@ -194,9 +340,20 @@ func Run(ctx context.Context, k *Client, nb *nbformat.Notebook, name string, s R
 		}
 		c.Outputs = nil
 		c.ExecutionCount = nil
-		b := &outputBuilder{cell: c, displays: displays}
+		b := &outputBuilder{cell: c, displays: displays, limit: s.MaxOutput}
 		var handleErr error
 		reply, err := k.Execute(ctx, c.Source, ExecuteSettings{Timeout: s.CellTimeout}, func(m *Message) {
+			if m.Header.MsgType == "execute_input" {
+				// The count the kernel gave the cell, known before it ends
+				// (or is interrupted, or times out).
+				var in struct {
+					ExecutionCount int `json:"execution_count"`
+				}
+				if m.DecodeContent(&in) == nil && in.ExecutionCount > 0 {
+					n := in.ExecutionCount
+					c.ExecutionCount = &n
+				}
+			}
 			if err := b.handle(m); err != nil && handleErr == nil {
 				handleErr = err
 			}
@@ -209,9 +366,15 @@ func Run(ctx context.Context, k *Client, nb *nbformat.Notebook, name string, s R
 		if s.OnProgress != nil {
 			s.OnProgress(Progress{Notebook: name, Cell: i, Done: done, Total: total, Elapsed: time.Since(start), Finished: true})
 		}
-		cellErr := &CellError{Notebook: name, Cell: i, CellID: c.ID}
+		cellErr := &CellError{Notebook: name, Cell: i, CodeCell: done, CodeCells: total, CellID: c.ID}
+		if c.ExecutionCount != nil {
+			cellErr.ExecutionCount = *c.ExecutionCount
+		}
 		switch {
 		case err != nil:
+			if ctx.Err() != nil {
+				err = &StoppedError{Cause: ctx.Err()}
+			}
 			cellErr.Err = err
 			// Record the failure in the notebook too, so the partial result
 			// shows what happened where it happened.
@@ -259,7 +422,10 @@ type RunFileSettings struct {
 // s.Output, or over path). If a cell fails, the file is left untouched and
 // the partial result, executed up to and including the failing cell, is
 // written beside it as NAME.partial.ipynb; the returned error is a
-// *CellError. The notebook is never overwritten with a partial result.
+// *CellError (joined with the reason, if the partial result could not be
+// written: errors.As finds the CellError). The notebook is never
+// overwritten with a partial result, nor with any result if it was saved
+// while it ran (see writeResult).
 func RunFile(ctx context.Context, path string, s RunFileSettings) (partial string, err error) {
 	orig, err := os.ReadFile(path)
 	if err != nil {
@@ -297,21 +463,33 @@ func RunFile(ctx context.Context, path string, s RunFileSettings) (partial strin
 		}
 		partial = PartialPath(path)
 		if err := nbformat.WriteFile(partial, nb, 0o644); err != nil {
-			return "", errors.Join(runErr, err)
+			return "", errors.Join(runErr, fmt.Errorf("the partial result could not be kept: %w", err))
 		}
 		return partial, runErr
 	}
-	out := s.Output
+	if err := writeResult(path, orig, nb, s.Output); err != nil {
+		return "", err
+	}
+	os.Remove(PartialPath(path)) // a stale partial result from an earlier failure
+	return "", nil
+}
+
+// writeResult writes the executed notebook nb to out, or over path when out
+// is "": then only if path still holds orig, the bytes it was run from (an
+// edit saved in Jupyter meanwhile would otherwise be lost), and through a
+// symbolic link to its target.
+func writeResult(path string, orig []byte, nb *nbformat.Notebook, out string) error {
+	var unchanged func() error
 	if out == "" {
-		// In place: through a symbolic link to its target, and only if
-		// nobody saved the notebook while it ran (an edit made in Jupyter
-		// meanwhile would otherwise be lost).
-		if now, err := os.ReadFile(path); err != nil || !bytes.Equal(now, orig) {
-			executed := strings.TrimSuffix(path, ".ipynb") + ".executed.ipynb"
-			if err := nbformat.WriteFile(executed, nb, 0o644); err != nil {
-				return "", err
+		unchanged = func() error {
+			// In doubt (unreadable now), the file on disk is the user's.
+			if now, err := os.ReadFile(path); err != nil || !bytes.Equal(now, orig) {
+				return errChanged
 			}
-			return "", fmt.Errorf("%s changed on disk while it ran: left as it is now; the executed notebook is %s", path, executed)
+			return nil
+		}
+		if err := unchanged(); err != nil {
+			return keepExecuted(path, nb)
 		}
 		if target, err := filepath.EvalSymlinks(path); err == nil {
 			out = target
@@ -323,11 +501,31 @@ func RunFile(ctx context.Context, path string, s RunFileSettings) (partial strin
 	if fi, err := os.Stat(out); err == nil {
 		perm = fi.Mode().Perm()
 	}
-	if err := nbformat.WriteFile(out, nb, perm); err != nil {
-		return "", err
+	b, err := nb.Marshal()
+	if err != nil {
+		return fmt.Errorf("%s: encoding the notebook: %w", out, err)
 	}
-	os.Remove(PartialPath(path)) // a stale partial result from an earlier failure
-	return "", nil
+	// Checked again once the new content is on disk, just before the
+	// rename: a save landing during the write (which, with its fsync, takes
+	// about 150 ms for a 31 MB notebook) is kept too.
+	err = atomicfile.WriteIf(out, b, perm, unchanged)
+	if errors.Is(err, errChanged) {
+		return keepExecuted(path, nb)
+	}
+	return err
+}
+
+// errChanged: the notebook on disk is no longer the one that was run.
+var errChanged = errors.New("changed on disk")
+
+// keepExecuted writes the executed notebook beside path, which was saved
+// while it ran, and says so.
+func keepExecuted(path string, nb *nbformat.Notebook) error {
+	executed := strings.TrimSuffix(path, ".ipynb") + ".executed.ipynb"
+	if err := nbformat.WriteFile(executed, nb, 0o644); err != nil {
+		return fmt.Errorf("%s changed on disk while it ran: left as it is now; the executed notebook could not be kept: %w", path, err)
+	}
+	return fmt.Errorf("%s changed on disk while it ran: left as it is now; the executed notebook is %s", path, executed)
 }
 
 // hasTag reports whether the cell's metadata.tags holds tag.

@@ -6,13 +6,9 @@ import (
 	"bytes"
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/noetherlab/noether/kernel/nbformat"
 )
@@ -115,55 +111,5 @@ func TestRunFileKeepsEditsAndLinks(t *testing.T) {
 	nb, _ := nbformat.ReadFile(target)
 	if o := nb.Cells[0].Outputs; len(o) != 1 || o[0].Text != "3\n" {
 		t.Fatalf("target not updated: %+v", o)
-	}
-}
-
-// What a killed runner left (its kernel's private directory and orphaned
-// programs in the kernel's process group) is swept at the next start.
-func TestSweepStale(t *testing.T) {
-	tmp := t.TempDir()
-	t.Setenv("TMPDIR", tmp)
-	mk := func(name, pid string) string {
-		d := filepath.Join(tmp, kernelDirPrefix+name)
-		os.Mkdir(d, 0o700)
-		if pid != "" {
-			os.WriteFile(filepath.Join(d, pidFile), []byte(pid), 0o600)
-		}
-		return d
-	}
-	// A dead group leader whose child still runs in its group: an orphan.
-	sh := exec.Command("/bin/sh", "-c", "sleep 60 >/dev/null 2>&1 & echo $!")
-	sh.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	out, err := sh.Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	orphan, _ := strconv.Atoi(strings.TrimSpace(string(out)))
-	defer syscall.Kill(orphan, syscall.SIGKILL)
-	if syscall.Kill(orphan, 0) != nil {
-		t.Fatal("the orphan is not running before the sweep: the test would prove nothing")
-	}
-	stale := mk("stale", strconv.Itoa(sh.Process.Pid))
-	live := mk("live", strconv.Itoa(os.Getpid()))
-	young := mk("young", "")
-
-	sweepStale()
-	if _, err := os.Stat(stale); !os.IsNotExist(err) {
-		t.Error("a dead kernel's directory was not removed")
-	}
-	for _, d := range []string{live, young} {
-		if _, err := os.Stat(d); err != nil {
-			t.Errorf("%s was removed: %v", d, err)
-		}
-	}
-	deadline := time.Now().Add(5 * time.Second)
-	for syscall.Kill(orphan, 0) == nil {
-		if time.Now().After(deadline) {
-			t.Fatal("the orphan in the dead kernel's group still runs")
-		}
-		// Reap it if it is our child's child adopted by nobody reaping.
-		time.Sleep(20 * time.Millisecond)
-		var ws syscall.WaitStatus
-		syscall.Wait4(orphan, &ws, syscall.WNOHANG, nil)
 	}
 }

@@ -14,7 +14,11 @@
 //
 // The reader accepts what nbformat reads (multiline strings as a string or a
 // list of lines, nbformat 4.0–4.5) and rejects anything else with an error
-// that names the file, the cell and the field. Validate checks the required
+// that names the file, the cell and the field, and also what it could not
+// write back unchanged: bytes that are not UTF-8 and escaped halves of
+// UTF-16 surrogate pairs, named by their offset. Output.Check is the rule
+// for outputs, shared by the reader and the runner that builds them, so that
+// what is written always reads back. Validate checks the required
 // structure of the nbformat 4.5 schema, as nbformat.validate does for the
 // notebooks noether writes, so that tests need no Python to know that Jupyter
 // will open a notebook.

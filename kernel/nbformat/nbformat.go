@@ -11,6 +11,7 @@ import (
 	"os"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -72,8 +73,19 @@ func ReadFile(path string) (*Notebook, error) {
 	return nb, nil
 }
 
-// Parse parses and checks the JSON of a notebook.
+// Parse parses and checks the JSON of a notebook. A notebook is UTF-8: a
+// byte sequence that is not is an error naming its offset (Go's json would
+// read it as U+FFFD, and the notebook would be written back changed).
 func Parse(b []byte) (*Notebook, error) {
+	if off := invalidUTF8(b); off >= 0 {
+		line, col := lineCol(b, int64(off))
+		return nil, fmt.Errorf("not valid UTF-8: byte %#x at offset %d (line %d, column %d); save it as UTF-8", b[off], off, line, col)
+	}
+	if off := loneSurrogate(b); off >= 0 {
+		line, col := lineCol(b, int64(off))
+		return nil, fmt.Errorf("escape %s at offset %d (line %d, column %d) is half of a UTF-16 surrogate pair: no character, and no UTF-8 file can hold it",
+			b[off:off+6], off, line, col)
+	}
 	var raw struct {
 		NBFormat      *int              `json:"nbformat"`
 		NBFormatMinor *int              `json:"nbformat_minor"`
@@ -139,6 +151,58 @@ func decodeJSON(b []byte, v any) error {
 		return fmt.Errorf("data after the JSON value at byte %d", d.InputOffset())
 	}
 	return nil
+}
+
+// invalidUTF8 returns the offset of the first byte of b that is not part of
+// a valid UTF-8 sequence, or -1.
+func invalidUTF8(b []byte) int {
+	if utf8.Valid(b) {
+		return -1
+	}
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return i
+		}
+		i += size
+	}
+	return -1
+}
+
+// loneSurrogate returns the offset of the first \uXXXX escape of b that is
+// half of a UTF-16 surrogate pair without its other half, or -1. Go's json
+// would read it as U+FFFD; Python's reads it, but cannot write it as UTF-8.
+// In JSON a backslash occurs only in strings, as an escape.
+func loneSurrogate(b []byte) int {
+	hex4 := func(i int) (rune, bool) {
+		if i+6 > len(b) || b[i] != '\\' || b[i+1] != 'u' {
+			return 0, false
+		}
+		n, err := strconv.ParseUint(string(b[i+2:i+6]), 16, 16)
+		return rune(n), err == nil
+	}
+	for i := 0; i < len(b); i++ {
+		if b[i] != '\\' || i+1 >= len(b) {
+			continue
+		}
+		r, ok := hex4(i)
+		if !ok {
+			i++ // a two-character escape
+			continue
+		}
+		switch {
+		case 0xD800 <= r && r < 0xDC00:
+			if lo, ok := hex4(i + 6); !ok || lo < 0xDC00 || lo > 0xDFFF {
+				return i
+			}
+			i += 11
+		case 0xDC00 <= r && r <= 0xDFFF:
+			return i
+		default:
+			i += 5
+		}
+	}
+	return -1
 }
 
 func lineCol(b []byte, off int64) (int, int) {
@@ -241,9 +305,6 @@ func parseOutput(b json.RawMessage) (*Output, error) {
 		EName: raw.EName, EValue: raw.EValue, Traceback: raw.Traceback}
 	switch o.Type {
 	case "stream":
-		if o.Name != "stdout" && o.Name != "stderr" {
-			return nil, fmt.Errorf("stream name %q is not stdout or stderr", o.Name)
-		}
 		t, err := multiline(raw.Text)
 		if err != nil {
 			return nil, fmt.Errorf("text: %v", err)
@@ -258,11 +319,62 @@ func parseOutput(b json.RawMessage) (*Output, error) {
 		if o.Metadata == nil {
 			o.Metadata = map[string]any{}
 		}
-	case "error":
-	default:
-		return nil, fmt.Errorf("output_type %q is not stream, display_data, execute_result or error", o.Type)
+	}
+	if err := o.Check(); err != nil {
+		return nil, err
 	}
 	return o, nil
+}
+
+// Check reports what of o a notebook cannot hold, by the rules the reader
+// and Validate apply: a known output_type, a stream named stdout or stderr,
+// data keyed by mime types (type/subtype) whose values are strings except
+// for JSON types. What the writer is given must pass it, or the notebook it
+// writes cannot be read back.
+func (o *Output) Check() error {
+	switch o.Type {
+	case "stream":
+		if o.Name != "stdout" && o.Name != "stderr" {
+			return fmt.Errorf("stream name %q is not stdout or stderr", o.Name)
+		}
+	case "display_data", "execute_result":
+		for _, k := range sortedKeys(o.Data) {
+			if err := checkData(k, o.Data[k]); err != nil {
+				return err
+			}
+		}
+	case "error":
+	default:
+		return fmt.Errorf("output_type %q is not stream, display_data, execute_result or error", o.Type)
+	}
+	return nil
+}
+
+// checkData checks one entry of a mime bundle, as read (joined).
+func checkData(mime string, v any) error {
+	if !mimePattern.MatchString(mime) {
+		return fmt.Errorf("data key %q is not a mime type", mime)
+	}
+	if _, ok := v.(string); !ok && !isJSONMime(mime) {
+		return fmt.Errorf("data %q: want a string or a list of strings, not %T", mime, v)
+	}
+	return nil
+}
+
+// CheckData reports whether a notebook can hold value v under key mime in
+// an output's data (see Check).
+func CheckData(mime string, v any) error { return checkData(mime, v) }
+
+// mimePattern is what Validate and Check take for a mime type: type/subtype.
+var mimePattern = regexp.MustCompile(`^[^/\s]+/[^/\s]+$`)
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 func isJSONMime(mime string) bool {
@@ -633,7 +745,7 @@ func Validate(b []byte) error {
 				}
 				if data, ok := o["data"].(map[string]any); ok {
 					for mime, val := range data {
-						if !strings.Contains(mime, "/") {
+						if !mimePattern.MatchString(mime) {
 							bad("%s: data key %q is not a mime type", ow, mime)
 						} else if !isJSONMime(mime) && !isMultiline(val) {
 							bad("%s: data %q is not a string or list of strings", ow, mime)

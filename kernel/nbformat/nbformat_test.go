@@ -22,6 +22,11 @@ func TestMalformedNotebooksNameFileAndProblem(t *testing.T) {
 		"bad-source.ipynb":      "cell 2: source: want a string or a list of strings",
 		"duplicate-ids.ipynb":   `cell 1: id "same" is used by an earlier cell`,
 		"bad-output-type.ipynb": `cell 1: output 0: output_type "stdout"`,
+		// Python's json refuses it too; read, it would be written back
+		// with U+FFFD in place of the byte.
+		"invalid-utf8.ipynb": "not valid UTF-8: byte 0xe9 at offset 103 (line 8, column 9)",
+		// Valid JSON, but half a character: read, it became U+FFFD.
+		"lone-surrogate.ipynb": `escape \ud83d at offset 100 (line 8, column 6) is half of a UTF-16 surrogate pair`,
 	}
 	for name, want := range cases {
 		path := filepath.Join(fixtures, name)
@@ -235,5 +240,22 @@ func TestWriteFileWritesMarshal(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "no-such-dir", "out.ipynb")
 	if err := WriteFile(missing, nb, 0o644); err == nil || !strings.Contains(err.Error(), missing) {
 		t.Fatalf("err = %v, want one naming %s", err, missing)
+	}
+}
+
+func TestLoneSurrogate(t *testing.T) {
+	for s, want := range map[string]int{
+		`"\ud83d\ude00"`:   -1, // a pair: 😀
+		`"\\ud83d"`:        -1, // an escaped backslash, then text
+		`"\u00e9\n\t"`:     -1,
+		`"a\ud83d"`:        2,
+		`"\ude00\ud83d"`:   1,
+		`"\ud83d\u0041"`:   1,
+		`"\\\ud83d"`:       3,
+		`"\ud83d\ude00\\"`: -1,
+	} {
+		if got := loneSurrogate([]byte(s)); got != want {
+			t.Errorf("loneSurrogate(%s) = %d, want %d", s, got, want)
+		}
 	}
 }

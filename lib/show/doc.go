@@ -14,9 +14,11 @@
 //   - a Progress bar updates one output block in place (text/html with a
 //     display id) a bounded number of times, however long the loop;
 //   - Explore shows a slider (GoNB widgets) and a figure redrawn in place as
-//     it moves, until a Done button, an idle timeout or an interrupt; it
-//     needs a browser, so in headless runs of a notebook
-//     ($NOETHER_HEADLESS set; see Interactive) it only prints one line.
+//     it moves (drawn on a goroutine of its own, kept by position, drawn
+//     ahead), until a Done button, an idle timeout or an interrupt; the cell
+//     holds up the notebook meanwhile, and says so under the slider. It
+//     needs a browser, so in headless runs of a notebook ($NOETHER_HEADLESS
+//     set; see Interactive) it only prints one line.
 //
 // Outside the kernel (a plain Go program, go test, a script):
 //

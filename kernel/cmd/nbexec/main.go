@@ -1,9 +1,12 @@
 // Command nbexec executes notebooks headless through noether's kernel: the
 // real GoNB, driven over the Jupyter protocol by a Go client, no Python.
 //
-//	go run ./kernel/cmd/nbexec [flags] [notebook.ipynb ...]
+//	go run ./kernel/cmd/nbexec [flags] [notebook.ipynb | directory ...]
 //
-// With no arguments it runs every notebook under notebooks/ in name order.
+// With no arguments it runs every notebook under notebooks/ in name order; a
+// directory stands for the notebooks in it, in name order. Before anything
+// runs, every notebook is read and every place a result goes is checked to
+// be writable.
 // It installs the kernel first if it is not installed (as `go run ./install`
 // would). Each notebook runs in a fresh kernel and is rewritten with its
 // outputs only when every cell succeeded; when a cell fails, the notebook is
@@ -18,9 +21,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"syscall"
@@ -34,21 +39,30 @@ func main() {
 	timeout := flag.Duration("timeout", 10*time.Minute, "time limit for each cell")
 	outDir := flag.String("o", "", "write executed notebooks into this directory instead of in place")
 	keepGoing := flag.Bool("k", true, "run the remaining notebooks after one fails")
+	maxOutput := flag.Int("max-output", kernel.DefaultMaxOutput, "bytes of output kept per cell (-1: no limit); past it, a line in the cell says what was left out")
 	flag.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: go run ./kernel/cmd/nbexec [-timeout D] [-o DIR] [-k=false] [notebook.ipynb ...]")
+		fmt.Fprintln(os.Stderr, "usage: go run ./kernel/cmd/nbexec [-timeout D] [-o DIR] [-k=false] [-max-output N] [notebook.ipynb | directory ...]")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
 	defer stop()
-	code, err := run(ctx, flag.Args(), *timeout, *outDir, *keepGoing)
+	code, err := run(ctx, flag.Args(), settings{timeout: *timeout, outDir: *outDir, keepGoing: *keepGoing, maxOutput: *maxOutput})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "nbexec:", err)
 	}
 	os.Exit(code)
 }
 
-func run(ctx context.Context, args []string, timeout time.Duration, outDir string, keepGoing bool) (int, error) {
+// settings are nbexec's flags.
+type settings struct {
+	timeout   time.Duration
+	outDir    string
+	keepGoing bool
+	maxOutput int
+}
+
+func run(ctx context.Context, args []string, st settings) (int, error) {
 	wd, err := os.Getwd()
 	if err != nil {
 		return 1, err
@@ -61,23 +75,36 @@ func run(ctx context.Context, args []string, timeout time.Duration, outDir strin
 	if err != nil {
 		return 1, err
 	}
-	paths := args
-	if len(paths) == 0 {
-		paths, err = filepath.Glob(filepath.Join(root, "notebooks", "*.ipynb"))
-		if err != nil {
-			return 1, err
-		}
-		paths = withoutResults(paths)
-		sort.Strings(paths)
-		if len(paths) == 0 {
-			return 1, fmt.Errorf("no notebooks in %s", filepath.Join(root, "notebooks"))
-		}
+	if len(args) == 0 {
+		args = []string{filepath.Join(root, "notebooks")}
+	}
+	paths, err := expand(args)
+	if err != nil {
+		return 1, err
 	}
 	// Read every notebook first: a malformed one is reported before any runs.
 	for _, p := range paths {
 		if _, err := nbformat.ReadFile(p); err != nil {
 			return 1, err
 		}
+	}
+	outDir := st.outDir
+	if outDir != "" {
+		seen := map[string]string{}
+		for _, p := range paths {
+			if q, dup := seen[filepath.Base(p)]; dup {
+				return 1, fmt.Errorf("-o %s: %s and %s would both be written as %s", outDir, q, p, filepath.Base(p))
+			}
+			seen[filepath.Base(p)] = p
+		}
+		if err := os.MkdirAll(outDir, 0o755); err != nil {
+			return 1, fmt.Errorf("-o %s: %w", outDir, err)
+		}
+	}
+	// Every place a result goes, checked before a kernel starts: found
+	// after an hour's run, an unwritable one would lose the run.
+	if err := checkWritable(paths, outDir); err != nil {
+		return 1, err
 	}
 	// This checkout's kernel, whatever kernelspec Jupyter has registered.
 	if err := l.Ready(ctx); err != nil {
@@ -90,25 +117,13 @@ func run(ctx context.Context, args []string, timeout time.Duration, outDir strin
 	if err != nil {
 		return 1, err
 	}
-	if outDir != "" {
-		seen := map[string]string{}
-		for _, p := range paths {
-			if q, dup := seen[filepath.Base(p)]; dup {
-				return 1, fmt.Errorf("-o %s: %s and %s would both be written as %s", outDir, q, p, filepath.Base(p))
-			}
-			seen[filepath.Base(p)] = p
-		}
-		if err := os.MkdirAll(outDir, 0o755); err != nil {
-			return 1, err
-		}
-	}
 	live := isTerminal(os.Stdout)
 	failed := 0
 	start := time.Now()
 	for _, p := range paths {
 		rel := relTo(wd, p)
 		s := kernel.RunFileSettings{
-			RunSettings: kernel.RunSettings{CellTimeout: timeout, OnProgress: progressPrinter(os.Stdout, rel, live)},
+			RunSettings: kernel.RunSettings{CellTimeout: st.timeout, MaxOutput: st.maxOutput, OnProgress: progressPrinter(os.Stdout, rel, live)},
 			Argv:        spec.Argv,
 			Env:         spec.EnvList(os.Environ()),
 		}
@@ -124,19 +139,11 @@ func run(ctx context.Context, args []string, timeout time.Duration, outDir strin
 		}
 		if err != nil {
 			failed++
-			var ce *kernel.CellError
-			if errors.As(err, &ce) {
-				fmt.Printf("FAIL %-40s cell %d after %.1f s\n%s\n", rel, ce.Cell, secs, indent(ce.Error()))
-			} else {
-				fmt.Printf("FAIL %-40s after %.1f s\n%s\n", rel, secs, indent(err.Error()))
-			}
-			if partial != "" {
-				fmt.Printf("     partial result: %s (the notebook itself was not changed)\n", relTo(wd, partial))
-			}
+			fmt.Print(failure(rel, err, relTo(wd, partial), secs))
 			if ctx.Err() != nil {
 				return 130, errors.New("interrupted")
 			}
-			if !keepGoing {
+			if !st.keepGoing {
 				break
 			}
 			continue
@@ -148,6 +155,89 @@ func run(ctx context.Context, args []string, timeout time.Duration, outDir strin
 		return 1, nil
 	}
 	return 0, nil
+}
+
+// failure is the report of a notebook that failed: which cell (as Jupyter
+// shows it), after how long, the whole error (with what became of the
+// partial result when it could not be written), and where the partial
+// result is.
+func failure(rel string, err error, partial string, secs float64) string {
+	var sb strings.Builder
+	msg := err.Error()
+	var ce *kernel.CellError
+	if errors.As(err, &ce) {
+		fmt.Fprintf(&sb, "FAIL %-40s %s after %.1f s\n", rel, ce.Where(), secs)
+		msg = strings.TrimPrefix(msg, ce.Notebook+": "+ce.Where()+": ") // said on the line above
+	} else {
+		fmt.Fprintf(&sb, "FAIL %-40s after %.1f s\n", rel, secs)
+	}
+	sb.WriteString(indent(msg) + "\n")
+	if partial != "" {
+		fmt.Fprintf(&sb, "     partial result: %s (the notebook itself was not changed)\n", partial)
+	}
+	return sb.String()
+}
+
+// expand returns the notebooks that args name: a file as it is, a
+// directory as the notebooks in it (not the results runs leave beside
+// them), in name order.
+func expand(args []string) ([]string, error) {
+	var paths []string
+	for _, a := range args {
+		fi, err := os.Stat(a)
+		if err != nil {
+			return nil, err
+		}
+		if !fi.IsDir() {
+			paths = append(paths, a)
+			continue
+		}
+		found, err := filepath.Glob(filepath.Join(a, "*.ipynb"))
+		if err != nil {
+			return nil, err
+		}
+		found = withoutResults(found)
+		if len(found) == 0 {
+			return nil, fmt.Errorf("%s: no notebooks (*.ipynb) in this directory", a)
+		}
+		sort.Strings(found)
+		paths = append(paths, found...)
+	}
+	return paths, nil
+}
+
+// checkWritable checks that a file can be created where each notebook's
+// result goes: outDir if set, else the notebook's own directory (or its
+// link target's), where it is rewritten and where a partial result goes.
+func checkWritable(paths []string, outDir string) error {
+	dirs := map[string]bool{}
+	if outDir != "" {
+		dirs[outDir] = true
+	} else {
+		for _, p := range paths {
+			if target, err := filepath.EvalSymlinks(p); err == nil {
+				p = target
+			}
+			dirs[filepath.Dir(p)] = true
+		}
+	}
+	for _, d := range slices.Sorted(maps.Keys(dirs)) {
+		f, err := os.CreateTemp(d, ".nbexec-check-*")
+		if err != nil {
+			var pe *os.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err
+			}
+			what := d
+			if d == outDir {
+				what = "-o " + d
+			}
+			return fmt.Errorf("%s: results cannot be written there: %v", what, err)
+		}
+		f.Close()
+		os.Remove(f.Name())
+	}
+	return nil
 }
 
 // withoutResults drops what runs leave beside a notebook (NAME.partial.ipynb
@@ -177,18 +267,20 @@ func codeCells(path string) int {
 	return n
 }
 
-// progressPrinter shows the running cell: rewritten in place on a terminal,
-// one line per cell otherwise (CI logs), so a slow notebook shows it is alive.
+// progressPrinter shows the running cell by its place among the code
+// cells (Jupyter shows In [N], the same number when no code cell is
+// empty): rewritten in place on a terminal, one line per cell otherwise
+// (CI logs), so a slow notebook shows it is alive.
 func progressPrinter(w io.Writer, name string, live bool) func(kernel.Progress) {
 	return func(p kernel.Progress) {
 		if p.Finished {
 			return
 		}
 		if live {
-			fmt.Fprintf(w, "\r\033[K.... %s: cell %d (%d/%d code cells) %.0f s", name, p.Cell, p.Done+1, p.Total, p.Elapsed.Seconds())
+			fmt.Fprintf(w, "\r\033[K.... %s: code cell %d of %d, %.0f s", name, p.Done+1, p.Total, p.Elapsed.Seconds())
 			return
 		}
-		fmt.Fprintf(w, ".... %s: cell %d (%d/%d) at %.1f s\n", name, p.Cell, p.Done+1, p.Total, p.Elapsed.Seconds())
+		fmt.Fprintf(w, ".... %s: code cell %d of %d at %.1f s\n", name, p.Done+1, p.Total, p.Elapsed.Seconds())
 	}
 }
 

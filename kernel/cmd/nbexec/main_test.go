@@ -180,6 +180,9 @@ func signalStops(t *testing.T, sig syscall.Signal) {
 	if after, _ := os.ReadFile(nb); !bytes.Equal(before, after) {
 		t.Error("the notebook was changed by an interrupted run")
 	}
+	if !strings.Contains(out.String(), "In [2] (code cell 2 of 2") || !strings.Contains(out.String(), ": interrupted") || strings.Contains(out.String(), "context canceled") {
+		t.Errorf("the report does not say the cell was interrupted:\n%s", out.String())
+	}
 }
 
 func TestOutputDirNameCollision(t *testing.T) {
@@ -199,5 +202,56 @@ func TestResultsAreNotRun(t *testing.T) {
 	got := withoutResults([]string{"a.ipynb", "a.partial.ipynb", "b.executed.ipynb", "b.ipynb"})
 	if strings.Join(got, " ") != "a.ipynb b.ipynb" {
 		t.Fatalf("withoutResults kept %q", got)
+	}
+}
+
+// A directory stands for its notebooks; a failure names the cell as
+// Jupyter shows it, and says when the partial result could not be written
+// (here a directory is in its way; on a full disk the same).
+func TestDirectoryArgumentAndFailureReport(t *testing.T) {
+	bin, root, _, env := nbexec(t)
+	dir := t.TempDir()
+	writeNotebook(t, dir, "a-ok.ipynb", "%%\nfmt.Println(1)")
+	writeNotebook(t, dir, "b-fails.ipynb", "%%\nfmt.Println(2)", "  ", "%%\npanic(\"on purpose\")")
+	os.Mkdir(filepath.Join(dir, "b-fails.partial.ipynb"), 0o755) // the partial result cannot be written
+	cmd := exec.Command(bin, dir)
+	cmd.Dir, cmd.Env = root, env
+	out, err := cmd.CombinedOutput()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 1 {
+		t.Fatalf("exit: %v, want status 1\n%s", err, out)
+	}
+	for _, want := range []string{
+		"ok   " + filepath.Join(dir, "a-ok.ipynb"),
+		"FAIL " + filepath.Join(dir, "b-fails.ipynb"),
+		"In [2] (code cell 3 of 3", // the empty code cell is not run
+		"panic: on purpose",
+		"the partial result could not be kept: writing " + filepath.Join(dir, "b-fails.partial.ipynb"),
+		"2 notebook(s), 1 failed",
+	} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// An output directory that cannot be written is reported before anything
+// runs, by its name, not by a hidden temporary file's.
+func TestUnwritableOutputIsFoundFirst(t *testing.T) {
+	bin, root, _, env := nbexec(t)
+	if fi, err := os.Stat("/proc/self"); err != nil || !fi.IsDir() {
+		t.Skip("no /proc: no directory that even root cannot write into")
+	}
+	dir := t.TempDir()
+	mark := filepath.Join(dir, "ran")
+	nb := writeNotebook(t, dir, "nb.ipynb", "%%\nos.WriteFile(\""+mark+"\", nil, 0o644)")
+	cmd := exec.Command(bin, "-o", "/proc/self", nb)
+	cmd.Dir, cmd.Env = root, env
+	out, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "-o /proc/self: results cannot be written there") || strings.Contains(string(out), ".tmp-") {
+		t.Fatalf("err %v, output:\n%s", err, out)
+	}
+	if _, err := os.Stat(mark); err == nil {
+		t.Fatal("the notebook ran although its result could not be written")
 	}
 }
