@@ -2,7 +2,10 @@
 
 package kernel
 
-import "syscall"
+import (
+	"syscall"
+	"time"
+)
 
 // processAttr puts the kernel in its own process group, so that it and the
 // cell programs it starts can be signalled together.
@@ -17,3 +20,5 @@ func canInspect() bool { return false }
 func groupMembers(pgid int) []int     { return nil }
 func isOurs(pid int, dir string) bool { return false }
 func killOurs(pid int, dir string)    {}
+
+func startedAfter(pid int, t time.Time) bool { return false }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -81,4 +82,43 @@ func killOurs(pid int, dir string) {
 	if isOurs(pid, dir) { // checked again now that fd pins the process
 		unix.PidfdSendSignal(fd, unix.SIGKILL, nil, 0)
 	}
+}
+
+// startedAfter reports whether process pid started more than two seconds
+// after t (the pid file's time: the kernel starts before its pid file is
+// written). Its start comes from /proc/PID/stat (field 22, clock ticks since
+// boot, at Linux's USER_HZ of 100) and /proc/stat's btime. When either cannot
+// be read it reports false: a process that may be the kernel is kept.
+func startedAfter(pid int, t time.Time) bool {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return false
+	}
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return false
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 20 {
+		return false
+	}
+	ticks, err := strconv.ParseInt(f[19], 10, 64) // field 22: starttime
+	if err != nil {
+		return false
+	}
+	st, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return false
+	}
+	var btime int64 = -1
+	for _, line := range strings.Split(string(st), "\n") {
+		if v, ok := strings.CutPrefix(line, "btime "); ok {
+			btime, _ = strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+		}
+	}
+	if btime <= 0 {
+		return false
+	}
+	start := time.Unix(btime, 0).Add(time.Duration(ticks) * (time.Second / 100))
+	return start.After(t.Add(2 * time.Second))
 }

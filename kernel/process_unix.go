@@ -83,7 +83,11 @@ func sweepStale() {
 		if err := syscall.Kill(pid, 0); err == nil || err == syscall.EPERM {
 			// A process has the kernel's pid: the kernel itself, alive, or
 			// (where we can tell) another process that took the pid since.
-			if !canInspect() || isOurs(pid, d) {
+			// Only a process started after the pid file was written can have
+			// taken it: a live kernel without the marker (started by an older
+			// noether, or another checkout's) is left alone with its
+			// directory.
+			if !canInspect() || isOurs(pid, d) || !startedAfter(pid, pf.ModTime()) {
 				continue
 			}
 		}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -141,5 +142,39 @@ func TestSweepLeavesOthersAlone(t *testing.T) {
 		if _, err := os.Stat(foreign); err != nil {
 			t.Errorf("another user's directory was removed: %v", err)
 		}
+	}
+}
+
+// A live kernel that does not carry $NOETHER_KERNEL_DIR (started by an older
+// noether, or by another checkout's) keeps its directory: the sweep used to
+// take any live pid without the marker for a reused one and removed the
+// directory under the running kernel, whose next cell then failed. Only a
+// process started after the pid file was written can have taken the pid.
+func TestSweepKeepsLiveKernelWithoutMarker(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	live := exec.Command("sleep", "60")
+	if err := live.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { live.Process.Kill(); live.Wait() })
+	d := mkKernelDir(t, tmp, "older", strconv.Itoa(live.Process.Pid))
+	sweepStale()
+	if _, err := os.Stat(d); err != nil {
+		t.Fatalf("the directory of a live kernel without the marker was removed: %v", err)
+	}
+	if syscall.Kill(live.Process.Pid, 0) != nil {
+		t.Fatal("the live kernel was killed")
+	}
+	// A pid file older than the process naming it: the pid was reused, the
+	// kernel is gone, and the directory goes (the process stays).
+	old := time.Now().Add(-time.Hour)
+	os.Chtimes(filepath.Join(d, pidFile), old, old)
+	sweepStale()
+	if _, err := os.Stat(d); !os.IsNotExist(err) {
+		t.Error("a directory whose pid was taken by a later process was kept")
+	}
+	if syscall.Kill(live.Process.Pid, 0) != nil {
+		t.Error("the sweep killed the process that took the pid")
 	}
 }
