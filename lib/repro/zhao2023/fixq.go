@@ -18,6 +18,7 @@ import (
 	"slices"
 	"strings"
 
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat"
 	"gonum.org/v1/gonum/stat/distuv"
@@ -466,6 +467,20 @@ func (r *Fig6OrbitResult) Speedup(act string, i int) OrbitRatio {
 	return fixqRatio(v)
 }
 
+// SwitchedOff returns the smallest and largest share, over the draws, of
+// the entries of V above 0 after the move that are not at the end, for
+// activation act and target i: for ReLU with X = I, weights switched off
+// for good.
+func (r *Fig6OrbitResult) SwitchedOff(act string, i int) (lo, hi float64) {
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for d := range r.Settings.Draws {
+		run := r.Run(d, act, i)
+		x := 1 - float64(run.ActiveEnd)/float64(run.ActiveStart)
+		lo, hi = math.Min(lo, x), math.Max(hi, x)
+	}
+	return lo, hi
+}
+
 // Plot shows draw 0's runs: per activation, ‖Y − f(X)‖_F against the step
 // from every target Q, all from the same function.
 func (r *Fig6OrbitResult) Plot() error {
@@ -504,18 +519,42 @@ func (r *Fig6OrbitResult) RatePlot(init *Fig6Result) error {
 			run := init.Run(act.Name, s)
 			scale.X, scale.Y = append(scale.X, fixqCentre(act.Name, run.Q0, 500)), append(scale.Y, fixqSpeed(run.Step, run.Residual))
 		}
-		p, err := show.Lines(show.Axes{Title: act.Name + ": speed of convergence against Q",
+		p, err := show.Scatter(show.Axes{Title: act.Name + ": speed of convergence against Q",
 			X: "Q (centred)", Y: "decades of ‖Y − f‖ per 10⁵ steps", LogY: true}, orbit)
 		if err != nil {
+			return err
+		}
+		if err := show.Overlay(p, show.Series{X: orbit.X, Y: orbit.Y}); err != nil {
 			return err
 		}
 		if err := show.Points(p, scale); err != nil {
 			return err
 		}
 		show.SetSymLog(&p.X, 1)
+		p.Y.Max = 30 * math.Max(floats.Max(orbit.Y), floats.Max(scale.Y)) // room for the legend above the points
 		panels = append(panels, p)
 	}
 	return show.Grid([][]*plot.Plot{panels[:2], panels[2:]}, show.Settings{})
+}
+
+// RateTable lists the points of RatePlot: per activation, Fig. 6's runs
+// (centred Q₀ → speed at each scale) and draw 0's orbit (Q → speed).
+func (r *Fig6OrbitResult) RateTable(init *Fig6Result) show.Table {
+	t := show.Table{Caption: "Decades of ‖Y − f‖_F per 10⁵ steps, η = " + fmt.Sprint(r.Settings.LR),
+		Header: []string{"σ", "Fig. 6, s = " + convJoin("%g", init.Settings.Scales) + ": Q₀ → speed", "one function: Q → speed"}}
+	for _, act := range Fig6Acts {
+		var q0, sp, q, so []float64
+		for s := range init.Settings.Scales {
+			run := init.Run(act.Name, s)
+			q0, sp = append(q0, fixqCentre(act.Name, run.Q0, 500)), append(sp, fixqSpeed(run.Step, run.Residual))
+		}
+		for i := range r.Settings.Q {
+			run := r.Run(0, act.Name, i)
+			q, so = append(q, run.Target), append(so, run.Speed)
+		}
+		t.AddRow(act.Name, convJoin("%.3g", q0)+" → "+convJoin("%.3g", sp), convJoin("%.3g", q)+" → "+convJoin("%.3g", so))
+	}
+	return t
 }
 
 // fixqSpeed is Fig6OrbitRun.Speed for a run of Fig6, which does not stop at
@@ -673,13 +712,14 @@ func (r *Fig9OrbitResult) Plot(init *Fig9Result) error {
 		if err != nil {
 			return err
 		}
-		if err := show.Overlay(p, orbit); err != nil {
+		if err := show.Overlay(p, show.Series{X: orbit.X, Y: orbit.Y}); err != nil {
 			return err
 		}
 		if err := show.Points(p, scale); err != nil {
 			return err
 		}
 		show.SetSymLog(&p.X, 1)
+		p.Y.Max = 8 * math.Max(floats.Max(orbit.Y), math.Max(floats.Max(scale.Y), floats.Max(append(others.Y, 0)))) // room for the legend
 		panels = append(panels, p)
 	}
 	return show.Grid([][]*plot.Plot{panels[:2], panels[2:]}, show.Settings{})
@@ -774,9 +814,9 @@ func (r *Fig6OrbitResult) AddRows(t *show.Table, spread *Fig6OrbitResult, init *
 			offLo, offHi = math.Min(offLo, run.OffData), math.Max(offHi, run.OffData)
 		}
 	}
-	for _, run := range r.Runs {
+	for _, run := range spread.Runs {
 		if !math.IsNaN(run.Tail) {
-			x := run.Tail / -math.Log1p(-r.Settings.LR*run.LambdaMin)
+			x := run.Tail / -math.Log1p(-spread.Settings.LR*run.LambdaMin)
 			rate[0], rate[1] = math.Min(rate[0], x), math.Max(rate[1], x)
 		}
 	}
@@ -793,7 +833,8 @@ func (r *Fig6OrbitResult) AddRows(t *show.Table, spread *Fig6OrbitResult, init *
 		t.AddRow(fmt.Sprintf("… %s: speed at Q / at Q = 0, %d draws", act.Name, spread.Settings.Draws), strings.Join(cells, "; "),
 			"> 1: larger |Q| converges faster")
 	}
-	t.AddRow("… final rate / −ln(1 − ηλ_min) at the end, draw 0", fmt.Sprintf("%.3f – %.3f", rate[0], rate[1]), "1 (derived: the slowest direction)")
+	t.AddRow(fmt.Sprintf("… final rate / −ln(1 − ηλ_min) at the end, %d draws, runs below %g", spread.Settings.Draws, Fig6Floor),
+		fmt.Sprintf("%.3f – %.3f", rate[0], rate[1]), "1 (derived: the slowest direction; ≥ 1, within 10%)")
 	lo, hi := Fig6OrbitTime(spread, r)
 	t.AddRow(fmt.Sprintf("… speed per unit time, η = %g / η = %g, draw 0", spread.Settings.LR, r.Settings.LR),
 		fmt.Sprintf("%.3f – %.3f", lo, hi), "1 (both follow the gradient flow)")
