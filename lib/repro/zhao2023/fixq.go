@@ -243,14 +243,18 @@ func fixqMove(act nn.Activation, n, m int, scale float64, d uint64, q float64) (
 }
 
 // fixqSpectrum returns the largest and the k-th largest eigenvalue of the
-// Hessian of the mean squared error at p (k = m·n, the number of nonzero
-// ones at a zero-loss minimum), by Lanczos as Fig9's Fast preset, and how
-// many exceed Fig9RTol·λ_max.
-func fixqSpectrum(net nn.TwoLayer, p *nn.Params, X, Y *mat.Dense, k int) (top, kth float64, nonzero int, err error) {
-	obj := nn.NewObjective(net, X, Y, nn.MSE)
-	vals, err := sharpSpectrum(hessian.NewHVP(obj.Func, p.Vec()), k+10)
+// Hessian of loss at p (k = m·n, the number of nonzero ones at a zero-loss
+// minimum) and how many exceed Fig9RTol·λ_max: the top k + 10 by Lanczos, as
+// Fig9's Fast preset, or, where Lanczos does not converge (away from a
+// minimum the eigenvalues below the k-th crowd together), all of them from
+// the full matrix.
+func fixqSpectrum(net nn.TwoLayer, p *nn.Params, X, Y *mat.Dense, loss nn.Loss, k int) (top, kth float64, nonzero int, err error) {
+	hvp := hessian.NewHVP(nn.NewObjective(net, X, Y, loss).Func, p.Vec())
+	vals, err := sharpSpectrum(hvp, k+10)
 	if err != nil {
-		return 0, 0, 0, err
+		if vals, err = sharpSpectrum(hvp, 0); err != nil {
+			return 0, 0, 0, err
+		}
 	}
 	n := len(vals)
 	return vals[n-1], vals[n-k], hessian.Rank(vals, Fig9RTol), nil
@@ -304,7 +308,7 @@ type Fig6OrbitSettings struct {
 // Spread returns s set up for the statistics over draws: 8 draws, Q ∈ {0,
 // ±16, ±256}, and η = 10⁻² with a tenth of the steps (4·10⁴, 8·10⁴ for the
 // sigmoid, recorded every 100), the same time ηk as Fig. 6's horizon at a
-// tenth of the cost. Fig6OrbitCheck compares the two learning rates.
+// tenth of the cost. Fig6OrbitTime compares the two learning rates.
 func (s Fig6OrbitSettings) Spread() Fig6OrbitSettings {
 	s.Draws, s.Q = 8, []float64{-256, -16, 0, 16, 256}
 	s.LR, s.Steps, s.SigmoidSteps, s.Every = 1e-2, 40_000, 80_000, 100
@@ -418,7 +422,7 @@ func Fig6Orbit(s Fig6OrbitSettings) (*Fig6OrbitResult, error) {
 		}
 		U, V := mv.net.UV(mv.p)
 		run.Q, run.ActiveEnd = QCentred(act, U, V), fixqPositive(V)
-		run.LambdaMax, run.LambdaMin, _, err = fixqSpectrum(mv.net, mv.p, mv.X, mv.Y, int(mn))
+		run.LambdaMax, run.LambdaMin, _, err = fixqSpectrum(mv.net, mv.p, mv.X, mv.Y, nn.MSE, int(mn))
 		if err != nil {
 			return run, fmt.Errorf("zhao2023: Fig6Orbit %s, draw %d, Q = %g: %w", act.Name, d, q, err)
 		}
@@ -531,6 +535,7 @@ func (r *Fig6OrbitResult) RatePlot(init *Fig6Result) error {
 			return err
 		}
 		show.SetSymLog(&p.X, 1)
+		p.Y.Min = fixqDecade(math.Min(floats.Min(orbit.Y), floats.Min(scale.Y)))
 		p.Y.Max = 30 * math.Max(floats.Max(orbit.Y), floats.Max(scale.Y)) // room for the legend above the points
 		panels = append(panels, p)
 	}
@@ -556,6 +561,10 @@ func (r *Fig6OrbitResult) RateTable(init *Fig6Result) show.Table {
 	}
 	return t
 }
+
+// fixqDecade returns the power of ten at or below x > 0, the lower end of a
+// log axis that then shows a labelled tick.
+func fixqDecade(x float64) float64 { return math.Pow(10, math.Floor(math.Log10(x))) }
 
 // fixqSpeed is Fig6OrbitRun.Speed for a run of Fig6, which does not stop at
 // Fig6Floor: it ends at the first record below it, if any.
@@ -640,14 +649,11 @@ func Fig9Orbit(s Fig9OrbitSettings) (*Fig9OrbitResult, error) {
 		}
 		U, V := mv.net.UV(mv.p)
 		run.Q = QCentred(act, U, V)
-		sq := nn.NewObjective(mv.net, mv.X, mv.Y, nn.SquaredError)
-		run.Loss = sq.Func(mv.p.Vec(), nil)
-		vals, err := sharpSpectrum(hessian.NewHVP(sq.Func, mv.p.Vec()), 60)
+		run.Loss = nn.NewObjective(mv.net, mv.X, mv.Y, nn.SquaredError).Func(mv.p.Vec(), nil)
+		run.LambdaMax, run.LambdaMin, run.Nonzero, err = fixqSpectrum(mv.net, mv.p, mv.X, mv.Y, nn.SquaredError, 50)
 		if err != nil {
 			return run, fmt.Errorf("zhao2023: Fig9Orbit %s, draw %d, Q = %g: %w", act.Name, d, q, err)
 		}
-		n := len(vals)
-		run.LambdaMax, run.LambdaMin, run.Nonzero = vals[n-1], vals[n-50], hessian.Rank(vals, Fig9RTol)
 		return run, nil
 	})
 	if err != nil {
@@ -719,7 +725,8 @@ func (r *Fig9OrbitResult) Plot(init *Fig9Result) error {
 			return err
 		}
 		show.SetSymLog(&p.X, 1)
-		p.Y.Max = 8 * math.Max(floats.Max(orbit.Y), math.Max(floats.Max(scale.Y), floats.Max(append(others.Y, 0)))) // room for the legend
+		all := append(append(slices.Clone(orbit.Y), scale.Y...), others.Y...)
+		p.Y.Min, p.Y.Max = fixqDecade(floats.Min(all)), 8*floats.Max(all) // a labelled tick at the bottom, room for the legend
 		panels = append(panels, p)
 	}
 	return show.Grid([][]*plot.Plot{panels[:2], panels[2:]}, show.Settings{})
