@@ -249,19 +249,19 @@ func TestFig6OrbitSpread(t *testing.T) {
 }
 
 // Fig. 6's settings (η = 10⁻³, 4·10⁵ steps, 8·10⁵ for the sigmoid) on the
-// notebook's draw, at Q = ±256 (with -short, Q = −256 and 1/20 of the
-// horizon): the speed per unit of time ηk agrees with the η = 10⁻² runs of
-// TestFig6OrbitSpread within ηλ_max = 10⁻²·5.5 (the order of the difference
-// between gradient descent and its flow; λ_max ≤ 5.5 on these runs;
-// measured within 0.5%). The training outputs are kept to 1e-13, and the
+// notebook's draw, at Q = −256 (with -short, 1/20 of the horizon): the speed
+// per unit of time ηk agrees with the η = 10⁻² runs of TestFig6OrbitSpread
+// within ηλ_max = 10⁻²·5.5 (the order of the difference between gradient
+// descent and its flow; λ_max ≤ 5.5 on these runs; measured within 0.6% on
+// all the notebook's targets, 0.2% here). The training outputs are kept to 1e-13, and the
 // Q = −256 linear run converges (first step below Fig6Floor) later than
 // Fig. 6's s = 1 run, whose Q₀ = −257 is about the same (measured 55 652
 // against 16 000).
 func TestFig6Orbit(t *testing.T) {
 	t.Parallel()
-	s := Fig6OrbitSettings{Q: []float64{-256, 256}}
+	s := Fig6OrbitSettings{Q: []float64{-256}}
 	if testing.Short() {
-		s.Q, s.Steps, s.SigmoidSteps = []float64{-256}, 20_000, 20_000
+		s.Steps, s.SigmoidSteps = 20_000, 20_000
 	}
 	res, err := Fig6Orbit(s)
 	if err != nil {
