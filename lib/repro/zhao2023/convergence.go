@@ -14,6 +14,7 @@ import (
 
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/stat"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 
@@ -399,6 +400,93 @@ func convSteps(step []float64) string {
 		return "10" + sup
 	}
 	return fmt.Sprintf("%g·10%s", m, sup)
+}
+
+// Fig6SpreadSettings sets up Fig6Spread: Fig. 6's linear network at its
+// scales over several draws. The zero value is Fig. 6's setting, 8 draws,
+// 10⁴ steps (the step of the derived residuals).
+type Fig6SpreadSettings struct {
+	Fig6  Fig6Settings // scales and learning rate (its steps are not used)
+	Draws int          // draws of Y and the initial weights; 0 means 8
+	Steps int          // GD steps; 0 means 10⁴
+}
+
+// Fig6SpreadResult is what Fig6Spread measured, per scale.
+type Fig6SpreadResult struct {
+	Settings Fig6SpreadSettings // with the defaults filled in
+	// Residual[s][d] is ‖Y − f(X)‖_F after Steps steps at scale s, draw d
+	// (draw 0 is Fig6's).
+	Residual [][]float64
+	// Mean and Std are the mean and standard deviation over the draws of
+	// log₁₀ Residual, per scale.
+	Mean, Std []float64
+}
+
+// Fig6Spread measures how much the residual of Fig. 6's linear network after
+// Steps steps varies from one draw of Y and the initial normals to another,
+// at each scale: draw 0 is Fig6's, draw d > 0 seeds Y with rand.NewPCG(1 + d,
+// 2) and the weights with rand.NewPCG(12345, d). The residual falls
+// exponentially once the network leaves the saddle, so it is compared on a
+// log scale. The spread is the agreement to expect with the residuals derived
+// from the official script's run, another draw.
+func Fig6Spread(s Fig6SpreadSettings) (*Fig6SpreadResult, error) {
+	s.Fig6 = s.Fig6.defaults()
+	s.Draws = cmp.Or(s.Draws, 8)
+	s.Steps = cmp.Or(s.Steps, 10_000)
+	if s.Draws < 2 {
+		return nil, fmt.Errorf("zhao2023: Fig6Spread needs at least 2 draws, have %d", s.Draws)
+	}
+	n := len(s.Fig6.Scales)
+	res, err := par.MapErr(n*s.Draws, func(i int) (float64, error) {
+		sc, d := i/s.Draws, uint64(i%s.Draws)
+		net, p, X, Y := fixqNet(nn.Linear, 10, 5, s.Fig6.Scales[sc], d)
+		obj := nn.NewObjective(net, X, Y, nn.MSE)
+		if _, err := optim.Run(obj.Func, p.Vec(), &optim.GD{LR: s.Fig6.LR}, optim.Settings{Steps: s.Steps}); err != nil {
+			return 0, fmt.Errorf("zhao2023: Fig6Spread s = %g, draw %d: %w", s.Fig6.Scales[sc], d, err)
+		}
+		return math.Sqrt(float64(len(Y.RawMatrix().Data)) * obj.Func(p.Vec(), nil)), nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := &Fig6SpreadResult{Settings: s}
+	for sc := range n {
+		r := res[sc*s.Draws : (sc+1)*s.Draws]
+		logs := make([]float64, len(r))
+		for d, v := range r {
+			logs[d] = math.Log10(v)
+		}
+		m, sd := stat.MeanStdDev(logs, nil)
+		out.Residual, out.Mean, out.Std = append(out.Residual, r), append(out.Mean, m), append(out.Std, sd)
+	}
+	return out, nil
+}
+
+// Within reports whether ref, a residual from another draw at the scale of
+// index s, is within 3√2σ of draw 0's on the log scale (σ = Std[s]: two
+// independent draws differ by √2σ), and the distance in units of σ.
+func (r *Fig6SpreadResult) Within(s int, ref float64) (ok bool, sigmas float64) {
+	d := math.Abs(math.Log10(ref)-math.Log10(r.Residual[s][0])) / r.Std[s]
+	return d <= 3*math.Sqrt2, d
+}
+
+// AddRows adds, per scale, log₁₀ of the residual at draw 0 and over the
+// draws, beside the derived value and its distance in σ.
+func (r *Fig6SpreadResult) AddRows(t *show.Table) {
+	ref := convFig6Ref
+	for s, scale := range r.Settings.Fig6.Scales {
+		want := ""
+		if slices.Equal(r.Settings.Fig6.Scales, []float64{0.01, 0.1, 1}) && r.Settings.Steps == 10_000 {
+			ok, sig := r.Within(s, ref.LinearAfter1e4[s])
+			verdict := "within 3√2σ"
+			if !ok {
+				verdict = "NOT within 3√2σ: not reproduced"
+			}
+			want = fmt.Sprintf("%.2f (%s %g): %.1fσ from ours, %s", math.Log10(ref.LinearAfter1e4[s]), ref.Label, ref.LinearAfter1e4[s], sig, verdict)
+		}
+		t.AddRow(fmt.Sprintf("Fig. 6 linear, s = %g: log₁₀‖Y − f‖_F after %d steps, draw 0 / %d draws (mean ± σ)", scale, r.Settings.Steps, r.Settings.Draws),
+			fmt.Sprintf("%.2f / %.2f ± %.2f", math.Log10(r.Residual[s][0]), r.Mean[s], r.Std[s]), want)
+	}
 }
 
 // Fig7Settings sets up Fig7 and Fig7Start. The zero value is the paper's

@@ -99,30 +99,41 @@ func TestFig6(t *testing.T) {
 		return
 	}
 
-	// After 10⁴ steps: s = 0.01 has not left the saddle (derived 8.1, about
-	// the official ‖Y‖_F), s = 0.1 is part way (derived 3.1/8.1 = 0.38 of
-	// ‖Y‖_F; measured 0.40), s = 1 has converged (derived 8e-8; measured 6e-7:
-	// the value falls exponentially, so a small difference of rate makes a
-	// large one here).
+	// After 10⁴ steps: s = 0.01 has not left the saddle (within 10% of ‖Y‖_F;
+	// measured 0.97, the words' "≈ ‖Y‖_F"), s = 0.1 is part way, s = 1 within
+	// 1e-5 (the notebook's words; measured 6e-7). The derived residuals come
+	// from the official run, another draw of Y and the weights: over 8 draws
+	// (Fig6Spread) log₁₀ of the residual varies by σ per scale (measured
+	// 0.04, 0.03, 1.1 decades: at s = 1 it falls exponentially, so a small
+	// difference of rate makes a large one there), two independent draws
+	// differ by √2σ, and each derived value must lie within 3√2σ of ours
+	// (measured 1.5σ, 1.1σ, 0.8σ).
 	r := at("linear", 1e4)
-	if r[0] < 0.9*res.NormY {
-		t.Errorf("linear s = 0.01: ‖Y − f‖ after 1e4 steps %.3g, want ≈ ‖Y‖ = %.3g", r[0], res.NormY)
+	if r[0] < 0.9*res.NormY || !(r[1] < r[0]) || r[2] > 1e-5 {
+		t.Errorf("linear: ‖Y − f‖ after 1e4 steps %.3g, want ≈ ‖Y‖ = %.3g, part way, below 1e-5", r, res.NormY)
 	}
-	if f := r[1] / res.NormY; f < 0.25 || f > 0.6 {
-		t.Errorf("linear s = 0.1: ‖Y − f‖/‖Y‖ after 1e4 steps %.3g, want 0.25–0.6 (derived 0.38)", f)
+	spread, err := zhao2023.Fig6Spread(zhao2023.Fig6SpreadSettings{})
+	if err != nil {
+		t.Fatal(err)
 	}
-	if r[2] > 1e-5 {
-		t.Errorf("linear s = 1: ‖Y − f‖ after 1e4 steps %.3g, want < 1e-5 (derived 8e-8)", r[2])
+	for s := range r {
+		if spread.Residual[s][0] != r[s] {
+			t.Errorf("s = %g: Fig6Spread's draw 0 %.6g, Fig6's run %.6g: not the same network", res.Settings.Scales[s], spread.Residual[s][0], r[s])
+		}
+		if ok, sig := spread.Within(s, ref.LinearAfter1e4[s]); !ok {
+			t.Errorf("s = %g: derived residual %g is %.2gσ from ours (σ = %.2g decades), more than 3√2σ", res.Settings.Scales[s], ref.LinearAfter1e4[s], sig, spread.Std[s])
+		} else {
+			t.Logf("s = %g: derived %g, ours %.3g, %.2gσ apart (σ = %.2g decades)", res.Settings.Scales[s], ref.LinearAfter1e4[s], r[s], sig, spread.Std[s])
+		}
 	}
-	t.Logf("linear after 1e4 steps: %.3g (‖Y‖ = %.3g)", r, res.NormY)
 
-	// After 5·10⁴ steps, for every activation the residual falls by at least
-	// 1.5× from one scale to the next (measured ≥ 1.8×); at s = 1 the linear,
-	// ReLU and tanh networks are below Fig6Floor, the sigmoid not yet.
+	// After 5·10⁴ steps, for every activation the residual falls from one
+	// scale to the next (the claim is the order); at s = 1 the linear, ReLU
+	// and tanh networks are below Fig6Floor, the sigmoid not yet.
 	for _, act := range zhao2023.Fig6Acts {
 		r := at(act.Name, 5e4)
-		if r[0] < 1.5*r[1] || r[1] < 1.5*r[2] {
-			t.Errorf("%s: ‖Y − f‖ after 5e4 steps %.3g: want each scale 1.5× below the previous", act.Name, r)
+		if !(r[0] > r[1] && r[1] > r[2]) {
+			t.Errorf("%s: ‖Y − f‖ after 5e4 steps %.3g: want each scale below the previous", act.Name, r)
 		}
 		below := res.Run(act.Name, 2).Below
 		if (act.Name == "sigmoid") != (below < 0) {
@@ -164,13 +175,15 @@ func TestFig7Start(t *testing.T) {
 }
 
 // Fig. 7 to 4·10⁵ steps (10⁵ with -short; the notebook runs the paper's
-// 10⁶): MSE/‖Y‖_F starts equal (the same function, 1e-12) and at the end
-// grows with Q, each at least 2× the previous (measured ≥ 2.4× at 10⁵
-// steps); the smallest Q is below Fig7Floor within 10⁴ steps (measured 4300),
-// the second later (measured 3.2·10⁵), the two largest not (nor in 10⁶
-// steps: TestFig7Units). Q is kept to 2e-4, the notebook's "about 1e-4 or
-// better" (GD's O(η) drift, measured 8e-5 at most), except at s = 0.01, where the first steps are too steep for GD to follow
-// the flow and Q grows by 5% (bound 10%).
+// 10⁶): MSE/‖Y‖_F starts equal (the same function, to rounding: 1e-12) and
+// at the end grows with Q (the claim is the order; measured ≥ 2.4× from one
+// scale to the next at 10⁵ steps); the smallest Q is below Fig7Floor within
+// 10⁴ steps (the notebook's "a few thousand"; measured 4300), the second
+// later (measured 3.2·10⁵), the two largest not (nor in 10⁶ steps:
+// TestFig7Units). Q is kept to 2e-4, the notebook's "about 1e-4 or better"
+// read to a factor 2 (GD's O(η) drift, measured 8e-5 at most), except at
+// s = 0.01, where the first steps are too steep for GD to follow the flow
+// and Q grows by "a few per cent" (read as 0–10%; measured 5%).
 func TestFig7(t *testing.T) {
 	s := zhao2023.Fig7Settings{Steps: 400_000}
 	if testing.Short() {
@@ -192,8 +205,8 @@ func TestFig7(t *testing.T) {
 		if math.Abs(run.Loss[0]-runs[0].Loss[0]) > 1e-12*runs[0].Loss[0] {
 			t.Errorf("s = %g: initial MSE/‖Y‖ %v, s = %g: %v: not the same function", run.Scale, run.Loss[0], runs[0].Scale, runs[0].Loss[0])
 		}
-		if last := func(r zhao2023.Fig7Run) float64 { return r.Loss[len(r.Loss)-1] }; i > 0 && last(run) < 2*last(runs[i-1]) {
-			t.Errorf("MSE/‖Y‖ at the end %.3g (s = %g) vs %.3g (s = %g): want the larger Q 2× higher",
+		if last := func(r zhao2023.Fig7Run) float64 { return r.Loss[len(r.Loss)-1] }; i > 0 && !(last(run) > last(runs[i-1])) {
+			t.Errorf("MSE/‖Y‖ at the end %.3g (s = %g) vs %.3g (s = %g): want the larger Q higher",
 				last(runs[i-1]), runs[i-1].Scale, last(run), run.Scale)
 		}
 		t.Logf("s = %g: Q₀ %.4g, Q/Q₀ − 1 = %.2g, MSE/‖Y‖ at the end %.3g, below %g at %g",

@@ -18,6 +18,7 @@
 //	initq.go         04  Figs. 4–5, Q at initialisation
 //	convergence.go   05  Figs. 6–7, Q and the convergence rate
 //	sharpness.go     06  Fig. 9, Q and the Hessian spectrum
+//	fixq.go          05, 06  Q at a fixed function: Figs. 6 and 9 along one network's orbit
 //	nonlinear.go     07  the nonlinear, data-dependent action
 //	ensembles.go     08  Fig. 10, ensembles from the nonlinear action
 //	adversarial.go   09  Fig. 11, robustness of the group ensemble
