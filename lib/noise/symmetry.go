@@ -92,8 +92,31 @@ func NewSymmetry(name string, d int) *Symmetry {
 // and returns s. S is copied. It panics if a tuple has the wrong length, an
 // index is out of range, or a coordinate already belongs to a tuple: the
 // tuples of all parts must be disjoint.
+//
+// A diagonal S is split into 1×1 parts, one per distinct diagonal value, so
+// that the identity B = I of a double rotation costs O(d), not O(d·k).
 func (s *Symmetry) Add(S mat.Symmetric, tuples ...[]int) *Symmetry {
 	k := S.SymmetricDim()
+	if k > 1 && isDiagonal(S) {
+		byValue := map[float64][][]int{}
+		var order []float64
+		for a := 0; a < k; a++ {
+			v := S.At(a, a)
+			if _, ok := byValue[v]; !ok {
+				order = append(order, v)
+			}
+			for t, idx := range tuples {
+				if len(idx) != k {
+					panic(fmt.Sprintf("noise: Symmetry.Add: tuple %d has %d indices for a %d×%d block", t, len(idx), k, k))
+				}
+				byValue[v] = append(byValue[v], []int{idx[a]})
+			}
+		}
+		for _, v := range order {
+			s.Add(mat.NewSymDense(1, []float64{v}), byValue[v]...)
+		}
+		return s
+	}
 	if len(s.parts) >= 1<<11 || k >= 1<<20 {
 		panic(fmt.Sprintf("noise: Symmetry.Add: too many parts (%d) or too large a block (%d)", len(s.parts), k))
 	}
@@ -128,6 +151,18 @@ func (s *Symmetry) Add(S mat.Symmetric, tuples ...[]int) *Symmetry {
 	}
 	s.parts = append(s.parts, p)
 	return s
+}
+
+func isDiagonal(S mat.Symmetric) bool {
+	k := S.SymmetricDim()
+	for a := 0; a < k; a++ {
+		for b := a + 1; b < k; b++ {
+			if S.At(a, b) != 0 {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // Dim returns d.
