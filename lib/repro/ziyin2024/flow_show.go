@@ -129,20 +129,20 @@ func (r *CircleResult) Plot() ([][]*plot.Plot, error) {
 			z.Set(i, j, circleLoss(r.Inputs, []float64{xv, yv}, nil, nil))
 		}
 	}
-	p1, err := show.HeatMapXY(show.Axes{Title: "L(θ) = L(θ/‖θ‖): paths from θ₀", X: "θ₁", Y: "θ₂"}, xs, xs, z)
+	p1, err := show.HeatMapXY(show.Axes{Title: "L(θ) = L(θ/‖θ‖): the paths from θ₀ (•)", X: "θ₁", Y: "θ₂"}, xs, xs, z)
 	if err != nil {
 		return nil, err
 	}
+	// The colours are those of the second panel, whose legend names them.
 	if err := show.Overlay(p1,
-		show.Series{Name: "gradient flow", X: r.FlowX, Y: r.FlowY},
-		show.Series{Name: "GD", X: r.GDX, Y: r.GDY},
-		show.Series{Name: "SGD", X: r.SGDX, Y: r.SGDY}); err != nil {
+		show.Series{X: r.FlowX, Y: r.FlowY},
+		show.Series{X: r.GDX, Y: r.GDY},
+		show.Series{X: r.SGDX, Y: r.SGDY}); err != nil {
 		return nil, err
 	}
-	if err := show.Points(p1, show.Series{Name: "θ₀", X: r.GDX[:1], Y: r.GDY[:1]}); err != nil {
+	if err := show.Points(p1, show.Series{X: r.GDX[:1], Y: r.GDY[:1]}); err != nil {
 		return nil, err
 	}
-	p1.Legend.Top = false
 	steps := ints(r.Step)
 	p2, err := show.Lines(show.Axes{Title: "the charge ‖θ‖²", X: "step k", Y: "‖θ‖²"},
 		show.Series{Name: "gradient flow (t = kη)", X: steps, Y: r.Flow2[:len(steps)]},
@@ -176,7 +176,7 @@ func (r *CircleResult) Table() show.Table {
 // beside what it is compared with.
 func Notebook14Table(law *LawResult, drift *DriftResult, circle *CircleResult) show.Table {
 	t := show.Table{
-		Caption: "Notebook 14, measured beside expected. Asserted by TestLaw, TestDriftRate and TestCircle (lib/repro/ziyin2024).",
+		Caption: "Notebook 14, measured beside expected. Asserted by TestLaw, TestDriftRate and TestCircle: go test ./lib/repro/ziyin2024 -run 'Law|DriftRate|Circle'",
 		Header:  []string{"claim", "measured", "expected", "source"},
 	}
 	worst := 0.0
