@@ -102,6 +102,76 @@ func (o *Orbit) Noise(lambda float64) float64 {
 	return o.eta2 * s
 }
 
+// ChargeSlope returns dC/dλ = Σ_i 2a_i² e^{2λa_i} p_i ≥ 0: the charge
+// grows along the orbit.
+func (o *Orbit) ChargeSlope(lambda float64) float64 {
+	var s float64
+	for i, a := range o.a {
+		s += 2 * a * a * math.Exp(2*lambda*a) * o.p[i]
+	}
+	return s
+}
+
+// Steps returns the expected number of SGD steps for the charge to move
+// along the orbit from C(l0) to C(l1), following the mean Noether flow
+// dC/dk = D(λ):
+//
+//	k = ∫_{l0}^{l1} C′(λ) / D(λ) dλ,
+//
+// by Simpson's rule on 2000 intervals. D must not vanish between l0 and l1
+// (both on the same side of the equilibrium, moving towards it); otherwise
+// it returns +Inf. It is a prediction for a run that stays close to the
+// orbit, such as SGD near a minimum.
+func (o *Orbit) Steps(l0, l1 float64) float64 {
+	const n = 2000
+	h := (l1 - l0) / n
+	var sum float64
+	for i := 0; i <= n; i++ {
+		l := l0 + float64(i)*h
+		d := o.Drift(l)
+		if d == 0 || (d > 0) != (l1 > l0) {
+			return math.Inf(1)
+		}
+		w := 2.0
+		switch {
+		case i == 0 || i == n:
+			w = 1
+		case i%2 == 1:
+			w = 4
+		}
+		sum += w * o.ChargeSlope(l) / d
+	}
+	return sum * h / 3
+}
+
+// Lambda returns the λ at which C(λ) = c, by bisection (C is increasing),
+// or NaN if c is outside the range C takes for |λ| ≤ 350/max|a_i|.
+func (o *Orbit) Lambda(c float64) float64 {
+	var big float64
+	for _, a := range o.a {
+		big = max(big, math.Abs(a))
+	}
+	if big == 0 {
+		return math.NaN()
+	}
+	lo, hi := -350/big, 350/big
+	if o.Charge(lo) > c || o.Charge(hi) < c {
+		return math.NaN()
+	}
+	for i := 0; i < 200; i++ {
+		mid := lo + (hi-lo)/2
+		if mid <= lo || mid >= hi {
+			break
+		}
+		if o.Charge(mid) < c {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return lo + (hi-lo)/2
+}
+
 // Drift returns D(λ) = N(λ) − k C(λ), the expected change of the charge over
 // one step from θ_λ.
 func (o *Orbit) Drift(lambda float64) float64 { return o.Noise(lambda) - o.k*o.Charge(lambda) }

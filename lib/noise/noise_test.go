@@ -674,3 +674,30 @@ func TestBatchFactor(t *testing.T) {
 		t.Errorf("batch 1: c = %v", c)
 	}
 }
+
+// Orbit.Steps integrates the mean flow: for D(λ) = c₀ e^{−2λ} (one
+// eigenvalue a = 1 with noise and a tiny charge), k = ∫ C′/D dλ has the
+// closed form, and Lambda inverts Charge.
+func TestOrbitSteps(t *testing.T) {
+	G := mat.NewDense(2, 1, []float64{1, -1}) // per-sample gradients ±1: ḡ = 0, Tr Σ = 1
+	g := FromMatrix(G)
+	A := Scaling("x", 1, []int{0})
+	o, err := NewOrbit(A, []float64{2}, g, SGD{LR: 0.1, BatchSize: 1, Replace: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// C(λ) = 4e^{2λ}, D(λ) = η²e^{−2λ}: dk = C′/D dλ = 8e^{4λ}/η² dλ, k = 2(e^{4λ₁} − 1)/η².
+	l1 := o.Lambda(8)
+	if math.Abs(l1-math.Log(2)/2) > 1e-14 {
+		t.Errorf("Lambda(8) = %v, want ln2/2", l1)
+	}
+	want := 2 * (math.Exp(4*l1) - 1) / 0.01
+	if got := o.Steps(0, l1); math.Abs(got-want) > 1e-9*want {
+		t.Errorf("Steps = %v, want %v", got, want)
+	}
+	// The same from ‖θ‖⁴ = ‖θ₀‖⁴ + 2η²Tk with T = ‖θ₀‖² Tr Σ(θ₀) = 4 (the
+	// scale-invariant growth): from C = 4 to 8, k = (64 − 16)/(2·0.01·4) = 600.
+	if math.Abs(want-600) > 1e-9 {
+		t.Errorf("closed form %v, want 600", want)
+	}
+}

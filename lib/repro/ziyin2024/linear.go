@@ -102,19 +102,28 @@ type Trajectory struct {
 	Loss, NormU, NormV []float64 // minibatch loss; ‖U‖_F, ‖V‖_F
 	Charge             []float64 // Tr Q = ‖U‖²_F − ‖V‖²_F, the charge of the double rotation with B = I
 	Residual           []float64 // noise.Balance.Residual at each record
-	AvgResidual        float64   // the residual of Left and Right averaged over the records from step From on
-	From               int
-	Final              []float64 // θ at the end
-	FinalU, FinalV     *mat.Dense
+	Sharpness          []float64 // Tr ∇²L (noise.LinearSharpness) at each record
+	Steps              int       // steps taken
+	// From step From on, the records are summed: the balance matrices Left
+	// and Right, VᵀV and UUᵀ (Averaged records). AvgResidual is the
+	// residual of the summed Left and Right: at a stationary state
+	// E[Q' − Q] = 0, so the time average of Left − Right vanishes even
+	// where single records fluctuate.
+	From           int
+	Averaged       int
+	SumVtV, SumUUt *mat.Dense
+	AvgResidual    float64
+	Final          []float64 // θ at the end
+	FinalU, FinalV *mat.Dense
 }
 
-// runLinear trains the problem from theta (copied) with s (BatchSize =
-// Samples: full-batch GD), recording every `every` steps; the balance is
-// measured for the optimiser bal (the noise whose equilibrium is asked for).
-// From step `from` on it also sums the balance matrices, whose average over
-// many records is free of the fluctuations of single ones: at a stationary
-// state E[Q' − Q] = 0, so the time average of Left − Right vanishes.
+// runLinear trains the problem from theta (copied) with s, recording every
+// `every` steps, for `steps` steps; s.BatchSize ≥ Samples means full-batch
+// GD (optim.Run), which also stops once ‖∇L‖ ≤ 1e-9. The balance is
+// measured for the optimiser bal (the noise whose equilibrium is asked
+// for); from step `from` on the records are summed (see Trajectory).
 func runLinear(p Linear, x, y *mat.Dense, theta []float64, s noise.SGD, steps, every, from int, rng *rand.Rand, bal noise.SGD) (*Trajectory, error) {
+	p = p.withDefaults()
 	net := p.Net()
 	obj := nn.NewObjective(net, x, y, nn.MSE)
 	th := append([]float64(nil), theta...)
@@ -122,12 +131,19 @@ func runLinear(p Linear, x, y *mat.Dense, theta []float64, s noise.SGD, steps, e
 	params.Bind(th)
 	U, V := net.UV(params)
 	r := &Trajectory{Final: th, From: from}
-	h := p.withDefaults().Hidden
-	sumL, sumR := mat.NewDense(h, h, nil), mat.NewDense(h, h, nil)
-	navg := 0
+	sumL, sumR := mat.NewDense(p.Hidden, p.Hidden, nil), mat.NewDense(p.Hidden, p.Hidden, nil)
+	r.SumVtV, r.SumUUt = mat.NewDense(p.Dim, p.Dim, nil), mat.NewDense(p.Dim, p.Dim, nil)
+	// Tr ∇²L = (2/d)(d ⟨VᵀV, Σ̂ₓ⟩ + ‖U‖² Tr Σ̂ₓ) for nn.MSE (noise.LinearSharpness).
+	var sx mat.Dense
+	sx.Mul(x, x.T())
+	sx.Scale(1/float64(x.RawMatrix().Cols), &sx)
+	trSx := mat.Trace(&sx)
 	var berr error
 	obs := optim.Every(every, func(st *optim.State) {
 		nu, nv := mat.Norm(U, 2), mat.Norm(V, 2)
+		var vtv mat.Dense
+		vtv.Mul(V.T(), V)
+		r.Sharpness = append(r.Sharpness, 2*(mat.Sum(mulElem(&vtv, &sx))+nu*nu*trSx/float64(p.Dim)))
 		b, err := noise.LinearBalance(U, V, x, y, nn.MSE, bal)
 		if err != nil {
 			berr = err
@@ -142,27 +158,42 @@ func runLinear(p Linear, x, y *mat.Dense, theta []float64, s noise.SGD, steps, e
 		if st.Step >= from {
 			sumL.Add(sumL, b.Left)
 			sumR.Add(sumR, b.Right)
-			navg++
+			r.SumVtV.Add(r.SumVtV, gram(V, false))
+			r.SumUUt.Add(r.SumUUt, gram(U, true))
+			r.Averaged++
 		}
 	})
 	n := x.RawMatrix().Cols
-	f := obj.Batch
-	if s.Replace {
-		f = noise.WithReplacement(obj.Batch, n, rng)
+	rule := &optim.GD{LR: s.LR, WeightDecay: s.WeightDecay}
+	var res optim.Result
+	var err error
+	if s.BatchSize >= n {
+		res, err = optim.Run(obj.Func, th, rule, optim.Settings{Steps: steps, GradTol: 1e-9, Observers: []optim.Observer{obs}})
+	} else {
+		f := obj.Batch
+		if s.Replace {
+			f = noise.WithReplacement(obj.Batch, n, rng)
+		}
+		res, err = optim.RunBatch(f, n, th, rule, optim.BatchSettings{BatchSize: max(s.BatchSize, 1), Steps: steps, Rand: rng, Observers: []optim.Observer{obs}})
 	}
-	_, err := optim.RunBatch(f, n, th, &optim.GD{LR: s.LR, WeightDecay: s.WeightDecay},
-		optim.BatchSettings{BatchSize: max(s.BatchSize, 1), Steps: steps, Rand: rng, Observers: []optim.Observer{obs}})
+	r.Steps = res.Steps
 	if err != nil {
 		return r, fmt.Errorf("ziyin2024: %w", err)
 	}
 	if berr != nil {
 		return r, berr
 	}
-	if navg > 0 {
+	if r.Averaged > 0 {
 		r.AvgResidual = averagedResidual(sumL, sumR)
 	}
 	r.FinalU, r.FinalV = mat.DenseCopyOf(U), mat.DenseCopyOf(V)
 	return r, nil
+}
+
+func mulElem(a, b *mat.Dense) *mat.Dense {
+	var c mat.Dense
+	c.MulElem(a, b)
+	return &c
 }
 
 // averagedResidual is noise.Balance.Residual of summed (or averaged) Left
