@@ -119,6 +119,9 @@ func TestAnisotropy(t *testing.T) {
 // minimum add to the drift at larger η). Bounds: the ratio at the smallest
 // η within [0.6, 1.15], and larger than at the largest η.
 func TestRelaxation(t *testing.T) {
+	if testing.Short() {
+		t.Skip("GD to three minima and 20 SGD runs (about 2 s)")
+	}
 	r, err := ziyin2024.Relaxation(ziyin2024.RelaxationSettings{}.Fast())
 	if err != nil {
 		t.Fatal(err)

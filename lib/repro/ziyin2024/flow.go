@@ -175,10 +175,10 @@ type DriftSettings struct {
 	Seeds     int     // 0 means 24
 }
 
-// Fast returns the preset of the short tests: 100 samples, 16 seeds of 50
-// steps.
+// Fast returns the preset of the short tests: d = 10 (width 14) on 100
+// samples, 16 seeds of 50 steps.
 func (s DriftSettings) Fast() DriftSettings {
-	s.Problem.Samples = 100
+	s.Problem = Linear{Dim: 10, Hidden: 14, Samples: 100}
 	s.Steps = 50
 	s.Seeds = 16
 	return s
