@@ -39,7 +39,7 @@ func lossScale(fn string, loss nn.Loss, m int) (float64, error) {
 // expectations over the N samples, c = SGD.Factor(N). (R̄ is zero at a
 // minimum, and for γ = 0, c = 1 this is the condition W Γ_W Wᵀ = Uᵀ Γ_U U of
 // Ziyin et al. with Γ_W = E[‖r‖²xxᵀ], Γ_U = E[‖x‖²rrᵀ]; their +2γI follows
-// their continuous-time constants, κ ≈ γ/(2α²ηc) here follows the exact
+// their continuous-time constants, κ ≈ γ/(2α²η) here follows the exact
 // discrete law.) The noise equilibrium is Left = Right.
 type Balance struct {
 	GammaV, GammaU *mat.SymDense // Γ_V + κI (n×n) and Γ_U + κI (m×m)
