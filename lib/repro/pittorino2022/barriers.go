@@ -316,9 +316,10 @@ type ZeroErrorSettings struct {
 	// Train is the number of training images; 0 means 2000, few enough for
 	// the net to reach zero training error in seconds.
 	Train int
-	// Epochs of SGD (batch 32, learning rate 0.02, momentum 0.9); 0 means 60.
+	// Epochs of SGD (batch 32, learning rate 0.02, momentum 0.9); 0 means
+	// 200, enough to reach zero training error.
 	Epochs int
-	// BendEpochs train the bend; 0 means 20.
+	// BendEpochs train the bend; 0 means 50.
 	BendEpochs int
 	// Points on each path; 0 means 51.
 	Points int
@@ -351,10 +352,10 @@ func ZeroError(s ZeroErrorSettings) (*ZeroErrorResult, error) {
 		s.Train = 2000
 	}
 	if s.Epochs <= 0 {
-		s.Epochs = 60
+		s.Epochs = 200
 	}
 	if s.BendEpochs <= 0 {
-		s.BendEpochs = 20
+		s.BendEpochs = 50
 	}
 	if s.Points <= 0 {
 		s.Points = 51

@@ -6,11 +6,13 @@ import (
 	"math/rand/v2"
 	"slices"
 	"sort"
+	"sync"
 
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat"
 	"gonum.org/v1/gonum/stat/distuv"
 
+	"github.com/noetherlab/noether/lib/cache"
 	"github.com/noetherlab/noether/lib/classify"
 	"github.com/noetherlab/noether/lib/data"
 	"github.com/noetherlab/noether/lib/landscape"
@@ -27,9 +29,25 @@ func Model() nn.MLP { return nn.MLP{Sizes: Sizes, Act: nn.ReLU} }
 // loadData returns Fashion-MNIST (pixels in [0, 1]), or the synthetic
 // stand-in of classify.Load when it is not installed, keeping the first
 // train and test images (all when 0).
+// Loaded sets are kept for the process's lifetime (they are only read).
 func loadData(train, test int) (*classify.Data, error) {
-	return classify.Load(classify.LoadSettings{Train: train, Test: test})
+	key := [2]int{train, test}
+	dataMu.Lock()
+	defer dataMu.Unlock()
+	if d, ok := dataMemo[key]; ok {
+		return d, nil
+	}
+	d, err := classify.Load(classify.LoadSettings{Train: train, Test: test})
+	if err == nil {
+		dataMemo[key] = d
+	}
+	return d, err
 }
+
+var (
+	dataMu   sync.Mutex
+	dataMemo = map[[2]int]*classify.Data{}
+)
 
 // subset returns the first n samples of s (all when n ≤ 0 or n ≥ s.Len()),
 // as views.
@@ -110,9 +128,8 @@ type MinimaResult struct {
 }
 
 // Minima trains Model() with each recipe from initialisations seed = 0,
-// 1, … (nn.KaimingUniform from rand.NewPCG(seed, 1), the same for every
-// recipe), minibatches ordered by the seed, and measures each minimum on
-// the training and test sets. Runs are in parallel.
+// 1, … (TrainMinimum), in parallel, and measures each minimum on the
+// training and test sets.
 func Minima(s MinimaSettings) (*MinimaResult, error) {
 	s = s.withDefaults()
 	d, err := loadData(s.Train, 0)
@@ -120,7 +137,6 @@ func Minima(s MinimaSettings) (*MinimaResult, error) {
 		return nil, err
 	}
 	all := Recipes()
-	m := Model()
 	res := &MinimaResult{Data: d.Name, Epochs: s.Epochs}
 	type job struct{ r, seed int }
 	var jobs []job
@@ -133,6 +149,48 @@ func Minima(s MinimaSettings) (*MinimaResult, error) {
 			jobs = append(jobs, job{r, seed})
 		}
 	}
+	res.Minima, err = par.MapErr(len(jobs), func(i int) (Minimum, error) {
+		j := jobs[i]
+		mn, err := cache.Call(TrainMinimum, MinimumSettings{Recipe: j.r, Seed: j.seed, Epochs: s.Epochs, Train: s.Train})
+		if err != nil {
+			return Minimum{}, err
+		}
+		return *mn, nil
+	})
+	return res, err
+}
+
+// MinimumSettings name one minimum of Minima.
+type MinimumSettings struct {
+	Recipe, Seed  int // index into Recipes(), initialisation
+	Epochs, Train int // as MinimaSettings (0: 4 epochs, all images)
+}
+
+// TrainMinimum trains one minimum of Minima: Model() initialised by
+// nn.KaimingUniform from rand.NewPCG(Seed, 1) (the same for every recipe),
+// trained with Recipes()[Recipe] for Epochs on the first Train training
+// images with minibatches ordered by Seed, measured on them and on the
+// test set. Minima calls it through cache.Call, so that the nets shared by
+// several experiments (and notebooks) are trained once.
+func TrainMinimum(s MinimumSettings) (*Minimum, error) {
+	all := Recipes()
+	if s.Recipe < 0 || s.Recipe >= len(all) {
+		return nil, fmt.Errorf("pittorino2022: TrainMinimum: recipe %d, have %d", s.Recipe, len(all))
+	}
+	if s.Epochs <= 0 {
+		s.Epochs = 4
+	}
+	d, err := loadData(s.Train, 0)
+	if err != nil {
+		return nil, err
+	}
+	m := Model()
+	rc := all[s.Recipe]
+	rc.Epochs = s.Epochs
+	p := m.Init(rand.New(rand.NewPCG(uint64(s.Seed), 1)), nn.KaimingUniform)
+	if err := landscape.Train(m, p, d.Train, rc, uint64(s.Seed)); err != nil {
+		return nil, fmt.Errorf("pittorino2022: TrainMinimum: %v seed %d: %w", rc, s.Seed, err)
+	}
 	evTr, err := landscape.NewEvaluator(m, d.Train)
 	if err != nil {
 		return nil, err
@@ -141,17 +199,7 @@ func Minima(s MinimaSettings) (*MinimaResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	res.Minima, err = par.MapErr(len(jobs), func(i int) (Minimum, error) {
-		j := jobs[i]
-		rc := all[j.r]
-		rc.Epochs = s.Epochs
-		p := m.Init(rand.New(rand.NewPCG(uint64(j.seed), 1)), nn.KaimingUniform)
-		if err := landscape.Train(m, p, d.Train, rc, uint64(j.seed)); err != nil {
-			return Minimum{}, fmt.Errorf("pittorino2022: Minima: %v seed %d: %w", rc, j.seed, err)
-		}
-		return Minimum{Recipe: rc.String(), Seed: j.seed, Theta: p.Vec(), Train: evTr.Eval(p.Vec()), Test: evTe.Eval(p.Vec())}, nil
-	})
-	return res, err
+	return &Minimum{Recipe: rc.String(), Seed: s.Seed, Theta: p.Vec(), Train: evTr.Eval(p.Vec()), Test: evTe.Eval(p.Vec())}, nil
 }
 
 // Of returns the minima of one recipe, in seed order.

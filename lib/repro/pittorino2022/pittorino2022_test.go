@@ -111,3 +111,39 @@ func TestFlatness(t *testing.T) {
 		t.Errorf("top Hessian eigenvalue %g → %g, want more than doubled", d.HessianBefore, d.HessianAfter)
 	}
 }
+
+// Barriers: the naive chord rises far above its ends, alignment removes
+// most of it, and the trained bend least of all; a single bend joins two
+// zero-error minima at zero training error. Bands from the full run
+// (5 pairs: naive 0.40, aligned 0.02–0.05, bend ≤ 0.01): the naive barrier
+// above 0.2, every aligned path below a third of it, the bend below 0.03.
+func TestBarriers(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains 6 + 12 + 2 nets (about 50 s)")
+	}
+	r := run(t, Barriers, BarrierSettings{}.Fast())
+	naive := r.Mean[0].Mean
+	if naive < 0.2 {
+		t.Errorf("naive barrier %.3f, want > 0.2", naive)
+	}
+	for k := 1; k < len(PathKinds); k++ {
+		if r.Mean[k].Mean > naive/3 {
+			t.Errorf("%s: barrier %.3f, want below a third of the naive %.3f", PathKinds[k], r.Mean[k].Mean, naive)
+		}
+	}
+	if b := r.Mean[4].Mean; b > 0.03 {
+		t.Errorf("trained bend: barrier %.3f, want ≤ 0.03", b)
+	}
+	for _, pp := range r.Pairs {
+		if pp.Distance >= pp.Unaligned {
+			t.Errorf("pair %d–%d: aligned distance %.3f not below the unaligned %.3f", pp.SeedA, pp.SeedB, pp.Distance, pp.Unaligned)
+		}
+	}
+	z := r.ZeroError
+	if z.TrainErr[0] != 0 || z.TrainErr[1] != 0 {
+		t.Errorf("the minima have training errors %v, want 0", z.TrainErr)
+	}
+	if z.BendMax != 0 {
+		t.Errorf("the bent path reaches training error %.4f, want 0", z.BendMax)
+	}
+}
