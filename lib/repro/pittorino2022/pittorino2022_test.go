@@ -147,3 +147,25 @@ func TestBarriers(t *testing.T) {
 		t.Errorf("the bent path reaches training error %.4f, want 0", z.BendMax)
 	}
 }
+
+// Binary nets: they learn (test error far below chance), alignment brings
+// the sign patterns closer than unrelated ones (a random pair of sign
+// vectors differs in half its entries) and lowers the barrier of the
+// Hamming geodesic.
+func TestBinary(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains 8 binary nets (about 30 s)")
+	}
+	r := run(t, Binary, BinarySettings{}.Fast())
+	for _, mn := range r.Minima {
+		if mn.Test.Err > 0.5 {
+			t.Errorf("%s seed %d: test error %.3f", mn.Recipe, mn.Seed, mn.Test.Err)
+		}
+	}
+	if r.Dist[1].Mean >= r.Dist[0].Mean {
+		t.Errorf("aligned Hamming distance %.3f, naive %.3f", r.Dist[1].Mean, r.Dist[0].Mean)
+	}
+	if r.Align.Mean >= r.Naive.Mean {
+		t.Errorf("aligned barrier %.3f, naive %.3f", r.Align.Mean, r.Naive.Mean)
+	}
+}
