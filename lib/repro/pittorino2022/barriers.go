@@ -34,8 +34,8 @@ type BarrierSettings struct {
 	Pairs int
 	// Epochs of SGD per net; 0 means 4.
 	Epochs int
-	// Train images; 0 means all.
-	Train int
+	// Train and Test images; 0 means all.
+	Train, Test int
 	// Points on each path; 0 means 25.
 	Points int
 	// Bend trains the single bend; the zero value is landscape's default
@@ -45,16 +45,21 @@ type BarrierSettings struct {
 	// their flatness: the zero value is Minima's and Flatness's.
 	Samplers MinimaSettings
 	// Sigma is the multiplicative noise level of the samplers' local
-	// energy; 0 means 0.2 (10 draws on 10 000 training images).
+	// energy; 0 means 0.2 (10 draws on EnergyTrain training images).
 	Sigma float64
+	// EnergyTrain is the number of training images of that local energy;
+	// 0 means 10 000.
+	EnergyTrain int
 	// ZeroError sets the zero-error path experiment.
 	ZeroError ZeroErrorSettings
 }
 
-// Fast returns the preset the tests run: 3 pairs, 2 epochs on 20 000
-// images, Minima's fast preset for the samplers, ZeroError's fast preset.
+// Fast returns the preset the tests run: 2 pairs trained as by Minima's
+// fast preset (1 epoch on 10 000 images), 11 points on 2000 test images,
+// the samplers of Minima's fast preset with local energy on 2000 images,
+// ZeroError's fast preset.
 func (s BarrierSettings) Fast() BarrierSettings {
-	s.Pairs, s.Epochs, s.Train = 3, 2, 20000
+	s.Pairs, s.Epochs, s.Train, s.Test, s.Points, s.EnergyTrain = 2, 1, 10000, 2000, 11, 2000
 	s.Samplers = s.Samplers.Fast()
 	s.ZeroError = s.ZeroError.Fast()
 	return s
@@ -75,6 +80,9 @@ func (s BarrierSettings) withDefaults() BarrierSettings {
 	}
 	if s.Sigma == 0 {
 		s.Sigma = 0.2
+	}
+	if s.EnergyTrain <= 0 {
+		s.EnergyTrain = 10000
 	}
 	return s
 }
@@ -149,7 +157,7 @@ func Barriers(s BarrierSettings) (*BarrierResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	d, err := loadData(s.Train, 0)
+	d, err := loadData(s.Train, s.Test)
 	if err != nil {
 		return nil, err
 	}
@@ -177,7 +185,7 @@ func Barriers(s BarrierSettings) (*BarrierResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	evTr, err := landscape.NewEvaluator(m, subset(d.Train, 10000))
+	evTr, err := landscape.NewEvaluator(m, subset(d.Train, s.EnergyTrain))
 	if err != nil {
 		return nil, err
 	}
@@ -319,15 +327,19 @@ type ZeroErrorSettings struct {
 	// Epochs of SGD (batch 32, learning rate 0.02, momentum 0.9); 0 means
 	// 200, enough to reach zero training error.
 	Epochs int
-	// BendEpochs train the bend; 0 means 50.
+	// BendEpochs train the bend; 0 means 100.
 	BendEpochs int
+	// BendLR is the bend's learning rate; 0 means 0.02.
+	BendLR float64
 	// Points on each path; 0 means 51.
 	Points int
 }
 
-// Fast returns the preset the tests run (the notebook's setting: it
-// takes seconds).
-func (s ZeroErrorSettings) Fast() ZeroErrorSettings { return s }
+// Fast returns the preset the tests run: 1000 images, 21 points.
+func (s ZeroErrorSettings) Fast() ZeroErrorSettings {
+	s.Train, s.Points = 1000, 21
+	return s
+}
 
 // ZeroErrorResult is the bent path between two zero-error minima.
 type ZeroErrorResult struct {
@@ -355,7 +367,10 @@ func ZeroError(s ZeroErrorSettings) (*ZeroErrorResult, error) {
 		s.Epochs = 200
 	}
 	if s.BendEpochs <= 0 {
-		s.BendEpochs = 50
+		s.BendEpochs = 100
+	}
+	if s.BendLR <= 0 {
+		s.BendLR = 0.02
 	}
 	if s.Points <= 0 {
 		s.Points = 51
@@ -378,7 +393,7 @@ func ZeroError(s ZeroErrorSettings) (*ZeroErrorResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	bend, err := landscape.TrainBend(m, d.Train, a.Vec(), bw.Vec(), landscape.BendSettings{Epochs: s.BendEpochs, BatchSize: 32})
+	bend, err := landscape.TrainBend(m, d.Train, a.Vec(), bw.Vec(), landscape.BendSettings{Epochs: s.BendEpochs, BatchSize: 32, LR: s.BendLR})
 	if err != nil {
 		return nil, err
 	}

@@ -268,7 +268,9 @@ type TorusResult struct {
 	// Theta are the grid's angles in [0, 2π].
 	Theta []float64
 	// LogLoss[i][j] is log₁₀ of the least mean squared error at
-	// (θ₁, θ₂) = (Theta[j], Theta[i]), the output layer fitted.
+	// (θ₁, θ₂) = (Theta[j], Theta[i]), the output layer fitted, floored at
+	// 10⁻⁵ so that the colours show the landscape, not the rounding at the
+	// minima.
 	LogLoss *mat.Dense
 	// Minima are the points of the grid (the edge θ = 2π left out: it is
 	// θ = 0) where the loss is below 1e-20, zero up to rounding, as
@@ -311,14 +313,10 @@ func Torus(s TorusSettings) (*TorusResult, error) {
 	for i, t2 := range res.Theta {
 		for j, t1 := range res.Theta {
 			l := torusLoss(math.Cos(t1), math.Sin(t1), math.Cos(t2), math.Sin(t2))
-			res.LogLoss.Set(i, j, math.Log10(math.Max(l, 1e-30)))
-		}
-	}
-	best := mat.Min(res.LogLoss)
-	res.MinLoss = math.Pow(10, best)
-	for i, t2 := range res.Theta[:g-1] {
-		for j, t1 := range res.Theta[:g-1] {
-			if res.LogLoss.At(i, j) <= -20 { // zero up to rounding
+			res.LogLoss.Set(i, j, math.Log10(math.Max(l, lossFloor)))
+			res.MinLoss = math.Min(res.MinLoss, l)
+			// The edge θ = 2π is θ = 0: count each minimum once.
+			if i < g-1 && j < g-1 && l <= 1e-20 { // zero up to rounding
 				res.Minima = append(res.Minima, [2]float64{t1, t2})
 			}
 		}
@@ -327,6 +325,9 @@ func Torus(s TorusSettings) (*TorusResult, error) {
 	res.RescaledLoss = torusLoss(3, 0, -1.0/5, 0)
 	return res, nil
 }
+
+// lossFloor is the smallest loss the heat map distinguishes.
+const lossFloor = 1e-5
 
 // torusLoss is the least mean squared error of the toy net with hidden
 // units (w1, b1), (w2, b2), the output layer fitted.
@@ -373,9 +374,10 @@ func (r *TorusResult) Plot() (*plot.Plot, error) {
 	for _, m := range r.Minima {
 		xs, ys = append(xs, m[0]), append(ys, m[1])
 	}
-	if err := show.Points(p, show.Series{Name: "global minima", X: xs, Y: ys}); err != nil {
+	if err := show.Points(p, show.Series{Name: "global minima (loss 0)", X: xs, Y: ys}); err != nil {
 		return nil, err
 	}
+	p.Legend.Top, p.Legend.Left = true, true
 	return p, nil
 }
 
