@@ -28,8 +28,8 @@ type FlatnessSettings struct {
 	// Draws of noise per level; 0 means 20.
 	Draws int
 	// EnergyTrain is the number of training images the local energy is
-	// measured on; 0 means 10 000 (the first ones; on all 60 000 it takes
-	// six times longer and ranks the minima the same way).
+	// measured on; 0 means 10 000 (the first ones; all 60 000 would take
+	// six times longer).
 	EnergyTrain int
 	// Alpha is the factor of Dinh et al.'s rescaling; 0 means 5.
 	Alpha float64
