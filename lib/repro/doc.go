@@ -1,10 +1,12 @@
 // Package repro is the home of the experiments: one subpackage per paper,
 // one exported function per figure or claim.
 //
-//	zhao2023   Zhao, Ganev, Walters, Yu, Dehmamy, "Symmetries, Flat Minima, and the
-//	           Conserved Quantities of Gradient Flow", ICLR 2023 (notebooks 01–09)
-//	ziyin2024  Ziyin, Wang, Li, Wu, "Parameter Symmetry and Noise Equilibrium of
-//	           Stochastic Gradient Descent", NeurIPS 2024 (notebooks 14–17)
+//	zhao2023        Zhao, Ganev, Walters, Yu, Dehmamy, "Symmetries, Flat Minima, and the
+//	                Conserved Quantities of Gradient Flow", ICLR 2023 (notebooks 01–09)
+//	pittorino2022   Pittorino, Ferraro, Perugini, Feinauer, Baldassi, Zecchina, "Deep
+//	                Networks on Toroids", ICML 2022 (notebooks 10–13)
+//	ziyin2024       Ziyin, Wang, Li, Wu, "Parameter Symmetry and Noise Equilibrium of
+//	                Stochastic Gradient Descent", NeurIPS 2024 (notebooks 14–17)
 //
 // Every experiment follows one shape, so that a notebook, a test and a
 // program reuse the same set-up instead of copying it:

@@ -1,0 +1,88 @@
+package landscape
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/noetherlab/noether/lib/data"
+	"github.com/noetherlab/noether/lib/nn"
+)
+
+// The speed targets, at the notebooks' sizes: two 784-64-64-10 ReLU
+// nets (random weights: the work does not depend on training).
+func benchNets() (nn.MLP, *nn.Params, *nn.Params) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	m, a := testNet(rng, nn.ReLU, 784, 64, 64, 10)
+	_, b := testNet(rng, nn.ReLU, 784, 64, 64, 10)
+	return m, a, b
+}
+
+// Canonicalise both nets and align the second to the first (cosine
+// matching, exact assignment): target ≤ 10 ms.
+func BenchmarkCanonicalAlign(b *testing.B) {
+	m, p, q := benchNets()
+	for b.Loop() {
+		ca, _ := Canonicalize(m, p)
+		cb, _ := Canonicalize(m, q)
+		if _, _, err := Align(ca, cb, AlignSettings{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// Git Re-Basin's weight matching of the raw nets, for comparison.
+func BenchmarkWeightMatching(b *testing.B) {
+	m, p, q := benchNets()
+	for b.Loop() {
+		if _, _, err := AlignParams(m, p, q, AlignSettings{Matching: Weights}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// fashion loads Fashion-MNIST's split, or skips.
+func fashion(b *testing.B, split data.Split) *data.Set {
+	s, err := data.FashionMNIST(split, nil)
+	if err != nil {
+		b.Skip("Fashion-MNIST not installed:", err)
+	}
+	return s
+}
+
+// One barrier: the slerp between the canonical forms at 25 points on the
+// 10 000 test images: target ≤ 1 s on 2 cores.
+func BenchmarkBarrier(b *testing.B) {
+	m, p, q := benchNets()
+	ev, err := NewEvaluator(m, fashion(b, data.Test))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ca, _ := Canonicalize(m, p)
+	cb, _ := Canonicalize(m, q)
+	path, _ := NewSphered(ca, cb, true)
+	for b.Loop() {
+		Along(path, ev, 25).Barrier()
+	}
+}
+
+// Local energy at one σ, 20 draws, on the 60 000 training images: target
+// ≤ 5 s on 2 cores.
+func BenchmarkLocalEnergy(b *testing.B) {
+	m, p, _ := benchNets()
+	ev, err := NewEvaluator(m, fashion(b, data.Train))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		LocalEnergy(ev, p.Vec(), 0.1, NoiseSettings{Draws: 20})
+	}
+}
+
+// A single Hungarian assignment at n = 64.
+func BenchmarkAssign64(b *testing.B) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	C := data.Normal(rng, 64, 64, 1)
+	for b.Loop() {
+		Assign(C)
+	}
+}

@@ -1,0 +1,116 @@
+package landscape
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/noetherlab/noether/lib/ad"
+	"github.com/noetherlab/noether/lib/nn"
+)
+
+// BinaryMLP is a fully connected network with binary weights and binary
+// activations: with latent real weights W_l (parameters "W1", "W2", …, as
+// nn.MLP with NoBias) and Sizes = [n₀, …, n_L],
+//
+//	h_0 = x,  h_l = sign(sign(W_l) h_{l−1} / √n_{l−1})  (0 < l < L),
+//	f(x) = sign(W_L) h_{L−1} / √n_{L−1},
+//
+// with sign(0) = +1, so every weight the network uses is ±1 and every
+// hidden unit is ±1. The factor 1/√n keeps pre-activations of order one;
+// it is a fixed constant, not a parameter. There are no biases.
+//
+// Training uses the straight-through estimator (Bengio, Léonard and
+// Courville 2013; Hubara et al. 2016): the derivative of sign, zero almost
+// everywhere, is replaced by that of the hard tanh, 1{|z| ≤ 1}, both for
+// the activations and for the latent weights, whose values TrainBinary
+// clips to [−1, 1].
+//
+// Its symmetries are the permutations of hidden units. Rescaling is gone
+// (the weights are ±1), and the sign flips of an odd activation are not
+// exact: sign(0) = +1 breaks sign(−z) = −sign(z) at z = 0, which a sum of an
+// even number of ±1 terms hits often. So the canonical form of a binary net
+// is its sign pattern with permutations removed by Align (MLP gives the
+// layout Align and Perms take).
+type BinaryMLP struct {
+	Sizes []int
+}
+
+// MLP returns the nn.MLP with the same parameter layout (no biases), for
+// Perms, Permute and AlignParams.
+func (b BinaryMLP) MLP() nn.MLP { return nn.MLP{Sizes: b.Sizes, NoBias: true, Act: signAct} }
+
+// Params returns zero latent weights.
+func (b BinaryMLP) Params() *nn.Params { return b.MLP().Params() }
+
+// Init draws the latent weights uniformly in [−1, 1] (rng and w are used
+// as by nn.MLP.Init; w = nil means uniform).
+func (b BinaryMLP) Init(rng *rand.Rand, w nn.Initializer) *nn.Params {
+	if w == nil {
+		w = nn.Uniform(1)
+	}
+	return b.MLP().Init(rng, w)
+}
+
+func (b BinaryMLP) String() string { return fmt.Sprintf("BinaryMLP(%v)", b.Sizes) }
+
+// signSTE is sign with the straight-through derivative 1{|z| ≤ 1}.
+var signSTE = &ad.Func{
+	Name: "sign_ste",
+	F: func(x float64) float64 {
+		if x >= 0 {
+			return 1
+		}
+		return -1
+	},
+	D: func(x float64) float64 {
+		if math.Abs(x) <= 1 {
+			return 1
+		}
+		return 0
+	},
+}
+
+var signAct = nn.Activation{
+	Name: "sign",
+	F:    signSTE.F,
+	D:    signSTE.D,
+	Apply: func(t *ad.Tape, z *ad.Node) *ad.Node {
+		return t.Map(z, signSTE)
+	},
+}
+
+// Forward records the logits of the samples in the columns of x (nn.Model).
+func (b BinaryMLP) Forward(t *ad.Tape, w []*ad.Node, x *ad.Node) *ad.Node {
+	z := x
+	for l, wl := range w {
+		if l > 0 {
+			z = t.Map(z, signSTE)
+		}
+		z = t.Scale(t.MatMul(t.Map(wl, signSTE), z), 1/math.Sqrt(float64(b.Sizes[l])))
+	}
+	return z
+}
+
+// rowForward records the logits of the samples in the rows of x.
+func (b BinaryMLP) rowForward(t *ad.Tape, p *nn.Params, x *ad.Node) *ad.Node {
+	W, _ := b.MLP().Layers(p)
+	z := x
+	for l := range W {
+		if l > 0 {
+			z = t.Map(z, signSTE)
+		}
+		z = t.Scale(t.MatMulT(z, t.Map(t.Const(W[l]), signSTE), false, true), 1/math.Sqrt(float64(b.Sizes[l])))
+	}
+	return z
+}
+
+// Signs returns the binary weights sign(W) of latent weights theta, as a
+// new vector.
+func Signs(theta []float64) []float64 {
+	s := make([]float64, len(theta))
+	for i, v := range theta {
+		s[i] = signSTE.F(v)
+	}
+	return s
+}

@@ -1,0 +1,132 @@
+package landscape
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/noetherlab/noether/lib/par"
+)
+
+// Noise is how LocalEnergy perturbs the weights.
+type Noise int
+
+const (
+	// Multiplicative noise w ⊙ (1 + σz), z ~ N(0, I): each weight moves in
+	// proportion to its size, so the perturbed error has the same law at
+	// every point of a rescaling orbit (σ(cz) = cσ(z) maps the noisy copy
+	// of w to that of c·w), and local energy is a property of the function,
+	// not of the parametrisation (Pittorino et al. 2022).
+	Multiplicative Noise = iota
+	// Additive noise w + σz: the classical perturbative sharpness, which
+	// Dinh et al. (2017)'s rescalings change at will.
+	Additive
+	// Flip negates each weight with probability σ: the noise of binary
+	// networks, whose weights are ±1 (Baldassi et al.'s local energy).
+	Flip
+)
+
+func (n Noise) String() string {
+	switch n {
+	case Multiplicative:
+		return "multiplicative"
+	case Additive:
+		return "additive"
+	case Flip:
+		return "flip"
+	}
+	return fmt.Sprintf("Noise(%d)", int(n))
+}
+
+// NoiseSettings are the options of LocalEnergy. The zero value is 20 draws
+// of multiplicative noise.
+type NoiseSettings struct {
+	Noise Noise
+	// Draws is the number of noise draws; 0 means 20.
+	Draws int
+	// Seed fixes the draws: draw i uses rand.NewPCG(Seed, i), so that the
+	// same z are used at every σ and every point (common random numbers),
+	// which makes differences between points far less noisy than each
+	// value.
+	Seed uint64
+}
+
+// Energy is a local energy: the mean rise of error and loss under noise,
+// with its standard error over the draws.
+type Energy struct {
+	Sigma float64
+	Base  Measure // at w
+	// Rise is E_z[E(w + noise)] − E(w); SE its standard error over the
+	// draws (sd/√draws).
+	Rise, SE Measure
+}
+
+// LocalEnergy returns the local energy of theta on ev at noise level sigma,
+//
+//	δE(w, σ) = E_z[E(w ⊙ (1 + σz))] − E(w)
+//
+// for Multiplicative noise (w + σz for Additive; each weight negated with
+// probability σ for Flip), estimated from s.Draws draws, evaluated in
+// parallel. E is the error and, separately, the loss of ev (the training
+// set, for the local energy of Pittorino et al.).
+func LocalEnergy(ev *Evaluator, theta []float64, sigma float64, s NoiseSettings) Energy {
+	draws := s.Draws
+	if draws <= 0 {
+		draws = 20
+	}
+	if sigma < 0 || (s.Noise == Flip && sigma > 1) {
+		panic(fmt.Sprintf("landscape: LocalEnergy: σ = %g for %v noise", sigma, s.Noise))
+	}
+	base := ev.Eval(theta)
+	ms := par.Map(draws, func(i int) Measure {
+		w := Perturb(nil, theta, sigma, s.Noise, rand.New(rand.NewPCG(s.Seed, uint64(i))))
+		return ev.Eval(w)
+	})
+	var se, sl, qe, ql float64
+	for _, m := range ms {
+		de, dl := m.Err-base.Err, m.Loss-base.Loss
+		se, sl, qe, ql = se+de, sl+dl, qe+de*de, ql+dl*dl
+	}
+	n := float64(draws)
+	me, ml := se/n, sl/n
+	sd := func(q, m float64) float64 {
+		if draws < 2 {
+			return math.NaN()
+		}
+		return math.Sqrt(math.Max(0, (q-n*m*m)/(n-1)) / n)
+	}
+	return Energy{Sigma: sigma, Base: base, Rise: Measure{me, ml}, SE: Measure{sd(qe, me), sd(ql, ml)}}
+}
+
+// Perturb writes into dst (allocated if nil) theta perturbed by noise of
+// level sigma drawn from rng, and returns it.
+func Perturb(dst, theta []float64, sigma float64, noise Noise, rng *rand.Rand) []float64 {
+	if dst == nil {
+		dst = make([]float64, len(theta))
+	}
+	for i, v := range theta {
+		switch noise {
+		case Multiplicative:
+			dst[i] = v * (1 + sigma*rng.NormFloat64())
+		case Additive:
+			dst[i] = v + sigma*rng.NormFloat64()
+		case Flip:
+			if rng.Float64() < sigma {
+				dst[i] = -v
+			} else {
+				dst[i] = v
+			}
+		}
+	}
+	return dst
+}
+
+// EnergyCurve returns LocalEnergy at each σ of sigmas, with the same draws
+// at every σ.
+func EnergyCurve(ev *Evaluator, theta []float64, sigmas []float64, s NoiseSettings) []Energy {
+	out := make([]Energy, len(sigmas))
+	for i, sg := range sigmas {
+		out[i] = LocalEnergy(ev, theta, sg, s)
+	}
+	return out
+}
