@@ -511,11 +511,15 @@ func (n *Node) backUnary() {
 	}
 }
 
-// Func is a scalar function with its derivative, applied elementwise by Map.
+// Func is a scalar function with its derivatives, applied elementwise by Map.
 type Func struct {
 	Name string
 	F    func(x float64) float64 // σ(x)
 	D    func(x float64) float64 // σ′(x)
+	// D2 is σ″(x), used only by HessVec. If it is nil, HessVec uses the
+	// central difference of D with step ε^{1/3}·max(|x|, 1), accurate to
+	// about 1e-10 relative for smooth σ′ instead of to rounding.
+	D2 func(x float64) float64
 }
 
 // Map records σ(A) elementwise for a user-supplied function with derivative.
