@@ -20,6 +20,23 @@
 // do not depend on a parameter (data, targets and anything computed only
 // from them) get no gradient and cost nothing in Backward.
 //
+// # Second derivatives
+//
+// The tape also differentiates forward over reverse (Pearlmutter's
+// R-operator): SetTangent gives parameters a direction v, ForwardTangent
+// carries the tangent ẏ = Σ_p (∂y/∂p) v_p of every node through the
+// forward pass (Jacobian-vector products), and HessVec carries the tangent
+// of the gradient through the reverse pass as well, giving the exact
+// Hessian-vector product ∇²L v:
+//
+//	t.SetTangent(U, dU, hU)          // direction and destination of H v
+//	t.SetTangent(V, dV, hV)
+//	t.HessVec(L)                     // (hU, hV) = ∇²L (dU, dV)
+//
+// A product costs about two gradients and reuses the pass's values and
+// gradients, so further directions at the same point cost only the two
+// tangent sweeps. Each operation's tangent rules are in tangent.go.
+//
 // # Layout
 //
 // Matrices are stored row-major. Where an operation needs to know what a
