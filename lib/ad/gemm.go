@@ -23,6 +23,10 @@ const (
 	// parMACs is the number of multiply-adds above which a product is split
 	// between goroutines.
 	parMACs = 1 << 16
+
+	// directMACs is the number of multiply-adds up to which a product
+	// skips packing (gemmDirect).
+	directMACs = 1 << 15
 )
 
 type gemmArgs struct {
@@ -40,6 +44,7 @@ type gemmArgs struct {
 
 type packBuf struct {
 	a, b []float64
+	edge []float64 // the last, partial panel of B for the direct path
 	ab   [mr * nr]float64
 }
 
@@ -68,13 +73,127 @@ func gemm(ta, tb bool, m, n, k int, alpha float64, a []float64, lda int, b []flo
 		return
 	}
 	if serialMu.TryLock() {
-		gemmBlock(&g, 0, m, 0, n, &serialBuf)
+		gemmSerial(&g, &serialBuf)
 		serialMu.Unlock()
 		return
 	}
 	buf := bufPool.Get().(*packBuf)
-	gemmBlock(&g, 0, m, 0, n, buf)
+	gemmSerial(&g, buf)
 	bufPool.Put(buf)
+}
+
+// gemmSerial computes the whole product on the calling goroutine.
+func gemmSerial(g *gemmArgs, buf *packBuf) {
+	if direct(g.m, g.n, g.k) {
+		gemmDirect(g, 0, g.m, 0, g.n, buf)
+	} else {
+		gemmBlock(g, 0, g.m, 0, g.n, buf)
+	}
+}
+
+// direct reports whether an m×n×k product goes through gemmDirect: when it
+// is small enough that packing A would cost a good part of the product
+// itself.
+func direct(m, n, k int) bool {
+	return m*n*k <= directMACs || n <= 2*nr
+}
+
+// gemmDirect computes rows [i0, i1) and columns [j0, j1) of C like
+// gemmBlock, without packing A: the microkernel reads six rows of op(A) in
+// place (strides cs along k and rs between rows), and the rows of B in place
+// too when B is not transposed. A transposed B is packed into panels as
+// gemmBlock does (its rows are then 8 apart). The assembly kernel reads a
+// last panel narrower than 8 columns under a mask and stores partial tiles
+// under masks; without it, that panel is copied, zero-padded, and partial
+// tiles go through buf.ab. Rows of op(A) beyond its last are read from the
+// last one.
+func gemmDirect(g *gemmArgs, i0, i1, j0, j1 int, buf *packBuf) {
+	k := g.k
+	rs, cs := g.lda, 1
+	if g.ta {
+		rs, cs = 1, g.lda
+	}
+	if g.tb {
+		buf.b = grow(buf.b, k*((j1-j0+nr-1)/nr)*nr)
+		packB(buf.b, g, 0, k, j0, j1-j0)
+	}
+	var aoff [mr]int
+	for jr := j0; jr < j1; jr += nr {
+		cols := min(nr, j1-jr)
+		var bp []float64
+		ldb := nr
+		switch {
+		case g.tb:
+			bp = buf.b[(jr-j0)*k:]
+		case cols < nr && !hasDirectKernel():
+			buf.edge = grow(buf.edge, k*nr)
+			bp = buf.edge
+			for p := 0; p < k; p++ {
+				d := bp[p*nr : p*nr+nr : p*nr+nr]
+				src := g.b[p*g.ldb+jr:][:cols]
+				for j := range d {
+					if j < cols {
+						d[j] = src[j]
+					} else {
+						d[j] = 0
+					}
+				}
+			}
+		default:
+			bp, ldb = g.b[jr:], g.ldb
+		}
+		if kernelPanel(k, g.a[i0*rs:], rs, cs, i1-i0, bp, ldb, g.c[i0*g.ldc+jr:], g.ldc, cols, g.alpha, g.beta) {
+			continue
+		}
+		for ir := i0; ir < i1; ir += mr {
+			rows := min(mr, i1-ir)
+			for r := range aoff {
+				aoff[r] = (ir + min(r, rows-1)) * rs
+			}
+			kernelDirectGo(k, g.a, &aoff, cs, bp, ldb, &buf.ab)
+			storeTile(g.c[ir*g.ldc+jr:], g.ldc, rows, cols, g.alpha, g.beta, &buf.ab)
+		}
+	}
+}
+
+// storeTile sets the rows×cols corner of C (rows ldc apart) to
+// alpha·ab + beta·C, not reading C when beta is 0.
+func storeTile(c []float64, ldc, rows, cols int, alpha, beta float64, ab *[mr * nr]float64) {
+	for r := 0; r < rows; r++ {
+		crow := c[r*ldc:][:cols]
+		t := ab[r*nr : r*nr+cols]
+		switch beta {
+		case 0:
+			for j, v := range t {
+				crow[j] = alpha * v
+			}
+		case 1:
+			for j, v := range t {
+				crow[j] += alpha * v
+			}
+		default:
+			for j, v := range t {
+				crow[j] = beta*crow[j] + alpha*v
+			}
+		}
+	}
+}
+
+// kernelDirectGo is the portable form of kernelDirect: ab (mr×nr, row-major)
+// = Σ_{p<k} a[aoff[r] + p·cs] b[p·ldb + j].
+func kernelDirectGo(k int, a []float64, aoff *[mr]int, cs int, b []float64, ldb int, ab *[mr * nr]float64) {
+	var c [mr * nr]float64
+	for p := 0; p < k; p++ {
+		bp := b[p*ldb : p*ldb+nr : p*ldb+nr]
+		for r, o := range aoff {
+			av := a[o+p*cs]
+			cr := c[r*nr : r*nr+nr : r*nr+nr]
+			for j, bv := range bp {
+				cr[j] += av * bv
+			}
+		}
+	}
+	*ab = c
 }
 
 func scaleC(m, n int, beta float64, c []float64, ldc int) {
@@ -128,6 +247,16 @@ func packA(dst []float64, g *gemmArgs, ic, mc, pc, kc int) {
 			}
 			continue
 		}
+		if rows == mr { // six rows at a time, writing the panel in order
+			base := (ic+ip)*lda + pc
+			r0, r1, r2 := a[base:][:kc], a[base+lda:][:kc], a[base+2*lda:][:kc]
+			r3, r4, r5 := a[base+3*lda:][:kc], a[base+4*lda:][:kc], a[base+5*lda:][:kc]
+			for p := range kc {
+				d := panel[p*mr : p*mr+mr : p*mr+mr]
+				d[0], d[1], d[2], d[3], d[4], d[5] = r0[p], r1[p], r2[p], r3[p], r4[p], r5[p]
+			}
+			continue
+		}
 		for r := 0; r < rows; r++ {
 			src := a[(ic+ip+r)*lda+pc:][:kc]
 			for p, v := range src {
@@ -158,6 +287,16 @@ func packB(dst []float64, g *gemmArgs, pc, kc, jc, nc int) {
 			}
 			continue
 		}
+		if cols == nr { // eight rows of B at a time, writing the panel in order
+			base := (jc+jp)*ldb + pc
+			r0, r1, r2, r3 := b[base:][:kc], b[base+ldb:][:kc], b[base+2*ldb:][:kc], b[base+3*ldb:][:kc]
+			r4, r5, r6, r7 := b[base+4*ldb:][:kc], b[base+5*ldb:][:kc], b[base+6*ldb:][:kc], b[base+7*ldb:][:kc]
+			for p := range kc {
+				d := panel[p*nr : p*nr+nr : p*nr+nr]
+				d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7] = r0[p], r1[p], r2[p], r3[p], r4[p], r5[p], r6[p], r7[p]
+			}
+			continue
+		}
 		for c := 0; c < cols; c++ {
 			src := b[(jc+jp+c)*ldb+pc:][:kc]
 			for p, v := range src {
@@ -185,24 +324,7 @@ func macroKernel(g *gemmArgs, buf *packBuf, ic, mc, jc, nc, kc int, beta float64
 				continue
 			}
 			kernel(kc, ap, bp, ab)
-			for r := 0; r < rows; r++ {
-				crow := c[(ic+ir+r)*ldc+jc+jr:][:cols]
-				t := ab[r*nr : r*nr+cols]
-				switch beta {
-				case 0:
-					for j, v := range t {
-						crow[j] = alpha * v
-					}
-				case 1:
-					for j, v := range t {
-						crow[j] += alpha * v
-					}
-				default:
-					for j, v := range t {
-						crow[j] = beta*crow[j] + alpha*v
-					}
-				}
-			}
+			storeTile(c[(ic+ir)*ldc+jc+jr:], ldc, rows, cols, alpha, beta, ab)
 		}
 	}
 }

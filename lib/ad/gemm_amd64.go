@@ -11,6 +11,11 @@ func kern6x8(kc int, a, b, ab *float64)
 //go:noescape
 func kern6x8c(kc int, a, b, c *float64, ldc int, alpha, beta float64)
 
+// kdirPanel is kernelPanel in AVX2/FMA assembly.
+//
+//go:noescape
+func kdirPanel(k int, a *float64, rs, cs, m int, b *float64, ldb int, c *float64, ldc int, alpha, beta float64, mask *[nr]int64)
+
 func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
 func xgetbv() (eax, edx uint32)
 
@@ -30,6 +35,9 @@ var hasAVX2FMA = func() bool {
 	_, b7, _, _ := cpuid(7, 0)
 	return b7&(1<<5) != 0
 }()
+
+// hasDirectKernel reports whether kernelPanel has an assembly form.
+func hasDirectKernel() bool { return hasAVX2FMA }
 
 func kernel(kc int, a, b []float64, ab *[mr * nr]float64) {
 	if !hasAVX2FMA || kc == 0 {
@@ -54,5 +62,40 @@ func kernelC(kc int, a, b, c []float64, ldc int, alpha, beta float64) bool {
 		beta = 0 // normalise −0 so that C is not read
 	}
 	kern6x8c(kc, &a[0], &b[0], &c[0], ldc, alpha, beta)
+	return true
+}
+
+// colMasks[c] selects the first c of nr columns for kdir6x8.
+var colMasks = func() (m [nr + 1][nr]int64) {
+	for c := range m {
+		for j := 0; j < c; j++ {
+			m[c][j] = -1
+		}
+	}
+	return m
+}()
+
+// kernelPanel computes one column panel of C = alpha op(A) B + beta C, of
+// m rows (rows ldc apart) and cols ≤ nr columns, from unpacked operands:
+// op(A)[i, p] = a[i·rs + p·cs] and B[p, j] = b[p·ldb + j], reading only the
+// first cols columns of b and not reading C when beta is 0. It reports false
+// if there is no assembly kernel, and then does nothing.
+func kernelPanel(k int, a []float64, rs, cs, m int, b []float64, ldb int, c []float64, ldc, cols int, alpha, beta float64) bool {
+	if !hasAVX2FMA {
+		return false
+	}
+	_ = a[(m-1)*rs+(k-1)*cs]
+	_ = b[(k-1)*ldb+cols-1]
+	_ = c[(m-1)*ldc+cols-1]
+	var mask *[nr]int64
+	if cols < nr {
+		mask = &colMasks[cols]
+	} else {
+		_ = c[(m-1)*ldc+nr-1]
+	}
+	if beta == 0 {
+		beta = 0 // normalise −0 so that C is not read
+	}
+	kdirPanel(k, &a[0], rs, cs, m, &b[0], ldb, &c[0], ldc, alpha, beta, mask)
 	return true
 }

@@ -194,6 +194,391 @@ store0:
 	VZEROUPPER
 	RET
 
+// func kdirPanel(k int, a *float64, rs, cs, m int, b *float64, ldb int, c *float64, ldc int, alpha, beta float64, mask *[8]int64)
+// One column panel of C = alpha op(A) B + beta C from unpacked operands, in
+// tiles of 6 rows: for every row tile i0 = 0, 6, …, < m,
+//
+//	T[r][j] = Σ_{p<k} a[(i0 + min(r, rows−1))·rs + p·cs] · b[p·ldb + j],  rows = min(6, m − i0),
+//	C[(i0 + r)·ldc + j] = alpha T[r][j] + beta C[(i0 + r)·ldc + j],  r < rows,
+//
+// for the 8 columns j, or only those whose mask entry has its sign bit set if
+// mask is not nil (the other columns of B are then not read, nor those of C
+// written). C is not read when beta is +0. k ≥ 1, m ≥ 1.
+TEXT ·kdirPanel(SB), NOSPLIT, $0-96
+	MOVQ a+8(FP), R12
+	MOVQ c+56(FP), R13
+
+dirtile:
+	MOVQ    m+32(FP), CX
+	MOVQ    rs+16(FP), R10
+	SHLQ    $3, R10
+	MOVQ    R12, AX
+	LEAQ    (AX)(R10*1), BX
+	CMPQ    CX, $1
+	CMOVQLE AX, BX
+	LEAQ    (BX)(R10*1), DX
+	CMPQ    CX, $2
+	CMOVQLE BX, DX
+	LEAQ    (DX)(R10*1), SI
+	CMPQ    CX, $3
+	CMOVQLE DX, SI
+	LEAQ    (SI)(R10*1), R8
+	CMPQ    CX, $4
+	CMOVQLE SI, R8
+	LEAQ    (R8)(R10*1), R9
+	CMPQ    CX, $5
+	CMOVQLE R8, R9
+	MOVQ    b+40(FP), DI
+	MOVQ    ldb+48(FP), R10
+	SHLQ    $3, R10
+	MOVQ    k+0(FP), CX
+	VXORPD  Y4, Y4, Y4
+	VXORPD  Y5, Y5, Y5
+	VXORPD  Y6, Y6, Y6
+	VXORPD  Y7, Y7, Y7
+	VXORPD  Y8, Y8, Y8
+	VXORPD  Y9, Y9, Y9
+	VXORPD  Y10, Y10, Y10
+	VXORPD  Y11, Y11, Y11
+	VXORPD  Y12, Y12, Y12
+	VXORPD  Y13, Y13, Y13
+	VXORPD  Y14, Y14, Y14
+	VXORPD  Y15, Y15, Y15
+	MOVQ    mask+88(FP), R11
+	TESTQ   R11, R11
+	JZ      dirunmasked
+	VMOVUPD 0(R11), Y1  // mask of columns 0-3
+	VMOVUPD 32(R11), Y3 // mask of columns 4-7
+	MOVQ    32(R11), R11
+	TESTQ   R11, R11
+	MOVQ    cs+24(FP), R11
+	SHLQ    $3, R11
+	JZ      dirloop4
+	JMP     dirloopm
+
+dirunmasked:
+	MOVQ cs+24(FP), R11
+	SHLQ $3, R11
+
+dirloop:
+	VMOVUPD      0(DI), Y0
+	VMOVUPD      32(DI), Y1
+	ADDQ         R10, DI
+	VBROADCASTSD (AX), Y2
+	VBROADCASTSD (BX), Y3
+	VFMADD231PD  Y0, Y2, Y4
+	VFMADD231PD  Y1, Y2, Y5
+	VFMADD231PD  Y0, Y3, Y6
+	VFMADD231PD  Y1, Y3, Y7
+	VBROADCASTSD (DX), Y2
+	VBROADCASTSD (SI), Y3
+	VFMADD231PD  Y0, Y2, Y8
+	VFMADD231PD  Y1, Y2, Y9
+	VFMADD231PD  Y0, Y3, Y10
+	VFMADD231PD  Y1, Y3, Y11
+	VBROADCASTSD (R8), Y2
+	VBROADCASTSD (R9), Y3
+	VFMADD231PD  Y0, Y2, Y12
+	VFMADD231PD  Y1, Y2, Y13
+	VFMADD231PD  Y0, Y3, Y14
+	VFMADD231PD  Y1, Y3, Y15
+	ADDQ         R11, AX
+	ADDQ         R11, BX
+	ADDQ         R11, DX
+	ADDQ         R11, SI
+	ADDQ         R11, R8
+	ADDQ         R11, R9
+	DECQ         CX
+	JNZ          dirloop
+	JMP          dirdone
+
+dirloopm: // columns 4-7 masked by Y3 (kept there, so A goes through Y2 alone)
+	VMOVUPD      0(DI), Y0
+	VMASKMOVPD   32(DI), Y3, Y1
+	ADDQ         R10, DI
+	VBROADCASTSD (AX), Y2
+	VFMADD231PD  Y0, Y2, Y4
+	VFMADD231PD  Y1, Y2, Y5
+	VBROADCASTSD (BX), Y2
+	VFMADD231PD  Y0, Y2, Y6
+	VFMADD231PD  Y1, Y2, Y7
+	VBROADCASTSD (DX), Y2
+	VFMADD231PD  Y0, Y2, Y8
+	VFMADD231PD  Y1, Y2, Y9
+	VBROADCASTSD (SI), Y2
+	VFMADD231PD  Y0, Y2, Y10
+	VFMADD231PD  Y1, Y2, Y11
+	VBROADCASTSD (R8), Y2
+	VFMADD231PD  Y0, Y2, Y12
+	VFMADD231PD  Y1, Y2, Y13
+	VBROADCASTSD (R9), Y2
+	VFMADD231PD  Y0, Y2, Y14
+	VFMADD231PD  Y1, Y2, Y15
+	ADDQ         R11, AX
+	ADDQ         R11, BX
+	ADDQ         R11, DX
+	ADDQ         R11, SI
+	ADDQ         R11, R8
+	ADDQ         R11, R9
+	DECQ         CX
+	JNZ          dirloopm
+	JMP          dirdone
+
+dirloop4: // columns 0-3 only, masked by Y1
+	VMASKMOVPD   0(DI), Y1, Y0
+	ADDQ         R10, DI
+	VBROADCASTSD (AX), Y2
+	VBROADCASTSD (BX), Y3
+	VFMADD231PD  Y0, Y2, Y4
+	VFMADD231PD  Y0, Y3, Y6
+	VBROADCASTSD (DX), Y2
+	VBROADCASTSD (SI), Y3
+	VFMADD231PD  Y0, Y2, Y8
+	VFMADD231PD  Y0, Y3, Y10
+	VBROADCASTSD (R8), Y2
+	VBROADCASTSD (R9), Y3
+	VFMADD231PD  Y0, Y2, Y12
+	VFMADD231PD  Y0, Y3, Y14
+	ADDQ         R11, AX
+	ADDQ         R11, BX
+	ADDQ         R11, DX
+	ADDQ         R11, SI
+	ADDQ         R11, R8
+	ADDQ         R11, R9
+	DECQ         CX
+	JNZ          dirloop4
+
+dirdone:
+	MOVQ         R13, DX
+	MOVQ         ldc+64(FP), R8
+	SHLQ         $3, R8
+	MOVQ         m+32(FP), R9
+	MOVQ         mask+88(FP), R10
+	MOVQ         alpha+72(FP), AX
+	MOVQ         $0x3ff0000000000000, R11
+	CMPQ         AX, R11
+	JEQ          diralpha1
+	VBROADCASTSD alpha+72(FP), Y0
+	VMULPD Y0, Y4, Y4
+	VMULPD Y0, Y5, Y5
+	VMULPD Y0, Y6, Y6
+	VMULPD Y0, Y7, Y7
+	VMULPD Y0, Y8, Y8
+	VMULPD Y0, Y9, Y9
+	VMULPD Y0, Y10, Y10
+	VMULPD Y0, Y11, Y11
+	VMULPD Y0, Y12, Y12
+	VMULPD Y0, Y13, Y13
+	VMULPD Y0, Y14, Y14
+	VMULPD Y0, Y15, Y15
+
+diralpha1:
+	VBROADCASTSD beta+80(FP), Y1
+	MOVQ         beta+80(FP), AX
+	TESTQ        R10, R10
+	JNZ          dirmasked
+	TESTQ        AX, AX
+	JZ           dirfull0
+	VMOVUPD     0(DX), Y2
+	VMOVUPD     32(DX), Y3
+	VFMADD231PD Y2, Y1, Y4
+	VFMADD231PD Y3, Y1, Y5
+	VMOVUPD     Y4, 0(DX)
+	VMOVUPD     Y5, 32(DX)
+	DECQ R9
+	JZ   dirnext
+	ADDQ R8, DX
+	VMOVUPD     0(DX), Y2
+	VMOVUPD     32(DX), Y3
+	VFMADD231PD Y2, Y1, Y6
+	VFMADD231PD Y3, Y1, Y7
+	VMOVUPD     Y6, 0(DX)
+	VMOVUPD     Y7, 32(DX)
+	DECQ R9
+	JZ   dirnext
+	ADDQ R8, DX
+	VMOVUPD     0(DX), Y2
+	VMOVUPD     32(DX), Y3
+	VFMADD231PD Y2, Y1, Y8
+	VFMADD231PD Y3, Y1, Y9
+	VMOVUPD     Y8, 0(DX)
+	VMOVUPD     Y9, 32(DX)
+	DECQ R9
+	JZ   dirnext
+	ADDQ R8, DX
+	VMOVUPD     0(DX), Y2
+	VMOVUPD     32(DX), Y3
+	VFMADD231PD Y2, Y1, Y10
+	VFMADD231PD Y3, Y1, Y11
+	VMOVUPD     Y10, 0(DX)
+	VMOVUPD     Y11, 32(DX)
+	DECQ R9
+	JZ   dirnext
+	ADDQ R8, DX
+	VMOVUPD     0(DX), Y2
+	VMOVUPD     32(DX), Y3
+	VFMADD231PD Y2, Y1, Y12
+	VFMADD231PD Y3, Y1, Y13
+	VMOVUPD     Y12, 0(DX)
+	VMOVUPD     Y13, 32(DX)
+	DECQ R9
+	JZ   dirnext
+	ADDQ R8, DX
+	VMOVUPD     0(DX), Y2
+	VMOVUPD     32(DX), Y3
+	VFMADD231PD Y2, Y1, Y14
+	VFMADD231PD Y3, Y1, Y15
+	VMOVUPD     Y14, 0(DX)
+	VMOVUPD     Y15, 32(DX)
+	DECQ R9
+	JZ   dirnext
+	ADDQ R8, DX
+	JMP dirnext
+
+dirfull0:
+	VMOVUPD Y4, 0(DX)
+	VMOVUPD Y5, 32(DX)
+	DECQ R9
+	JZ   dirnext
+	ADDQ R8, DX
+	VMOVUPD Y6, 0(DX)
+	VMOVUPD Y7, 32(DX)
+	DECQ R9
+	JZ   dirnext
+	ADDQ R8, DX
+	VMOVUPD Y8, 0(DX)
+	VMOVUPD Y9, 32(DX)
+	DECQ R9
+	JZ   dirnext
+	ADDQ R8, DX
+	VMOVUPD Y10, 0(DX)
+	VMOVUPD Y11, 32(DX)
+	DECQ R9
+	JZ   dirnext
+	ADDQ R8, DX
+	VMOVUPD Y12, 0(DX)
+	VMOVUPD Y13, 32(DX)
+	DECQ R9
+	JZ   dirnext
+	ADDQ R8, DX
+	VMOVUPD Y14, 0(DX)
+	VMOVUPD Y15, 32(DX)
+	DECQ R9
+	JZ   dirnext
+	ADDQ R8, DX
+	JMP dirnext
+
+dirmasked:
+	VMOVUPD 0(R10), Y2
+	VMOVUPD 32(R10), Y3
+	TESTQ   AX, AX
+	JZ      dirmasked0
+	VMASKMOVPD  0(DX), Y2, Y0
+	VFMADD231PD Y0, Y1, Y4
+	VMASKMOVPD  Y4, Y2, 0(DX)
+	VMASKMOVPD  32(DX), Y3, Y0
+	VFMADD231PD Y0, Y1, Y5
+	VMASKMOVPD  Y5, Y3, 32(DX)
+	DECQ R9
+	JZ   dirnext
+	ADDQ R8, DX
+	VMASKMOVPD  0(DX), Y2, Y0
+	VFMADD231PD Y0, Y1, Y6
+	VMASKMOVPD  Y6, Y2, 0(DX)
+	VMASKMOVPD  32(DX), Y3, Y0
+	VFMADD231PD Y0, Y1, Y7
+	VMASKMOVPD  Y7, Y3, 32(DX)
+	DECQ R9
+	JZ   dirnext
+	ADDQ R8, DX
+	VMASKMOVPD  0(DX), Y2, Y0
+	VFMADD231PD Y0, Y1, Y8
+	VMASKMOVPD  Y8, Y2, 0(DX)
+	VMASKMOVPD  32(DX), Y3, Y0
+	VFMADD231PD Y0, Y1, Y9
+	VMASKMOVPD  Y9, Y3, 32(DX)
+	DECQ R9
+	JZ   dirnext
+	ADDQ R8, DX
+	VMASKMOVPD  0(DX), Y2, Y0
+	VFMADD231PD Y0, Y1, Y10
+	VMASKMOVPD  Y10, Y2, 0(DX)
+	VMASKMOVPD  32(DX), Y3, Y0
+	VFMADD231PD Y0, Y1, Y11
+	VMASKMOVPD  Y11, Y3, 32(DX)
+	DECQ R9
+	JZ   dirnext
+	ADDQ R8, DX
+	VMASKMOVPD  0(DX), Y2, Y0
+	VFMADD231PD Y0, Y1, Y12
+	VMASKMOVPD  Y12, Y2, 0(DX)
+	VMASKMOVPD  32(DX), Y3, Y0
+	VFMADD231PD Y0, Y1, Y13
+	VMASKMOVPD  Y13, Y3, 32(DX)
+	DECQ R9
+	JZ   dirnext
+	ADDQ R8, DX
+	VMASKMOVPD  0(DX), Y2, Y0
+	VFMADD231PD Y0, Y1, Y14
+	VMASKMOVPD  Y14, Y2, 0(DX)
+	VMASKMOVPD  32(DX), Y3, Y0
+	VFMADD231PD Y0, Y1, Y15
+	VMASKMOVPD  Y15, Y3, 32(DX)
+	DECQ R9
+	JZ   dirnext
+	ADDQ R8, DX
+	JMP dirnext
+
+dirmasked0:
+	VMASKMOVPD Y4, Y2, 0(DX)
+	VMASKMOVPD Y5, Y3, 32(DX)
+	DECQ R9
+	JZ   dirnext
+	ADDQ R8, DX
+	VMASKMOVPD Y6, Y2, 0(DX)
+	VMASKMOVPD Y7, Y3, 32(DX)
+	DECQ R9
+	JZ   dirnext
+	ADDQ R8, DX
+	VMASKMOVPD Y8, Y2, 0(DX)
+	VMASKMOVPD Y9, Y3, 32(DX)
+	DECQ R9
+	JZ   dirnext
+	ADDQ R8, DX
+	VMASKMOVPD Y10, Y2, 0(DX)
+	VMASKMOVPD Y11, Y3, 32(DX)
+	DECQ R9
+	JZ   dirnext
+	ADDQ R8, DX
+	VMASKMOVPD Y12, Y2, 0(DX)
+	VMASKMOVPD Y13, Y3, 32(DX)
+	DECQ R9
+	JZ   dirnext
+	ADDQ R8, DX
+	VMASKMOVPD Y14, Y2, 0(DX)
+	VMASKMOVPD Y15, Y3, 32(DX)
+	DECQ R9
+	JZ   dirnext
+	ADDQ R8, DX
+	JMP dirnext
+
+dirnext:
+	MOVQ  m+32(FP), CX
+	SUBQ  $6, CX
+	JLE   dirret
+	MOVQ  CX, m+32(FP)
+	MOVQ  rs+16(FP), AX
+	IMUL3Q $48, AX, AX
+	ADDQ  AX, R12
+	MOVQ  ldc+64(FP), AX
+	IMUL3Q $48, AX, AX
+	ADDQ  AX, R13
+	JMP   dirtile
+
+dirret:
+	VZEROUPPER
+	RET
+
 // func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
 TEXT ·cpuid(SB), NOSPLIT, $0-24
 	MOVL eaxArg+0(FP), AX

@@ -2,6 +2,15 @@
 
 package ad
 
+// hasAVX2FMA is false: there are no assembly kernels on this architecture.
+var hasAVX2FMA = false
+
+func hasDirectKernel() bool { return false }
+
 func kernel(kc int, a, b []float64, ab *[mr * nr]float64) { kernelGo(kc, a, b, ab) }
 
 func kernelC(kc int, a, b, c []float64, ldc int, alpha, beta float64) bool { return false }
+
+func kernelPanel(k int, a []float64, rs, cs, m int, b []float64, ldb int, c []float64, ldc, cols int, alpha, beta float64) bool {
+	return false
+}

@@ -42,9 +42,20 @@ func randSlice(rng *rand.Rand, n int) []float64 {
 	return s
 }
 
+// withoutAssembly runs f with the portable kernels in place of the
+// assembly ones.
+func withoutAssembly(f func()) {
+	defer func(v bool) { hasAVX2FMA = v }(hasAVX2FMA)
+	hasAVX2FMA = false
+	f()
+}
+
+// The portable kernels give the same products.
+func TestGemmPortable(t *testing.T) { withoutAssembly(func() { TestGemm(t) }) }
+
 func TestGemm(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 5))
-	sizes := [][3]int{{1, 1, 1}, {5, 7, 3}, {6, 8, 256}, {13, 17, 300}, {97, 65, 257}, {200, 130, 70}, {7, 3100, 20}, {130, 9, 600}}
+	sizes := [][3]int{{1, 1, 1}, {5, 7, 3}, {6, 8, 256}, {5, 10, 50}, {50, 10, 10}, {13, 17, 300}, {97, 65, 257}, {200, 130, 70}, {7, 3100, 20}, {130, 9, 600}}
 	for _, sz := range sizes {
 		m, n, k := sz[0], sz[1], sz[2]
 		for _, ta := range []bool{false, true} {
@@ -68,18 +79,29 @@ func TestGemm(t *testing.T) {
 					}
 					want := append([]float64(nil), c...)
 					naiveGemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, want, ldc)
-					gemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-					for i := 0; i < m; i++ {
-						for j := 0; j < ldc; j++ {
-							got, w := c[i*ldc+j], want[i*ldc+j]
-							if j >= n {
-								if !(math.IsNaN(got) && math.IsNaN(w)) && got != w {
-									t.Fatalf("%v ta=%v tb=%v: wrote outside C at (%d,%d)", sz, ta, tb, i, j)
+					c0 := append([]float64(nil), c...)
+					for path := range 3 {
+						copy(c, c0)
+						switch path {
+						case 0: // the dispatcher
+							gemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+						case 1:
+							gemmBlock(&gemmArgs{ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc}, 0, m, 0, n, new(packBuf))
+						case 2:
+							gemmDirect(&gemmArgs{ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc}, 0, m, 0, n, new(packBuf))
+						}
+						for i := 0; i < m; i++ {
+							for j := 0; j < ldc; j++ {
+								got, w := c[i*ldc+j], want[i*ldc+j]
+								if j >= n {
+									if !(math.IsNaN(got) && math.IsNaN(w)) && got != w {
+										t.Fatalf("%v ta=%v tb=%v: wrote outside C at (%d,%d)", sz, ta, tb, i, j)
+									}
+									continue
 								}
-								continue
-							}
-							if math.Abs(got-w) > 1e-12*math.Max(1, math.Abs(w))*float64(k) {
-								t.Fatalf("%v ta=%v tb=%v α=%v β=%v: C[%d,%d] = %v, want %v", sz, ta, tb, alpha, beta, i, j, got, w)
+								if math.Abs(got-w) > 1e-12*math.Max(1, math.Abs(w))*float64(k) {
+									t.Fatalf("path %d, %v ta=%v tb=%v α=%v β=%v: C[%d,%d] = %v, want %v", path, sz, ta, tb, alpha, beta, i, j, got, w)
+								}
 							}
 						}
 					}
