@@ -273,20 +273,21 @@ func (t *Tape) unary(kind int, a *Node, s, s2 float64) *Node {
 	x, y := a.val[:len(out.val)], out.val
 	switch kind {
 	case uReLU: // branch-free: the sign of random data is unpredictable
-		for i, v := range x {
-			y[i] = max(v, 0)
+		for i := reluVec(y, x, 0); i < len(x); i++ {
+			y[i] = max(x[i], 0)
 		}
 	case uLeakyReLU:
-		for i, v := range x {
+		for i := reluVec(y, x, s); i < len(x); i++ {
+			v := x[i]
 			y[i] = max(v, 0) + s*min(v, 0)
 		}
 	case uTanh:
-		for i, v := range x {
-			y[i] = math.Tanh(v)
+		for i := tanhVec(y, x); i < len(x); i++ {
+			y[i] = math.Tanh(x[i])
 		}
 	case uSigmoid:
-		for i, v := range x {
-			y[i] = sigmoid(v)
+		for i := sigmoidVec(y, x); i < len(x); i++ {
+			y[i] = sigmoid(x[i])
 		}
 	case uSquare:
 		for i, v := range x {
@@ -439,14 +440,35 @@ func (n *Node) backUnary() {
 		if n.k == uReLU {
 			slope[0] = 0
 		}
+		i := reluBackVec(ga, g, x, slope[0], !first)
 		if first {
-			for i, v := range x {
-				ga[i] = g[i] * slope[b2i(v > 0)]
+			for ; i < len(x); i++ {
+				ga[i] = g[i] * slope[b2i(x[i] > 0)]
 			}
 		} else {
-			for i, v := range x {
-				ga[i] += g[i] * slope[b2i(v > 0)]
+			for ; i < len(x); i++ {
+				ga[i] += g[i] * slope[b2i(x[i] > 0)]
 			}
+		}
+		return
+	case uTanh:
+		i := tanhBackVec(ga, g, y, !first)
+		if first {
+			clear(ga[i:])
+		}
+		for ; i < len(y); i++ {
+			v := y[i]
+			ga[i] += g[i] * (1 - v*v)
+		}
+		return
+	case uSigmoid:
+		i := sigmoidBackVec(ga, g, y, !first)
+		if first {
+			clear(ga[i:])
+		}
+		for ; i < len(y); i++ {
+			v := y[i]
+			ga[i] += g[i] * v * (1 - v)
 		}
 		return
 	}
@@ -454,14 +476,6 @@ func (n *Node) backUnary() {
 		clear(ga)
 	}
 	switch n.k {
-	case uTanh:
-		for i, v := range y {
-			ga[i] += g[i] * (1 - v*v)
-		}
-	case uSigmoid:
-		for i, v := range y {
-			ga[i] += g[i] * v * (1 - v)
-		}
 	case uSquare:
 		for i, v := range x {
 			ga[i] += 2 * v * g[i]
