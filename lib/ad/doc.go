@@ -54,9 +54,13 @@
 // the same (or smaller) shapes reuses all value, gradient and scratch
 // storage, so a training step allocates nothing after the first. Matrix
 // products, including those with transposed operands (MatMulT) and those
-// inside Conv2D, go through one packed, blocked GEMM with an AVX2/FMA
-// microkernel on amd64 (portable Go elsewhere) that splits large products
-// over the available cores.
+// inside Conv2D, go through one blocked GEMM with AVX2/FMA microkernels on
+// amd64 (portable Go elsewhere): products of up to about 32k multiply-adds
+// read their operands in place, larger ones are packed, and those above
+// about 4M multiply-adds (some 200 µs of one core) are shared with worker
+// goroutines, which claim parts as they wake, so that a busy machine makes
+// them no slower than on one core. ReLU, leaky ReLU, tanh and sigmoid, and
+// their derivatives, are computed four entries at a time.
 //
 // # Errors
 //

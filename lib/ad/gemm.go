@@ -3,15 +3,16 @@ package ad
 import (
 	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
 // This file holds the matrix multiplication every op uses: a packed, blocked
 // GEMM in the style of Goto and van de Geijn, with a 6×8 register-tile
 // microkernel (AVX2/FMA assembly on amd64 when the CPU has it, plain Go
-// otherwise) and the two halves of a large product computed on two
-// goroutines. It allocates nothing after warm-up, which gonum's parallel
-// Dgemm does, and is several times faster than it for the shapes of small
-// neural networks.
+// otherwise); small products skip the packing (gemmDirect), and large ones
+// are shared with worker goroutines. It allocates nothing after warm-up,
+// which gonum's parallel Dgemm does, and is several times faster than it for
+// the shapes of small neural networks.
 
 const (
 	mr      = 6    // rows of the register tile
@@ -21,8 +22,9 @@ const (
 	ncBlock = 3072 // columns of a packed block of B
 
 	// parMACs is the number of multiply-adds above which a product is split
-	// between goroutines.
-	parMACs = 1 << 16
+	// between goroutines: about 10 µs of one core, well above the cost of
+	// waking a worker.
+	parMACs = 1 << 22
 
 	// directMACs is the number of multiply-adds up to which a product
 	// skips packing (gemmDirect).
@@ -353,35 +355,89 @@ func kernelGo(kc int, a, b []float64, ab *[mr * nr]float64) {
 	*ab = c
 }
 
-// Parallel products: the caller computes one part and persistent worker
-// goroutines the others. One parallel product runs at a time; a caller that
-// finds the workers busy computes serially.
+// Parallel products. A product is cut into parTasks parts along the larger
+// of m and n; the caller and persistent worker goroutines claim parts one by
+// one (the caller from the first, the workers from the last) with a
+// compare-and-swap, so a part is computed exactly once, by whoever gets to it
+// first. The caller never waits for a worker that has not started: if the
+// workers are slow to wake (the other cores busy), it computes every part
+// itself and the product costs what a serial one does, plus the wake-up; it
+// waits only for parts a worker has claimed and is computing. One parallel
+// product runs at a time; a caller that finds another one running computes
+// serially.
 var (
-	parMu     sync.Mutex
-	parOnce   sync.Once
-	parTasks  chan parTask
-	parWG     sync.WaitGroup
-	parArgs   gemmArgs
+	parMu   sync.Mutex
+	parOnce sync.Once
+	parWake chan struct{}
+	parJob  struct {
+		args    gemmArgs
+		rows    bool // parts split the rows (m), else the columns (n)
+		parts   [parTasks + 1]int
+		np      int
+		state   [parTasks]atomic.Int32 // 0 unclaimed, 1 claimed
+		pending atomic.Int32           // parts claimed by workers and not finished
+	}
 	parBuf    packBuf
 	parNumber int
 )
 
-type parTask struct{ i0, i1, j0, j1 int }
+// parTasks is the number of parts a parallel product is cut into.
+const parTasks = 8
 
 // startWorkers starts one worker per CPU beyond the caller's (at most 8 in
-// all); each product uses as many as GOMAXPROCS allows at the time, so that
+// all); each product wakes as many as GOMAXPROCS allows at the time, so that
 // `go test -cpu 1,2` measures what it says.
 func startWorkers() {
 	parNumber = min(runtime.NumCPU(), 8)
-	parTasks = make(chan parTask, parNumber)
+	parWake = make(chan struct{}, parNumber)
+	for t := range parTasks {
+		parJob.state[t].Store(1) // nothing to claim until a product starts
+	}
 	for w := 1; w < parNumber; w++ {
 		go func() {
 			buf := new(packBuf)
-			for t := range parTasks {
-				gemmBlock(&parArgs, t.i0, t.i1, t.j0, t.j1, buf)
-				parWG.Done()
+			for range parWake {
+				parWork(buf, false, parTasks)
 			}
 		}()
+	}
+}
+
+// parWork claims and computes parts of the current parallel product until
+// none is left: the caller its np parts from the first, a worker any of the
+// parTasks from the last. A part's fields are read only after claiming it:
+// the caller wrote them before making the part claimable, so a worker that
+// wakes late touches nothing of a finished product, and claims parts of the
+// next one only once they are ready. A worker counts itself in pending
+// before it tries to claim, so that the caller, once every part is claimed,
+// can wait for pending to reach zero.
+func parWork(buf *packBuf, caller bool, np int) {
+	j := &parJob
+	for t := range np {
+		if !caller {
+			t = np - 1 - t
+			j.pending.Add(1)
+		}
+		if j.state[t].CompareAndSwap(0, 1) {
+			a, b := j.parts[t], j.parts[t+1]
+			if j.rows {
+				gemmSerialPart(&j.args, a, b, 0, j.args.n, buf)
+			} else {
+				gemmSerialPart(&j.args, 0, j.args.m, a, b, buf)
+			}
+		}
+		if !caller {
+			j.pending.Add(-1)
+		}
+	}
+}
+
+// gemmSerialPart computes rows [i0, i1) and columns [j0, j1) of C.
+func gemmSerialPart(g *gemmArgs, i0, i1, j0, j1 int, buf *packBuf) {
+	if direct(i1-i0, j1-j0, g.k) {
+		gemmDirect(g, i0, i1, j0, j1, buf)
+	} else {
+		gemmBlock(g, i0, i1, j0, j1, buf)
 	}
 }
 
@@ -392,37 +448,37 @@ func parallelGemm(g *gemmArgs) bool {
 		return false
 	}
 	defer parMu.Unlock()
-	parArgs = *g
-	// Split the larger of m and n into p parts aligned to the register tile.
-	var parts [9]int
+	j := &parJob
+	j.args = *g
+	// Cut the larger of m and n into parts aligned to the register tile.
 	size, align := g.n, nr
-	if g.m > g.n {
+	j.rows = g.m > g.n
+	if j.rows {
 		size, align = g.m, mr
 	}
-	chunk := ((size+p-1)/p + align - 1) / align * align
-	np := 0
+	chunk := ((size+parTasks-1)/parTasks + align - 1) / align * align
+	j.np = 0
 	for s := 0; s < size; s += chunk {
-		parts[np] = s
-		np++
+		j.parts[j.np] = s
+		j.np++
 	}
-	parts[np] = size
-	if np < 2 {
+	j.parts[j.np] = size
+	if j.np < 2 {
 		return false
 	}
-	parWG.Add(np - 1)
-	for i := 1; i < np; i++ {
-		if g.m > g.n {
-			parTasks <- parTask{parts[i], parts[i+1], 0, g.n}
-		} else {
-			parTasks <- parTask{0, g.m, parts[i], parts[i+1]}
+	for t := range j.np {
+		j.state[t].Store(0)
+	}
+	for range p - 1 {
+		select {
+		case parWake <- struct{}{}:
+		default:
 		}
 	}
-	if g.m > g.n {
-		gemmBlock(&parArgs, parts[0], parts[1], 0, g.n, &parBuf)
-	} else {
-		gemmBlock(&parArgs, 0, g.m, parts[0], parts[1], &parBuf)
+	parWork(&parBuf, true, j.np)
+	for j.pending.Load() != 0 {
+		runtime.Gosched()
 	}
-	parWG.Wait()
-	parArgs = gemmArgs{}
+	j.args = gemmArgs{} // every part is claimed and done: drop the caller's matrices
 	return true
 }

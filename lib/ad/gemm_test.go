@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 )
 
@@ -105,6 +106,38 @@ func TestGemm(t *testing.T) {
 							}
 						}
 					}
+				}
+			}
+		}
+	}
+}
+
+// A product shared with the workers (parallelGemm called directly, with at
+// least two Ps), cut along rows and along columns, equals the serial one
+// bit for bit: each part is the same computation on a block of C.
+func TestGemmParallel(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(2, runtime.GOMAXPROCS(0))))
+	if min(runtime.NumCPU(), 8) < 2 {
+		t.Skip("one CPU: no workers")
+	}
+	rng := rand.New(rand.NewPCG(4, 5))
+	for _, sz := range [][3]int{{300, 70, 200}, {60, 500, 150}} {
+		m, n, k := sz[0], sz[1], sz[2]
+		for _, tb := range []bool{false, true} {
+			a, b := randSlice(rng, m*k), randSlice(rng, k*n)
+			ldb := n
+			if tb {
+				ldb = k
+			}
+			c, want := randSlice(rng, m*n), make([]float64, m*n)
+			copy(want, c)
+			gemmSerial(&gemmArgs{false, tb, m, n, k, 0.5, a, k, b, ldb, 2, want, n}, new(packBuf))
+			if !parallelGemm(&gemmArgs{false, tb, m, n, k, 0.5, a, k, b, ldb, 2, c, n}) {
+				t.Fatalf("%v: parallelGemm declined", sz)
+			}
+			for i := range c {
+				if c[i] != want[i] {
+					t.Fatalf("%v tb=%v: C[%d] = %v, serial %v", sz, tb, i, c[i], want[i])
 				}
 			}
 		}
