@@ -26,9 +26,13 @@ const (
 	// waking a worker.
 	parMACs = 1 << 22
 
-	// directMACs is the number of multiply-adds up to which a product
-	// skips packing (gemmDirect).
+	// directMACs is the number of multiply-adds up to which any product
+	// skips packing (gemmDirect), directA the size of op(A) up to which a
+	// product with an untransposed B does, and dotOut the size of C up to
+	// which A Bᵀ is computed as dot products (gemmDot).
 	directMACs = 1 << 15
+	directA    = 1 << 15
+	dotOut     = 64 * 64
 )
 
 type gemmArgs struct {
@@ -85,19 +89,61 @@ func gemm(ta, tb bool, m, n, k int, alpha float64, a []float64, lda int, b []flo
 }
 
 // gemmSerial computes the whole product on the calling goroutine.
-func gemmSerial(g *gemmArgs, buf *packBuf) {
-	if direct(g.m, g.n, g.k) {
-		gemmDirect(g, 0, g.m, 0, g.n, buf)
-	} else {
-		gemmBlock(g, 0, g.m, 0, g.n, buf)
+func gemmSerial(g *gemmArgs, buf *packBuf) { gemmSerialPart(g, 0, g.m, 0, g.n, buf) }
+
+// gemmSerialPart computes rows [i0, i1) and columns [j0, j1) of C on the
+// calling goroutine, by the method that suits the shape of the whole product
+// (so that a product shared between goroutines gives the same bits):
+//
+//   - gemmDot for A Bᵀ with a long inner dimension and a small C (a
+//     weight gradient G Xᵀ summed over many samples): dot products of rows,
+//     nothing packed;
+//   - gemmDirect when B is not transposed and op(A) and B's panels stay in
+//     cache (k ≤ 256, op(A) at most 32k entries), and for any small
+//     product: nothing packed, or only a transposed B;
+//   - gemmBlock, packed and blocked for the caches, otherwise.
+func gemmSerialPart(g *gemmArgs, i0, i1, j0, j1 int, buf *packBuf) {
+	m, n, k := g.m, g.n, g.k
+	switch {
+	case g.tb && !g.ta && k >= 16 && m*n <= dotOut:
+		gemmDot(g, i0, i1, j0, j1)
+	case !g.tb && k <= kcBlock && m*k <= directA, m*n*k <= directMACs, n <= 2*nr:
+		gemmDirect(g, i0, i1, j0, j1, buf)
+	default:
+		gemmBlock(g, i0, i1, j0, j1, buf)
 	}
 }
 
-// direct reports whether an m×n×k product goes through gemmDirect: when it
-// is small enough that packing A would cost a good part of the product
-// itself.
-func direct(m, n, k int) bool {
-	return m*n*k <= directMACs || n <= 2*nr
+// gemmDot computes rows [i0, i1) and columns [j0, j1) of C = alpha A Bᵀ +
+// beta C (g.ta false, g.tb true) as dot products of rows of A with rows of
+// B, in tiles of 3×4, reading both in place.
+func gemmDot(g *gemmArgs, i0, i1, j0, j1 int) {
+	k := g.k
+	for i := i0; i < i1; i += 3 {
+		rows := min(3, i1-i)
+		for j := j0; j < j1; j += 4 {
+			cols := min(4, j1-j)
+			a, b, c := g.a[i*g.lda:], g.b[j*g.ldb:], g.c[i*g.ldc+j:]
+			if kernelDot(k, a, g.lda, b, g.ldb, c, g.ldc, rows, cols, g.alpha, g.beta) {
+				continue
+			}
+			for r := 0; r < rows; r++ {
+				ar := a[r*g.lda:][:k]
+				for jj := 0; jj < cols; jj++ {
+					br := b[jj*g.ldb:][:k]
+					s := 0.0
+					for p, v := range ar {
+						s += v * br[p]
+					}
+					if g.beta == 0 {
+						c[r*g.ldc+jj] = g.alpha * s
+					} else {
+						c[r*g.ldc+jj] = g.beta*c[r*g.ldc+jj] + g.alpha*s
+					}
+				}
+			}
+		}
+	}
 }
 
 // gemmDirect computes rows [i0, i1) and columns [j0, j1) of C like
@@ -429,15 +475,6 @@ func parWork(buf *packBuf, caller bool, np int) {
 		if !caller {
 			j.pending.Add(-1)
 		}
-	}
-}
-
-// gemmSerialPart computes rows [i0, i1) and columns [j0, j1) of C.
-func gemmSerialPart(g *gemmArgs, i0, i1, j0, j1 int, buf *packBuf) {
-	if direct(i1-i0, j1-j0, g.k) {
-		gemmDirect(g, i0, i1, j0, j1, buf)
-	} else {
-		gemmBlock(g, i0, i1, j0, j1, buf)
 	}
 }
 

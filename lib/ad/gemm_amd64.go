@@ -16,6 +16,11 @@ func kern6x8c(kc int, a, b, c *float64, ldc int, alpha, beta float64)
 //go:noescape
 func kdirPanel(k int, a *float64, rs, cs, m int, b *float64, ldb int, c *float64, ldc int, alpha, beta float64, mask *[nr]int64)
 
+// kdot3x4 is kernelDot in AVX2/FMA assembly.
+//
+//go:noescape
+func kdot3x4(k int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha, beta float64, rows, cols int, kmask, cmask *[4]int64)
+
 func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
 func xgetbv() (eax, edx uint32)
 
@@ -97,5 +102,33 @@ func kernelPanel(k int, a []float64, rs, cs, m int, b []float64, ldb int, c []fl
 		beta = 0 // normalise −0 so that C is not read
 	}
 	kdirPanel(k, &a[0], rs, cs, m, &b[0], ldb, &c[0], ldc, alpha, beta, mask)
+	return true
+}
+
+// laneMasks[c] selects the first c of 4 lanes for kdot3x4.
+var laneMasks = func() (m [5][4]int64) {
+	for c := range m {
+		for j := 0; j < c; j++ {
+			m[c][j] = -1
+		}
+	}
+	return m
+}()
+
+// kernelDot sets the rows×cols corner (rows ≤ 3, cols ≤ 4) of C, rows ldc
+// apart, to alpha T + beta C (not reading C when beta is 0), with
+// T[r][j] = Σ_{p<k} a[r·lda + p]·b[j·ldb + p]. It reports false if there is
+// no assembly kernel, and then does nothing.
+func kernelDot(k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc, rows, cols int, alpha, beta float64) bool {
+	if !hasAVX2FMA {
+		return false
+	}
+	_ = a[(rows-1)*lda+k-1]
+	_ = b[(cols-1)*ldb+k-1]
+	_ = c[(rows-1)*ldc+cols-1]
+	if beta == 0 {
+		beta = 0 // normalise −0 so that C is not read
+	}
+	kdot3x4(k, &a[0], lda, &b[0], ldb, &c[0], ldc, alpha, beta, rows, cols, &laneMasks[k%4], &laneMasks[cols])
 	return true
 }

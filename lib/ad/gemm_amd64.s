@@ -579,6 +579,176 @@ dirret:
 	VZEROUPPER
 	RET
 
+// func kdot3x4(k int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha, beta float64, rows, cols int, kmask, cmask *[4]int64)
+// A 3×4 tile of C = alpha A Bᵀ + beta C with A and B both read along their
+// rows, as dot products: T[r][j] = Σ_{p<k} a[r·lda + p] · b[j·ldb + p], four
+// p at a time in twelve accumulators and summed across lanes at the end.
+// Rows r ≥ rows and columns j ≥ cols read the last valid row of A or B; C
+// is written in its first rows rows, in the columns cmask selects (C is not
+// read when beta is +0). The last k mod 4 entries are read under kmask.
+TEXT ·kdot3x4(SB), NOSPLIT, $0-104
+	MOVQ    rows+72(FP), CX
+	MOVQ    lda+16(FP), R10
+	SHLQ    $3, R10
+	MOVQ    a+8(FP), AX
+	LEAQ    (AX)(R10*1), BX
+	CMPQ    CX, $1
+	CMOVQLE AX, BX
+	LEAQ    (BX)(R10*1), DX
+	CMPQ    CX, $2
+	CMOVQLE BX, DX
+	MOVQ    cols+80(FP), CX
+	MOVQ    ldb+32(FP), R10
+	SHLQ    $3, R10
+	MOVQ    b+24(FP), SI
+	LEAQ    (SI)(R10*1), DI
+	CMPQ    CX, $1
+	CMOVQLE SI, DI
+	LEAQ    (DI)(R10*1), R8
+	CMPQ    CX, $2
+	CMOVQLE DI, R8
+	LEAQ    (R8)(R10*1), R9
+	CMPQ    CX, $3
+	CMOVQLE R8, R9
+	VXORPD  Y4, Y4, Y4
+	VXORPD  Y5, Y5, Y5
+	VXORPD  Y6, Y6, Y6
+	VXORPD  Y7, Y7, Y7
+	VXORPD  Y8, Y8, Y8
+	VXORPD  Y9, Y9, Y9
+	VXORPD  Y10, Y10, Y10
+	VXORPD  Y11, Y11, Y11
+	VXORPD  Y12, Y12, Y12
+	VXORPD  Y13, Y13, Y13
+	VXORPD  Y14, Y14, Y14
+	VXORPD  Y15, Y15, Y15
+	XORQ    R10, R10
+	MOVQ    k+0(FP), CX
+	SHRQ    $2, CX
+	JZ      dottail
+
+dotloop:
+	VMOVUPD      (AX)(R10*1), Y0
+	VMOVUPD      (BX)(R10*1), Y1
+	VMOVUPD      (DX)(R10*1), Y2
+	VMOVUPD      (SI)(R10*1), Y3
+	VFMADD231PD  Y3, Y0, Y4
+	VFMADD231PD  Y3, Y1, Y8
+	VFMADD231PD  Y3, Y2, Y12
+	VMOVUPD      (DI)(R10*1), Y3
+	VFMADD231PD  Y3, Y0, Y5
+	VFMADD231PD  Y3, Y1, Y9
+	VFMADD231PD  Y3, Y2, Y13
+	VMOVUPD      (R8)(R10*1), Y3
+	VFMADD231PD  Y3, Y0, Y6
+	VFMADD231PD  Y3, Y1, Y10
+	VFMADD231PD  Y3, Y2, Y14
+	VMOVUPD      (R9)(R10*1), Y3
+	VFMADD231PD  Y3, Y0, Y7
+	VFMADD231PD  Y3, Y1, Y11
+	VFMADD231PD  Y3, Y2, Y15
+	ADDQ         $32, R10
+	DECQ         CX
+	JNZ          dotloop
+
+dottail:
+	MOVQ k+0(FP), CX
+	ANDQ $3, CX
+	JZ   dotreduce
+	MOVQ kmask+88(FP), R11
+	VMOVUPD      (R11), Y3
+	VMASKMOVPD   (AX)(R10*1), Y3, Y0
+	VMASKMOVPD   (BX)(R10*1), Y3, Y1
+	VMASKMOVPD   (DX)(R10*1), Y3, Y2
+	VMOVUPD      (R11), Y3
+	VMASKMOVPD   (SI)(R10*1), Y3, Y3
+	VFMADD231PD  Y3, Y0, Y4
+	VFMADD231PD  Y3, Y1, Y8
+	VFMADD231PD  Y3, Y2, Y12
+	VMOVUPD      (R11), Y3
+	VMASKMOVPD   (DI)(R10*1), Y3, Y3
+	VFMADD231PD  Y3, Y0, Y5
+	VFMADD231PD  Y3, Y1, Y9
+	VFMADD231PD  Y3, Y2, Y13
+	VMOVUPD      (R11), Y3
+	VMASKMOVPD   (R8)(R10*1), Y3, Y3
+	VFMADD231PD  Y3, Y0, Y6
+	VFMADD231PD  Y3, Y1, Y10
+	VFMADD231PD  Y3, Y2, Y14
+	VMOVUPD      (R11), Y3
+	VMASKMOVPD   (R9)(R10*1), Y3, Y3
+	VFMADD231PD  Y3, Y0, Y7
+	VFMADD231PD  Y3, Y1, Y11
+	VFMADD231PD  Y3, Y2, Y15
+
+dotreduce:
+	VHADDPD      Y5, Y4, Y4
+	VHADDPD      Y7, Y6, Y6
+	VPERM2F128   $0x21, Y6, Y4, Y0
+	VBLENDPD     $0xC, Y6, Y4, Y1
+	VADDPD       Y1, Y0, Y4
+	VHADDPD      Y9, Y8, Y8
+	VHADDPD      Y11, Y10, Y10
+	VPERM2F128   $0x21, Y10, Y8, Y0
+	VBLENDPD     $0xC, Y10, Y8, Y1
+	VADDPD       Y1, Y0, Y8
+	VHADDPD      Y13, Y12, Y12
+	VHADDPD      Y15, Y14, Y14
+	VPERM2F128   $0x21, Y14, Y12, Y0
+	VBLENDPD     $0xC, Y14, Y12, Y1
+	VADDPD       Y1, Y0, Y12
+	MOVQ         c+40(FP), DX
+	MOVQ         ldc+48(FP), R8
+	SHLQ         $3, R8
+	MOVQ         rows+72(FP), R9
+	MOVQ         cmask+96(FP), R10
+	VMOVUPD      (R10), Y2
+	VBROADCASTSD alpha+56(FP), Y0
+	VBROADCASTSD beta+64(FP), Y1
+	VMULPD       Y0, Y4, Y4
+	VMULPD       Y0, Y8, Y8
+	VMULPD       Y0, Y12, Y12
+	MOVQ         beta+64(FP), AX
+	TESTQ        AX, AX
+	JZ           dotstore0
+	VMASKMOVPD   (DX), Y2, Y3
+	VFMADD231PD  Y3, Y1, Y4
+	VMASKMOVPD   Y4, Y2, (DX)
+	DECQ         R9
+	JZ           dotret
+	ADDQ         R8, DX
+	VMASKMOVPD   (DX), Y2, Y3
+	VFMADD231PD  Y3, Y1, Y8
+	VMASKMOVPD   Y8, Y2, (DX)
+	DECQ         R9
+	JZ           dotret
+	ADDQ         R8, DX
+	VMASKMOVPD   (DX), Y2, Y3
+	VFMADD231PD  Y3, Y1, Y12
+	VMASKMOVPD   Y12, Y2, (DX)
+	DECQ         R9
+	JZ           dotret
+	ADDQ         R8, DX
+	JMP          dotret
+
+dotstore0:
+	VMASKMOVPD   Y4, Y2, (DX)
+	DECQ         R9
+	JZ           dotret
+	ADDQ         R8, DX
+	VMASKMOVPD   Y8, Y2, (DX)
+	DECQ         R9
+	JZ           dotret
+	ADDQ         R8, DX
+	VMASKMOVPD   Y12, Y2, (DX)
+	DECQ         R9
+	JZ           dotret
+	ADDQ         R8, DX
+
+dotret:
+	VZEROUPPER
+	RET
+
 // func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
 TEXT ·cpuid(SB), NOSPLIT, $0-24
 	MOVL eaxArg+0(FP), AX

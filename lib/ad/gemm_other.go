@@ -14,3 +14,7 @@ func kernelC(kc int, a, b, c []float64, ldc int, alpha, beta float64) bool { ret
 func kernelPanel(k int, a []float64, rs, cs, m int, b []float64, ldb int, c []float64, ldc, cols int, alpha, beta float64) bool {
 	return false
 }
+
+func kernelDot(k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc, rows, cols int, alpha, beta float64) bool {
+	return false
+}

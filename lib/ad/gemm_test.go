@@ -56,7 +56,7 @@ func TestGemmPortable(t *testing.T) { withoutAssembly(func() { TestGemm(t) }) }
 
 func TestGemm(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 5))
-	sizes := [][3]int{{1, 1, 1}, {5, 7, 3}, {6, 8, 256}, {5, 10, 50}, {50, 10, 10}, {13, 17, 300}, {97, 65, 257}, {200, 130, 70}, {7, 3100, 20}, {130, 9, 600}}
+	sizes := [][3]int{{1, 1, 1}, {5, 7, 3}, {6, 8, 256}, {5, 10, 50}, {50, 10, 10}, {13, 17, 300}, {97, 65, 257}, {200, 130, 70}, {7, 3100, 20}, {130, 9, 600}, {10, 50, 1001}, {11, 23, 1003}}
 	for _, sz := range sizes {
 		m, n, k := sz[0], sz[1], sz[2]
 		for _, ta := range []bool{false, true} {
@@ -81,7 +81,10 @@ func TestGemm(t *testing.T) {
 					want := append([]float64(nil), c...)
 					naiveGemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, want, ldc)
 					c0 := append([]float64(nil), c...)
-					for path := range 3 {
+					for path := range 4 {
+						if path == 3 && (ta || !tb) {
+							continue
+						}
 						copy(c, c0)
 						switch path {
 						case 0: // the dispatcher
@@ -90,6 +93,8 @@ func TestGemm(t *testing.T) {
 							gemmBlock(&gemmArgs{ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc}, 0, m, 0, n, new(packBuf))
 						case 2:
 							gemmDirect(&gemmArgs{ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc}, 0, m, 0, n, new(packBuf))
+						case 3:
+							gemmDot(&gemmArgs{ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc}, 0, m, 0, n)
 						}
 						for i := 0; i < m; i++ {
 							for j := 0; j < ldc; j++ {
