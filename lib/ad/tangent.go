@@ -237,6 +237,10 @@ func (n *Node) taccZero() []float64 {
 // addScaled sets dst = s·x (first) or adds s·x to it.
 func addScaled(dst []float64, first bool, s float64, x []float64) {
 	dst = dst[:len(x)]
+	if first && s == 1 {
+		copy(dst, x)
+		return
+	}
 	if first {
 		for i, v := range x {
 			dst[i] = s * v
@@ -786,15 +790,17 @@ func (n *Node) forwardTanUnary() {
 		if n.k == uReLU {
 			slope[0] = 0
 		}
-		for i, v := range x {
-			d[i] = tx[i] * slope[b2i(v > 0)]
+		for i := reluBackVec(d, tx, x, slope[0], false); i < len(x); i++ {
+			d[i] = tx[i] * slope[b2i(x[i] > 0)]
 		}
 	case n.k == uTanh:
-		for i, v := range y {
+		for i := tanhBackVec(d, tx, y, false); i < len(y); i++ {
+			v := y[i]
 			d[i] = tx[i] * (1 - v*v)
 		}
 	case n.k == uSigmoid:
-		for i, v := range y {
+		for i := sigmoidBackVec(d, tx, y, false); i < len(y); i++ {
+			v := y[i]
 			d[i] = tx[i] * v * (1 - v)
 		}
 	default:
@@ -818,6 +824,23 @@ func (n *Node) backTanUnary() {
 	}
 	x, y := n.a.val[:L], n.val
 	d, first := n.a.tacc()
+	if !second && n.op == opUnary && (n.k == uReLU || n.k == uLeakyReLU) { // ġ σ′(x), in place
+		slope := [2]float64{n.s, 1}
+		if n.k == uReLU {
+			slope[0] = 0
+		}
+		i := reluBackVec(d, gt, x, slope[0], !first)
+		if first {
+			for ; i < L; i++ {
+				d[i] = gt[i] * slope[b2i(x[i] > 0)]
+			}
+		} else {
+			for ; i < L; i++ {
+				d[i] += gt[i] * slope[b2i(x[i] > 0)]
+			}
+		}
+		return
+	}
 	if first {
 		clear(d)
 	}
@@ -827,14 +850,6 @@ func (n *Node) backTanUnary() {
 			f := n.fn.D
 			for i, v := range x {
 				d[i] += gt[i] * f(v)
-			}
-		case n.k == uReLU || n.k == uLeakyReLU:
-			slope := [2]float64{n.s, 1}
-			if n.k == uReLU {
-				slope[0] = 0
-			}
-			for i, v := range x {
-				d[i] += gt[i] * slope[b2i(v > 0)]
 			}
 		default:
 			for i, v := range x {
