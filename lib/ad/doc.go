@@ -54,13 +54,16 @@
 // the same (or smaller) shapes reuses all value, gradient and scratch
 // storage, so a training step allocates nothing after the first. Matrix
 // products, including those with transposed operands (MatMulT) and those
-// inside Conv2D, go through one blocked GEMM with AVX2/FMA microkernels on
-// amd64 (portable Go elsewhere): products of up to about 32k multiply-adds
-// read their operands in place, larger ones are packed, and those above
+// inside Conv2D, go through one GEMM with AVX2/FMA microkernels on amd64
+// (portable Go elsewhere), and an AVX-512 one for large products where the
+// CPU has it. Products of up to about 32k multiply-adds, weight gradients
+// summed over many samples, and products whose operands stay in cache read
+// their operands in place; larger ones are packed and blocked; those above
 // about 4M multiply-adds (some 200 µs of one core) are shared with worker
 // goroutines, which claim parts as they wake, so that a busy machine makes
-// them no slower than on one core. ReLU, leaky ReLU, tanh and sigmoid, and
-// their derivatives, are computed four entries at a time.
+// them no slower than on one core. Built with the openblas tag, products
+// above 64k multiply-adds go to OpenBLAS instead. ReLU, leaky ReLU, tanh and
+// sigmoid, and their derivatives, are computed four entries at a time.
 //
 // # Errors
 //

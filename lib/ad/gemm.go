@@ -8,16 +8,17 @@ import (
 
 // This file holds the matrix multiplication every op uses: a packed, blocked
 // GEMM in the style of Goto and van de Geijn, with a 6×8 register-tile
-// microkernel (AVX2/FMA assembly on amd64 when the CPU has it, plain Go
-// otherwise); small products skip the packing (gemmDirect), and large ones
-// are shared with worker goroutines. It allocates nothing after warm-up,
+// microkernel (AVX2/FMA assembly on amd64 when the CPU has it, a 6×16 one in
+// AVX-512 where that is available, plain Go otherwise); small products skip
+// the packing (gemmDirect, gemmDot), and large ones are shared with worker
+// goroutines. It allocates nothing after warm-up,
 // which gonum's parallel Dgemm does, and is several times faster than it for
 // the shapes of small neural networks.
 
 const (
 	mr      = 6    // rows of the register tile
 	nr      = 8    // columns of the register tile
-	kcBlock = 256  // depth of a packed panel (B micro-panel kc×nr stays in L1)
+	kcBlock = 256  // depth of a packed panel (B micro-panel kc×nr stays in L1; kc×2nr for AVX-512)
 	mcBlock = 96   // rows of a packed block of A (mc×kc stays in L2)
 	ncBlock = 3072 // columns of a packed block of B
 
@@ -58,8 +59,8 @@ type gemmArgs struct {
 
 type packBuf struct {
 	a, b []float64
-	edge []float64 // the last, partial panel of B for the direct path
-	ab   [mr * nr]float64
+	edge []float64            // the last, partial panel of B for the direct path
+	ab   [mr * 2 * nr]float64 // a partial tile, up to mr×16
 }
 
 // Packing buffers for serial products: one kept for good (so that a
@@ -175,7 +176,7 @@ func gemmDirect(g *gemmArgs, i0, i1, j0, j1 int, buf *packBuf) {
 	}
 	if g.tb {
 		buf.b = grow(buf.b, k*((j1-j0+nr-1)/nr)*nr)
-		packB(buf.b, g, 0, k, j0, j1-j0)
+		packB(buf.b, g, 0, k, j0, j1-j0, nr)
 	}
 	var aoff [mr]int
 	for jr := j0; jr < j1; jr += nr {
@@ -210,18 +211,20 @@ func gemmDirect(g *gemmArgs, i0, i1, j0, j1 int, buf *packBuf) {
 			for r := range aoff {
 				aoff[r] = (ir + min(r, rows-1)) * rs
 			}
-			kernelDirectGo(k, g.a, &aoff, cs, bp, ldb, &buf.ab)
-			storeTile(g.c[ir*g.ldc+jr:], g.ldc, rows, cols, g.alpha, g.beta, &buf.ab)
+			ab := (*[mr * nr]float64)(buf.ab[:mr*nr])
+			kernelDirectGo(k, g.a, &aoff, cs, bp, ldb, ab)
+			storeTile(g.c[ir*g.ldc+jr:], g.ldc, rows, cols, g.alpha, g.beta, ab[:], nr)
 		}
 	}
 }
 
 // storeTile sets the rows×cols corner of C (rows ldc apart) to
-// alpha·ab + beta·C, not reading C when beta is 0.
-func storeTile(c []float64, ldc, rows, cols int, alpha, beta float64, ab *[mr * nr]float64) {
+// alpha·ab + beta·C, not reading C when beta is 0; the rows of ab are w
+// apart.
+func storeTile(c []float64, ldc, rows, cols int, alpha, beta float64, ab []float64, w int) {
 	for r := 0; r < rows; r++ {
 		crow := c[r*ldc:][:cols]
-		t := ab[r*nr : r*nr+cols]
+		t := ab[r*w : r*w+cols]
 		switch beta {
 		case 0:
 			for j, v := range t {
@@ -275,8 +278,9 @@ func gemmBlock(g *gemmArgs, i0, i1, j0, j1 int, buf *packBuf) {
 		nc := min(ncBlock, j1-jc)
 		for pc := 0; pc < g.k; pc += kcBlock {
 			kc := min(kcBlock, g.k-pc)
-			buf.b = grow(buf.b, kc*((nc+nr-1)/nr)*nr)
-			packB(buf.b, g, pc, kc, jc, nc)
+			w := packWidth()
+			buf.b = grow(buf.b, kc*((nc+w-1)/w)*w)
+			packB(buf.b, g, pc, kc, jc, nc, w)
 			beta := 1.0
 			if pc == 0 {
 				beta = g.beta
@@ -331,23 +335,35 @@ func packA(dst []float64, g *gemmArgs, ic, mc, pc, kc int) {
 	}
 }
 
-// packB copies op(B)[pc:pc+kc, jc:jc+nc] into panels of nr columns, each
-// stored row by row (nr consecutive values per k), zero-padded to nr columns.
-func packB(dst []float64, g *gemmArgs, pc, kc, jc, nc int) {
+// packB copies op(B)[pc:pc+kc, jc:jc+nc] into panels of w columns (8 or
+// 16), each stored row by row (w consecutive values per k), zero-padded to w
+// columns.
+func packB(dst []float64, g *gemmArgs, pc, kc, jc, nc, w int) {
 	b, ldb := g.b, g.ldb
-	for jp := 0; jp < nc; jp += nr {
-		cols := min(nr, nc-jp)
-		panel := dst[jp*kc : jp*kc+nr*kc]
+	for jp := 0; jp < nc; jp += w {
+		cols := min(w, nc-jp)
+		panel := dst[jp*kc : jp*kc+w*kc]
 		if !g.tb { // op(B)[p,j] = B[p,j]
-			for p := 0; p < kc; p++ {
-				src := b[(pc+p)*ldb+jc+jp:]
-				d := panel[p*nr : p*nr+nr]
-				copy(d[:cols], src[:cols])
-				clear(d[cols:])
+			switch { // whole panels as array copies, which compile to moves rather than memmove calls
+			case cols == 2*nr:
+				for p := 0; p < kc; p++ {
+					*(*[2 * nr]float64)(panel[p*w:]) = *(*[2 * nr]float64)(b[(pc+p)*ldb+jc+jp:])
+				}
+			case cols == nr && w == nr:
+				for p := 0; p < kc; p++ {
+					*(*[nr]float64)(panel[p*w:]) = *(*[nr]float64)(b[(pc+p)*ldb+jc+jp:])
+				}
+			default:
+				for p := 0; p < kc; p++ {
+					src := b[(pc+p)*ldb+jc+jp:]
+					d := panel[p*w : p*w+w]
+					copy(d[:cols], src[:cols])
+					clear(d[cols:])
+				}
 			}
 			continue
 		}
-		if cols == nr { // eight rows of B at a time, writing the panel in order
+		if w == nr && cols == nr { // eight rows of B at a time, writing the panel in order
 			base := (jc+jp)*ldb + pc
 			r0, r1, r2, r3 := b[base:][:kc], b[base+ldb:][:kc], b[base+2*ldb:][:kc], b[base+3*ldb:][:kc]
 			r4, r5, r6, r7 := b[base+4*ldb:][:kc], b[base+5*ldb:][:kc], b[base+6*ldb:][:kc], b[base+7*ldb:][:kc]
@@ -357,34 +373,57 @@ func packB(dst []float64, g *gemmArgs, pc, kc, jc, nc int) {
 			}
 			continue
 		}
+		if w == 2*nr && cols == w { // sixteen rows of B, as two interleaved groups of eight
+			for h := 0; h < w; h += nr {
+				base := (jc+jp+h)*ldb + pc
+				r0, r1, r2, r3 := b[base:][:kc], b[base+ldb:][:kc], b[base+2*ldb:][:kc], b[base+3*ldb:][:kc]
+				r4, r5, r6, r7 := b[base+4*ldb:][:kc], b[base+5*ldb:][:kc], b[base+6*ldb:][:kc], b[base+7*ldb:][:kc]
+				for p := range kc {
+					d := panel[p*w+h : p*w+h+nr : p*w+h+nr]
+					d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7] = r0[p], r1[p], r2[p], r3[p], r4[p], r5[p], r6[p], r7[p]
+				}
+			}
+			continue
+		}
 		for c := 0; c < cols; c++ {
 			src := b[(jc+jp+c)*ldb+pc:][:kc]
 			for p, v := range src {
-				panel[p*nr+c] = v
+				panel[p*w+c] = v
 			}
 		}
-		for c := cols; c < nr; c++ {
+		for c := cols; c < w; c++ {
 			for p := 0; p < kc; p++ {
-				panel[p*nr+c] = 0
+				panel[p*w+c] = 0
 			}
 		}
 	}
 }
 
 func macroKernel(g *gemmArgs, buf *packBuf, ic, mc, jc, nc, kc int, beta float64) {
-	ab := &buf.ab
 	alpha, c, ldc := g.alpha, g.c, g.ldc
-	for jr := 0; jr < nc; jr += nr {
-		bp := buf.b[jr*kc : jr*kc+nr*kc]
-		cols := min(nr, nc-jr)
+	w := packWidth()
+	for jr := 0; jr < nc; jr += w {
+		bp := buf.b[jr*kc : jr*kc+w*kc]
+		cols := min(w, nc-jr)
 		for ir := 0; ir < mc; ir += mr {
 			ap := buf.a[ir*kc : ir*kc+mr*kc]
 			rows := min(mr, mc-ir)
-			if rows == mr && cols == nr && kernelC(kc, ap, bp, c[(ic+ir)*ldc+jc+jr:], ldc, alpha, beta) {
+			ct := c[(ic+ir)*ldc+jc+jr:]
+			if w > nr {
+				if rows == mr && cols == w {
+					kernelWideC(kc, ap, bp, ct, ldc, alpha, beta)
+				} else {
+					kernelWide(kc, ap, bp, buf.ab[:])
+					storeTile(ct, ldc, rows, cols, alpha, beta, buf.ab[:], w)
+				}
 				continue
 			}
+			if rows == mr && cols == nr && kernelC(kc, ap, bp, ct, ldc, alpha, beta) {
+				continue
+			}
+			ab := (*[mr * nr]float64)(buf.ab[:mr*nr])
 			kernel(kc, ap, bp, ab)
-			storeTile(c[(ic+ir)*ldc+jc+jr:], ldc, rows, cols, alpha, beta, ab)
+			storeTile(ct, ldc, rows, cols, alpha, beta, ab[:], nr)
 		}
 	}
 }
@@ -500,7 +539,7 @@ func parallelGemm(g *gemmArgs) bool {
 	j := &parJob
 	j.args = *g
 	// Cut the larger of m and n into parts aligned to the register tile.
-	size, align := g.n, nr
+	size, align := g.n, 2*nr
 	j.rows = g.m > g.n
 	if j.rows {
 		size, align = g.m, mr

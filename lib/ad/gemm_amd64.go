@@ -21,6 +21,15 @@ func kdirPanel(k int, a *float64, rs, cs, m int, b *float64, ldb int, c *float64
 //go:noescape
 func kdot3x4(k int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha, beta float64, rows, cols int, kmask, cmask *[4]int64)
 
+// kern6x16 and kern6x16c are kern6x8 and kern6x8c in AVX-512 on panels of
+// 16 columns.
+//
+//go:noescape
+func kern6x16(kc int, a, b, ab *float64)
+
+//go:noescape
+func kern6x16c(kc int, a, b, c *float64, ldc int, alpha, beta float64)
+
 func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
 func xgetbv() (eax, edx uint32)
 
@@ -40,6 +49,48 @@ var hasAVX2FMA = func() bool {
 	_, b7, _, _ := cpuid(7, 0)
 	return b7&(1<<5) != 0
 }()
+
+// hasAVX512 reports AVX-512F with the operating system saving the opmask and
+// all 32 ZMM registers (XCR0 bits 5–7), on top of AVX2/FMA.
+var hasAVX512 = func() bool {
+	if !hasAVX2FMA {
+		return false
+	}
+	_, b7, _, _ := cpuid(7, 0)
+	if b7&(1<<16) == 0 {
+		return false
+	}
+	xcr0, _ := xgetbv()
+	return xcr0&0xe6 == 0xe6
+}()
+
+// packWidth returns the width of the packed panels of B: 16 columns for the
+// AVX-512 microkernel, 8 otherwise.
+func packWidth() int {
+	if hasAVX512 {
+		return 2 * nr
+	}
+	return nr
+}
+
+// kernelWide is kernel on panels of 16 columns, into ab (6×16, row-major).
+func kernelWide(kc int, a, b []float64, ab []float64) {
+	_ = a[kc*mr-1]
+	_ = b[kc*2*nr-1]
+	_ = ab[mr*2*nr-1]
+	kern6x16(kc, &a[0], &b[0], &ab[0])
+}
+
+// kernelWideC is kernelC on panels of 16 columns.
+func kernelWideC(kc int, a, b, c []float64, ldc int, alpha, beta float64) {
+	_ = a[kc*mr-1]
+	_ = b[kc*2*nr-1]
+	_ = c[(mr-1)*ldc+2*nr-1]
+	if beta == 0 {
+		beta = 0 // normalise −0 so that C is not read
+	}
+	kern6x16c(kc, &a[0], &b[0], &c[0], ldc, alpha, beta)
+}
 
 // hasDirectKernel reports whether kernelPanel has an assembly form.
 func hasDirectKernel() bool { return hasAVX2FMA }

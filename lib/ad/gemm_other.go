@@ -2,8 +2,17 @@
 
 package ad
 
-// hasAVX2FMA is false: there are no assembly kernels on this architecture.
-var hasAVX2FMA = false
+// hasAVX2FMA and hasAVX512 are false: there are no assembly kernels on this
+// architecture.
+var hasAVX2FMA, hasAVX512 = false, false
+
+func packWidth() int { return nr }
+
+func kernelWide(kc int, a, b []float64, ab []float64) { panic("ad: internal error: no wide kernel") }
+
+func kernelWideC(kc int, a, b, c []float64, ldc int, alpha, beta float64) {
+	panic("ad: internal error: no wide kernel")
+}
 
 func hasDirectKernel() bool { return false }
 

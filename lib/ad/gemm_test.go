@@ -46,9 +46,24 @@ func randSlice(rng *rand.Rand, n int) []float64 {
 // withoutAssembly runs f with the portable kernels in place of the
 // assembly ones.
 func withoutAssembly(f func()) {
-	defer func(v bool) { hasAVX2FMA = v }(hasAVX2FMA)
-	hasAVX2FMA = false
+	defer func(v, w bool) { hasAVX2FMA, hasAVX512 = v, w }(hasAVX2FMA, hasAVX512)
+	hasAVX2FMA, hasAVX512 = false, false
 	f()
+}
+
+// withoutAVX512 runs f with the AVX2 kernels in place of the AVX-512 ones.
+func withoutAVX512(f func()) {
+	defer func(w bool) { hasAVX512 = w }(hasAVX512)
+	hasAVX512 = false
+	f()
+}
+
+// The AVX2 kernels on a machine with AVX-512.
+func TestGemmAVX2(t *testing.T) {
+	if !hasAVX512 {
+		t.Skip("no AVX-512: TestGemm covers the AVX2 kernels")
+	}
+	withoutAVX512(func() { TestGemm(t) })
 }
 
 // The portable kernels give the same products.
