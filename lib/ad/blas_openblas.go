@@ -5,7 +5,8 @@ package ad
 import "github.com/noetherlab/noether/lib/ad/internal/openblas"
 
 // HasOpenBLAS reports whether the package was built with the openblas tag:
-// then products of more than blasMACs multiply-adds go to OpenBLAS.
+// then products of more than blasMACs multiply-adds go to OpenBLAS where it
+// is the faster (preferBLAS).
 const HasOpenBLAS = true
 
 // openblasGemm computes the product with OpenBLAS's dgemm.

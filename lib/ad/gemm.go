@@ -35,12 +35,15 @@ const (
 	directA    = 1 << 15
 	dotOut     = 64 * 64
 
-	// blasMACs is the number of multiply-adds above which a product goes to
-	// OpenBLAS in builds with the openblas tag. Measured on one core of the
-	// reference machine (an AVX-512 Xeon, BenchmarkGemmBackends): OpenBLAS
-	// is 1.2–3× faster from about 64k multiply-adds up (its AVX-512 kernels
-	// against our AVX2 ones), and no faster below, where the cgo call and
-	// its own set-up weigh as much as the product.
+	// blasMACs is the number of multiply-adds above which a product may go
+	// to OpenBLAS in builds with the openblas tag (see preferBLAS). Measured
+	// on one core of this machine (an AVX-512 Xeon, BenchmarkGemmBackends):
+	// below it the cgo call and OpenBLAS's set-up weigh as much as the
+	// product; above it OpenBLAS's AVX-512 kernels beat our AVX2 direct
+	// kernel by 1.2–1.5× and the largest squares by about 1.3×, while our
+	// AVX-512 packed kernel matches it on the MLP's products and our dot
+	// kernel beats it by 1.5× on weight gradients like 10×256 over 128
+	// samples.
 	blasMACs = 1 << 16
 )
 
@@ -84,7 +87,7 @@ func gemm(ta, tb bool, m, n, k int, alpha float64, a []float64, lda int, b []flo
 		return
 	}
 	g := gemmArgs{ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc}
-	if HasOpenBLAS && m*n*k > blasMACs {
+	if HasOpenBLAS && m*n*k > blasMACs && preferBLAS(&g) {
 		openblasGemm(&g)
 		return
 	}
@@ -116,15 +119,46 @@ func gemmSerial(g *gemmArgs, buf *packBuf) { gemmSerialPart(g, 0, g.m, 0, g.n, b
 //     product: nothing packed, or only a transposed B;
 //   - gemmBlock, packed and blocked for the caches, otherwise.
 func gemmSerialPart(g *gemmArgs, i0, i1, j0, j1 int, buf *packBuf) {
-	m, n, k := g.m, g.n, g.k
-	switch {
-	case g.tb && !g.ta && k >= 16 && m*n <= dotOut:
+	switch methodOf(g) {
+	case methodDot:
 		gemmDot(g, i0, i1, j0, j1)
-	case !g.tb && k <= kcBlock && m*k <= directA, m*n*k <= directMACs, n <= 2*nr:
+	case methodDirect:
 		gemmDirect(g, i0, i1, j0, j1, buf)
 	default:
 		gemmBlock(g, i0, i1, j0, j1, buf)
 	}
+}
+
+const (
+	methodBlock = iota
+	methodDirect
+	methodDot
+)
+
+// methodOf returns the method gemmSerialPart uses for the product g.
+func methodOf(g *gemmArgs) int {
+	m, n, k := g.m, g.n, g.k
+	switch {
+	case g.tb && !g.ta && k >= 16 && m*n <= dotOut:
+		return methodDot
+	case !g.tb && k <= kcBlock && m*k <= directA, m*n*k <= directMACs, n <= 2*nr:
+		return methodDirect
+	}
+	return methodBlock
+}
+
+// preferBLAS reports whether a product above blasMACs goes to OpenBLAS in a
+// build with the openblas tag: where our method is the AVX2 direct kernel,
+// and packed products unless our AVX-512 kernel runs them (below 2²⁷
+// multiply-adds, where its blocking keeps up with OpenBLAS's).
+func preferBLAS(g *gemmArgs) bool {
+	switch methodOf(g) {
+	case methodDot:
+		return false
+	case methodDirect:
+		return true
+	}
+	return !hasAVX512 || g.m*g.n*g.k >= 1<<27
 }
 
 // gemmDot computes rows [i0, i1) and columns [j0, j1) of C = alpha A Bᵀ +
