@@ -208,15 +208,16 @@ func gemmDirect(g *gemmArgs, i0, i1, j0, j1 int, buf *packBuf) {
 	if g.ta {
 		rs, cs = 1, g.lda
 	}
+	w := directWidth()
 	if g.tb {
-		buf.b = grow(buf.b, k*((j1-j0+nr-1)/nr)*nr)
-		packB(buf.b, g, 0, k, j0, j1-j0, nr)
+		buf.b = grow(buf.b, k*((j1-j0+w-1)/w)*w)
+		packB(buf.b, g, 0, k, j0, j1-j0, w)
 	}
 	var aoff [mr]int
-	for jr := j0; jr < j1; jr += nr {
-		cols := min(nr, j1-jr)
+	for jr := j0; jr < j1; jr += w {
+		cols := min(w, j1-jr)
 		var bp []float64
-		ldb := nr
+		ldb := w
 		switch {
 		case g.tb:
 			bp = buf.b[(jr-j0)*k:]

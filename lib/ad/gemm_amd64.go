@@ -16,6 +16,12 @@ func kern6x8c(kc int, a, b, c *float64, ldc int, alpha, beta float64)
 //go:noescape
 func kdirPanel(k int, a *float64, rs, cs, m int, b *float64, ldb int, c *float64, ldc int, alpha, beta float64, mask *[nr]int64)
 
+// kdirPanel16 is kernelPanel in AVX-512 on panels of 16 columns, those with
+// bit j of cmask set.
+//
+//go:noescape
+func kdirPanel16(k int, a *float64, rs, cs, m int, b *float64, ldb int, c *float64, ldc int, alpha, beta float64, cmask int)
+
 // kdot3x4 is kernelDot in AVX2/FMA assembly.
 //
 //go:noescape
@@ -72,6 +78,10 @@ func packWidth() int {
 	}
 	return nr
 }
+
+// directWidth returns the width of the panels of gemmDirect: 16 columns for
+// the AVX-512 kernel, 8 otherwise.
+func directWidth() int { return packWidth() }
 
 // kernelWide is kernel on panels of 16 columns, into ab (6×16, row-major).
 func kernelWide(kc int, a, b []float64, ab []float64) {
@@ -132,7 +142,7 @@ var colMasks = func() (m [nr + 1][nr]int64) {
 }()
 
 // kernelPanel computes one column panel of C = alpha op(A) B + beta C, of
-// m rows (rows ldc apart) and cols ≤ nr columns, from unpacked operands:
+// m rows (rows ldc apart) and cols ≤ directWidth() columns, from unpacked operands:
 // op(A)[i, p] = a[i·rs + p·cs] and B[p, j] = b[p·ldb + j], reading only the
 // first cols columns of b and not reading C when beta is 0. It reports false
 // if there is no assembly kernel, and then does nothing.
@@ -143,6 +153,13 @@ func kernelPanel(k int, a []float64, rs, cs, m int, b []float64, ldb int, c []fl
 	_ = a[(m-1)*rs+(k-1)*cs]
 	_ = b[(k-1)*ldb+cols-1]
 	_ = c[(m-1)*ldc+cols-1]
+	if hasAVX512 { // panels of up to 16 columns
+		if beta == 0 {
+			beta = 0
+		}
+		kdirPanel16(k, &a[0], rs, cs, m, &b[0], ldb, &c[0], ldc, alpha, beta, 1<<cols-1)
+		return true
+	}
 	var mask *[nr]int64
 	if cols < nr {
 		mask = &colMasks[cols]

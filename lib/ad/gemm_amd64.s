@@ -932,6 +932,220 @@ store16z:
 	VZEROUPPER
 	RET
 
+// func kdirPanel16(k int, a *float64, rs, cs, m int, b *float64, ldb int, c *float64, ldc int, alpha, beta float64, cmask int)
+// kdirPanel in AVX-512 on a panel of 16 columns: the columns j with bit j of
+// cmask set are read from B and written to C, under the opmasks K1 (columns
+// 0-7) and K2 (columns 8-15). k ≥ 1, m ≥ 1.
+TEXT ·kdirPanel16(SB), NOSPLIT, $0-96
+	MOVQ  cmask+88(FP), AX
+	KMOVW AX, K1
+	SHRQ  $8, AX
+	KMOVW AX, K2
+	MOVQ  a+8(FP), R12
+	MOVQ  c+56(FP), R13
+
+d16tile:
+	MOVQ    m+32(FP), CX
+	MOVQ    rs+16(FP), R10
+	SHLQ    $3, R10
+	MOVQ    R12, AX
+	LEAQ    (AX)(R10*1), BX
+	CMPQ    CX, $1
+	CMOVQLE AX, BX
+	LEAQ    (BX)(R10*1), DX
+	CMPQ    CX, $2
+	CMOVQLE BX, DX
+	LEAQ    (DX)(R10*1), SI
+	CMPQ    CX, $3
+	CMOVQLE DX, SI
+	LEAQ    (SI)(R10*1), R8
+	CMPQ    CX, $4
+	CMOVQLE SI, R8
+	LEAQ    (R8)(R10*1), R9
+	CMPQ    CX, $5
+	CMOVQLE R8, R9
+	MOVQ    b+40(FP), DI
+	MOVQ    ldb+48(FP), R10
+	SHLQ    $3, R10
+	MOVQ    cs+24(FP), R11
+	SHLQ    $3, R11
+	MOVQ    k+0(FP), CX
+	VPXORQ  Z4, Z4, Z4
+	VPXORQ  Z5, Z5, Z5
+	VPXORQ  Z6, Z6, Z6
+	VPXORQ  Z7, Z7, Z7
+	VPXORQ  Z8, Z8, Z8
+	VPXORQ  Z9, Z9, Z9
+	VPXORQ  Z10, Z10, Z10
+	VPXORQ  Z11, Z11, Z11
+	VPXORQ  Z12, Z12, Z12
+	VPXORQ  Z13, Z13, Z13
+	VPXORQ  Z14, Z14, Z14
+	VPXORQ  Z15, Z15, Z15
+
+d16loop:
+	VMOVUPD.Z    0(DI), K1, Z0
+	VMOVUPD.Z    64(DI), K2, Z1
+	ADDQ         R10, DI
+	VBROADCASTSD (AX), Z2
+	VFMADD231PD  Z0, Z2, Z4
+	VFMADD231PD  Z1, Z2, Z5
+	VBROADCASTSD (BX), Z3
+	VFMADD231PD  Z0, Z3, Z6
+	VFMADD231PD  Z1, Z3, Z7
+	VBROADCASTSD (DX), Z2
+	VFMADD231PD  Z0, Z2, Z8
+	VFMADD231PD  Z1, Z2, Z9
+	VBROADCASTSD (SI), Z3
+	VFMADD231PD  Z0, Z3, Z10
+	VFMADD231PD  Z1, Z3, Z11
+	VBROADCASTSD (R8), Z2
+	VFMADD231PD  Z0, Z2, Z12
+	VFMADD231PD  Z1, Z2, Z13
+	VBROADCASTSD (R9), Z3
+	VFMADD231PD  Z0, Z3, Z14
+	VFMADD231PD  Z1, Z3, Z15
+	ADDQ         R11, AX
+	ADDQ         R11, BX
+	ADDQ         R11, DX
+	ADDQ         R11, SI
+	ADDQ         R11, R8
+	ADDQ         R11, R9
+	DECQ         CX
+	JNZ          d16loop
+
+	MOVQ         R13, DX
+	MOVQ         ldc+64(FP), R8
+	SHLQ         $3, R8
+	MOVQ         m+32(FP), R9
+	MOVQ         alpha+72(FP), AX
+	MOVQ         $0x3ff0000000000000, R11
+	CMPQ         AX, R11
+	JEQ          d16alpha1
+	VBROADCASTSD alpha+72(FP), Z0
+	VMULPD Z0, Z4, Z4
+	VMULPD Z0, Z5, Z5
+	VMULPD Z0, Z6, Z6
+	VMULPD Z0, Z7, Z7
+	VMULPD Z0, Z8, Z8
+	VMULPD Z0, Z9, Z9
+	VMULPD Z0, Z10, Z10
+	VMULPD Z0, Z11, Z11
+	VMULPD Z0, Z12, Z12
+	VMULPD Z0, Z13, Z13
+	VMULPD Z0, Z14, Z14
+	VMULPD Z0, Z15, Z15
+
+d16alpha1:
+	MOVQ         beta+80(FP), AX
+	TESTQ        AX, AX
+	JZ           d16store0
+	VBROADCASTSD beta+80(FP), Z1
+	VMOVUPD.Z   0(DX), K1, Z2
+	VMOVUPD.Z   64(DX), K2, Z3
+	VFMADD231PD Z2, Z1, Z4
+	VFMADD231PD Z3, Z1, Z5
+	VMOVUPD     Z4, K1, 0(DX)
+	VMOVUPD     Z5, K2, 64(DX)
+	DECQ        R9
+	JZ          d16next
+	ADDQ        R8, DX
+	VMOVUPD.Z   0(DX), K1, Z2
+	VMOVUPD.Z   64(DX), K2, Z3
+	VFMADD231PD Z2, Z1, Z6
+	VFMADD231PD Z3, Z1, Z7
+	VMOVUPD     Z6, K1, 0(DX)
+	VMOVUPD     Z7, K2, 64(DX)
+	DECQ        R9
+	JZ          d16next
+	ADDQ        R8, DX
+	VMOVUPD.Z   0(DX), K1, Z2
+	VMOVUPD.Z   64(DX), K2, Z3
+	VFMADD231PD Z2, Z1, Z8
+	VFMADD231PD Z3, Z1, Z9
+	VMOVUPD     Z8, K1, 0(DX)
+	VMOVUPD     Z9, K2, 64(DX)
+	DECQ        R9
+	JZ          d16next
+	ADDQ        R8, DX
+	VMOVUPD.Z   0(DX), K1, Z2
+	VMOVUPD.Z   64(DX), K2, Z3
+	VFMADD231PD Z2, Z1, Z10
+	VFMADD231PD Z3, Z1, Z11
+	VMOVUPD     Z10, K1, 0(DX)
+	VMOVUPD     Z11, K2, 64(DX)
+	DECQ        R9
+	JZ          d16next
+	ADDQ        R8, DX
+	VMOVUPD.Z   0(DX), K1, Z2
+	VMOVUPD.Z   64(DX), K2, Z3
+	VFMADD231PD Z2, Z1, Z12
+	VFMADD231PD Z3, Z1, Z13
+	VMOVUPD     Z12, K1, 0(DX)
+	VMOVUPD     Z13, K2, 64(DX)
+	DECQ        R9
+	JZ          d16next
+	ADDQ        R8, DX
+	VMOVUPD.Z   0(DX), K1, Z2
+	VMOVUPD.Z   64(DX), K2, Z3
+	VFMADD231PD Z2, Z1, Z14
+	VFMADD231PD Z3, Z1, Z15
+	VMOVUPD     Z14, K1, 0(DX)
+	VMOVUPD     Z15, K2, 64(DX)
+	DECQ        R9
+	JZ          d16next
+	ADDQ        R8, DX
+	JMP d16next
+
+d16store0:
+	VMOVUPD Z4, K1, 0(DX)
+	VMOVUPD Z5, K2, 64(DX)
+	DECQ    R9
+	JZ      d16next
+	ADDQ    R8, DX
+	VMOVUPD Z6, K1, 0(DX)
+	VMOVUPD Z7, K2, 64(DX)
+	DECQ    R9
+	JZ      d16next
+	ADDQ    R8, DX
+	VMOVUPD Z8, K1, 0(DX)
+	VMOVUPD Z9, K2, 64(DX)
+	DECQ    R9
+	JZ      d16next
+	ADDQ    R8, DX
+	VMOVUPD Z10, K1, 0(DX)
+	VMOVUPD Z11, K2, 64(DX)
+	DECQ    R9
+	JZ      d16next
+	ADDQ    R8, DX
+	VMOVUPD Z12, K1, 0(DX)
+	VMOVUPD Z13, K2, 64(DX)
+	DECQ    R9
+	JZ      d16next
+	ADDQ    R8, DX
+	VMOVUPD Z14, K1, 0(DX)
+	VMOVUPD Z15, K2, 64(DX)
+	DECQ    R9
+	JZ      d16next
+	ADDQ    R8, DX
+
+d16next:
+	MOVQ   m+32(FP), CX
+	SUBQ   $6, CX
+	JLE    d16ret
+	MOVQ   CX, m+32(FP)
+	MOVQ   rs+16(FP), AX
+	IMUL3Q $48, AX, AX
+	ADDQ   AX, R12
+	MOVQ   ldc+64(FP), AX
+	IMUL3Q $48, AX, AX
+	ADDQ   AX, R13
+	JMP    d16tile
+
+d16ret:
+	VZEROUPPER
+	RET
+
 // func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
 TEXT ·cpuid(SB), NOSPLIT, $0-24
 	MOVL eaxArg+0(FP), AX

@@ -8,6 +8,8 @@ var hasAVX2FMA, hasAVX512 = false, false
 
 func packWidth() int { return nr }
 
+func directWidth() int { return nr }
+
 func kernelWide(kc int, a, b []float64, ab []float64) { panic("ad: internal error: no wide kernel") }
 
 func kernelWideC(kc int, a, b, c []float64, ldc int, alpha, beta float64) {
