@@ -229,11 +229,7 @@ func (n *Node) backBroadcast() {
 		for i := 0; i < n.r; i++ {
 			row := g[i*c : i*c+c]
 			if n.op == opAddCol {
-				s := 0.0
-				for _, v := range row {
-					s += v
-				}
-				gb[i] += s
+				gb[i] += sum(row)
 			} else {
 				for j, v := range row {
 					gb[j] += v
@@ -577,4 +573,23 @@ func b2i(b bool) int {
 		i = 1
 	}
 	return i
+}
+
+// sum returns Σ x_i with four partial sums, so that the additions do not
+// wait on one another (a single running sum is bound by the latency of one
+// addition per entry).
+func sum(x []float64) float64 {
+	var s0, s1, s2, s3 float64
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		v := x[i : i+4 : i+4]
+		s0 += v[0]
+		s1 += v[1]
+		s2 += v[2]
+		s3 += v[3]
+	}
+	for ; i < len(x); i++ {
+		s0 += x[i]
+	}
+	return (s0 + s1) + (s2 + s3)
 }

@@ -25,8 +25,8 @@ import (
 //
 // the same product applied to ġ, plus a second-order term that vanishes when
 // the operation is linear in xᵢ. At a parameter p, ġ_p = R{∂L/∂p} = (∇²L v)_p.
-// The formulas of each operation are in the doc comments of SetTangent's
-// callers' operations below. A product costs about two gradients (the
+// Each operation's two rules, forward and reverse, are written in the comment
+// above its tangent functions below. A product costs about two gradients (the
 // tangent of a matrix product is two products); the values and gradients of
 // the pass are those of Backward and are reused, so at a fixed point only the
 // two tangent sweeps are repeated for each new direction.
@@ -225,6 +225,21 @@ func (n *Node) tacc() (g []float64, first bool) {
 	return n.gtan[:n.r*n.c], false
 }
 
+// passTangent adds ġ of a pass-through operation (one whose Jacobian in x
+// is the identity: Add, Sub's first operand, AddCol, AddRow, AddScalar,
+// Reshape) to x. When n is x's only consumer and x is not a parameter, x's
+// ġ is exactly n's, so x takes n's buffer instead of a copy: n's own ġ is
+// not written again in this sweep, and the next sweep gives x back its own
+// buffer (tacc).
+func (n *Node) passTangent(x *Node, gt []float64) {
+	if x.uses == 1 && x.op != opParam && !x.gtanSet && len(gt) == x.r*x.c {
+		x.gtan, x.gtanSet = gt, true
+		return
+	}
+	d, first := x.tacc()
+	addScaled(d, first, 1, gt)
+}
+
 // taccZero is tacc for callers that only accumulate.
 func (n *Node) taccZero() []float64 {
 	g, first := n.tacc()
@@ -299,20 +314,23 @@ func (n *Node) forwardTangent() {
 	case opAddScalar, opReshape:
 		copy(d, a.tan[:len(d)])
 	case opAddCol, opAddRow:
-		// Ċ = Ȧ + ḃ 1ᵀ (AddCol) or Ȧ + 1 ḃ (AddRow)
-		copy(d, n.tanOrZero(a))
-		if tb := tanOf(b); tb != nil {
-			c := n.c
-			for i := 0; i < n.r; i++ {
-				row := d[i*c : i*c+c]
-				if n.op == opAddCol {
-					for j := range row {
-						row[j] += tb[i]
-					}
-				} else {
-					for j := range row {
-						row[j] += tb[j]
-					}
+		// Ċ = Ȧ + ḃ 1ᵀ (AddCol) or Ȧ + 1 ḃ (AddRow), in one pass
+		ta, tb := n.tanOrZero(a), tanOf(b)
+		if tb == nil {
+			copy(d, ta)
+			break
+		}
+		c := n.c
+		for i := 0; i < n.r; i++ {
+			row, src := d[i*c:i*c+c], ta[i*c:i*c+c]
+			if n.op == opAddCol {
+				bi := tb[i]
+				for j, v := range src {
+					row[j] = v + bi
+				}
+			} else {
+				for j, v := range src {
+					row[j] = v + tb[j]
 				}
 			}
 		}
@@ -347,14 +365,14 @@ func (n *Node) backTangent() {
 		}
 	case opAdd, opSub, opMul, opDiv:
 		n.backTanBinary()
-	case opScale, opAddScalar, opReshape:
+	case opScale:
 		if gt := n.gtanIf(); gt != nil {
-			s := 1.0
-			if n.op == opScale {
-				s = n.s
-			}
 			g, first := n.a.tacc()
-			addScaled(g, first, s, gt)
+			addScaled(g, first, n.s, gt)
+		}
+	case opAddScalar, opReshape:
+		if gt := n.gtanIf(); gt != nil {
+			n.passTangent(n.a, gt)
 		}
 	case opAddCol, opAddRow:
 		n.backTanBroadcast()
@@ -468,8 +486,7 @@ func (n *Node) backTanBinary() {
 			return
 		}
 		if a.needGrad {
-			d, first := a.tacc()
-			addScaled(d, first, 1, gt)
+			n.passTangent(a, gt)
 		}
 		if b.needGrad {
 			s := 1.0
@@ -534,8 +551,7 @@ func (n *Node) backTanBroadcast() {
 		return
 	}
 	if n.a.needGrad {
-		d, first := n.a.tacc()
-		addScaled(d, first, 1, gt)
+		n.passTangent(n.a, gt)
 	}
 	if n.b.needGrad {
 		d := n.b.taccZero()
@@ -543,11 +559,7 @@ func (n *Node) backTanBroadcast() {
 		for i := 0; i < n.r; i++ {
 			row := gt[i*c : i*c+c]
 			if n.op == opAddCol {
-				s := 0.0
-				for _, v := range row {
-					s += v
-				}
-				d[i] += s
+				d[i] += sum(row)
 			} else {
 				for j, v := range row {
 					d[j] += v

@@ -72,8 +72,9 @@ type Node struct {
 	userGrad *mat.Dense
 	gradCopy bool // gradient computed in gown and copied to userGrad after Backward
 
-	needGrad bool // some parameter is an ancestor
-	gradSet  bool // grad holds a contribution in the current Backward
+	needGrad bool  // some parameter is an ancestor
+	gradSet  bool  // grad holds a contribution in the current Backward
+	uses     int32 // operations recorded with this node as an operand
 
 	// Forward-over-reverse (tangent.go): the tangent ẏ of the value along
 	// the parameter directions, and the tangent ġ of the gradient.
@@ -223,6 +224,7 @@ func (t *Tape) newNode(op opKind, r, c int) *Node {
 	n.gradCopy = false
 	n.needGrad = false
 	n.gradSet = false
+	n.uses = 0
 	n.userHV = nil
 	n.hvCopy, n.hasTan, n.gtanSet = false, false, false
 	n.ints = nil
@@ -414,8 +416,11 @@ func (t *Tape) finishParams(last int) {
 // gradient buffer when a parameter is among its ancestors.
 func (t *Tape) prepare(n *Node, ops ...*Node) {
 	for _, o := range ops {
-		if o != nil && o.needGrad {
-			n.needGrad = true
+		if o != nil {
+			o.uses++
+			if o.needGrad {
+				n.needGrad = true
+			}
 		}
 	}
 	if n.needGrad {
