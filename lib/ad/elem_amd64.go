@@ -10,6 +10,15 @@ func vsigmoid(dst, x *float64, n int) (clamped int)
 //go:noescape
 func vtanh(dst, x *float64, n int)
 
+// vsigmoid512 and vtanh512 are vsigmoid and vtanh on eight lanes (AVX-512),
+// n a multiple of 8.
+//
+//go:noescape
+func vsigmoid512(dst, x *float64, n int)
+
+//go:noescape
+func vtanh512(dst, x *float64, n int)
+
 //go:noescape
 func vrelu(dst, x *float64, n int, s float64)
 
@@ -42,6 +51,11 @@ func b2acc(acc bool) int {
 // that count; the callers finish the rest with scalar code.
 
 func sigmoidVec(dst, x []float64) int {
+	if m := len(x) &^ 7; hasAVX512 && m > 0 {
+		_ = dst[m-1]
+		vsigmoid512(&dst[0], &x[0], m)
+		return m
+	}
 	m := vecLen(len(x))
 	if m == 0 {
 		return 0
@@ -58,6 +72,11 @@ func sigmoidVec(dst, x []float64) int {
 }
 
 func tanhVec(dst, x []float64) int {
+	if m := len(x) &^ 7; hasAVX512 && m > 0 {
+		_ = dst[m-1]
+		vtanh512(&dst[0], &x[0], m)
+		return m
+	}
 	m := vecLen(len(x))
 	if m == 0 {
 		return 0

@@ -125,3 +125,11 @@ func TestElementwiseKernels(t *testing.T) {
 // The tape's operations with the portable elementwise code give the same
 // gradients.
 func TestGradOpsPortable(t *testing.T) { withoutAssembly(func() { TestGradOps(t) }) }
+
+// The AVX2 kernels on a machine with AVX-512.
+func TestElementwiseKernelsAVX2(t *testing.T) {
+	if !hasAVX512 {
+		t.Skip("no AVX-512: TestElementwiseKernels covers the AVX2 kernels")
+	}
+	withoutAVX512(func() { TestElementwiseKernels(t) })
+}
