@@ -36,6 +36,11 @@ func kern6x16(kc int, a, b, ab *float64)
 //go:noescape
 func kern6x16c(kc int, a, b, c *float64, ldc int, alpha, beta float64)
 
+// kdot3x4z is kdot3x4 in AVX-512, the tail under the opmask kmask.
+//
+//go:noescape
+func kdot3x4z(k int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha, beta float64, rows, cols int, kmask int, cmask *[4]int64)
+
 func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
 func xgetbv() (eax, edx uint32)
 
@@ -196,6 +201,10 @@ func kernelDot(k int, a []float64, lda int, b []float64, ldb int, c []float64, l
 	_ = c[(rows-1)*ldc+cols-1]
 	if beta == 0 {
 		beta = 0 // normalise −0 so that C is not read
+	}
+	if hasAVX512 {
+		kdot3x4z(k, &a[0], lda, &b[0], ldb, &c[0], ldc, alpha, beta, rows, cols, 1<<(k%8)-1, &laneMasks[cols])
+		return true
 	}
 	kdot3x4(k, &a[0], lda, &b[0], ldb, &c[0], ldc, alpha, beta, rows, cols, &laneMasks[k%4], &laneMasks[cols])
 	return true

@@ -1146,6 +1146,191 @@ d16ret:
 	VZEROUPPER
 	RET
 
+// func kdot3x4z(k int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha, beta float64, rows, cols int, kmask int, cmask *[4]int64)
+// kdot3x4 in AVX-512: eight p a step, the last k mod 8 under the opmask
+// kmask (bit i for lane i).
+TEXT ·kdot3x4z(SB), NOSPLIT, $0-104
+	MOVQ    rows+72(FP), CX
+	MOVQ    lda+16(FP), R10
+	SHLQ    $3, R10
+	MOVQ    a+8(FP), AX
+	LEAQ    (AX)(R10*1), BX
+	CMPQ    CX, $1
+	CMOVQLE AX, BX
+	LEAQ    (BX)(R10*1), DX
+	CMPQ    CX, $2
+	CMOVQLE BX, DX
+	MOVQ    cols+80(FP), CX
+	MOVQ    ldb+32(FP), R10
+	SHLQ    $3, R10
+	MOVQ    b+24(FP), SI
+	LEAQ    (SI)(R10*1), DI
+	CMPQ    CX, $1
+	CMOVQLE SI, DI
+	LEAQ    (DI)(R10*1), R8
+	CMPQ    CX, $2
+	CMOVQLE DI, R8
+	LEAQ    (R8)(R10*1), R9
+	CMPQ    CX, $3
+	CMOVQLE R8, R9
+	VPXORQ  Z4, Z4, Z4
+	VPXORQ  Z5, Z5, Z5
+	VPXORQ  Z6, Z6, Z6
+	VPXORQ  Z7, Z7, Z7
+	VPXORQ  Z8, Z8, Z8
+	VPXORQ  Z9, Z9, Z9
+	VPXORQ  Z10, Z10, Z10
+	VPXORQ  Z11, Z11, Z11
+	VPXORQ  Z12, Z12, Z12
+	VPXORQ  Z13, Z13, Z13
+	VPXORQ  Z14, Z14, Z14
+	VPXORQ  Z15, Z15, Z15
+	XORQ    R10, R10
+	MOVQ    k+0(FP), CX
+	SHRQ    $3, CX
+	JZ      dotztail
+
+dotzloop:
+	VMOVUPD      (AX)(R10*1), Z0
+	VMOVUPD      (BX)(R10*1), Z1
+	VMOVUPD      (DX)(R10*1), Z2
+	VMOVUPD      (SI)(R10*1), Z3
+	VFMADD231PD  Z3, Z0, Z4
+	VFMADD231PD  Z3, Z1, Z8
+	VFMADD231PD  Z3, Z2, Z12
+	VMOVUPD      (DI)(R10*1), Z3
+	VFMADD231PD  Z3, Z0, Z5
+	VFMADD231PD  Z3, Z1, Z9
+	VFMADD231PD  Z3, Z2, Z13
+	VMOVUPD      (R8)(R10*1), Z3
+	VFMADD231PD  Z3, Z0, Z6
+	VFMADD231PD  Z3, Z1, Z10
+	VFMADD231PD  Z3, Z2, Z14
+	VMOVUPD      (R9)(R10*1), Z3
+	VFMADD231PD  Z3, Z0, Z7
+	VFMADD231PD  Z3, Z1, Z11
+	VFMADD231PD  Z3, Z2, Z15
+	ADDQ         $64, R10
+	DECQ         CX
+	JNZ          dotzloop
+
+dotztail:
+	MOVQ  kmask+88(FP), CX
+	TESTQ CX, CX
+	JZ    dotzreduce
+	KMOVW CX, K1
+	VMOVUPD.Z    (AX)(R10*1), K1, Z0
+	VMOVUPD.Z    (BX)(R10*1), K1, Z1
+	VMOVUPD.Z    (DX)(R10*1), K1, Z2
+	VMOVUPD.Z    (SI)(R10*1), K1, Z3
+	VFMADD231PD  Z3, Z0, Z4
+	VFMADD231PD  Z3, Z1, Z8
+	VFMADD231PD  Z3, Z2, Z12
+	VMOVUPD.Z    (DI)(R10*1), K1, Z3
+	VFMADD231PD  Z3, Z0, Z5
+	VFMADD231PD  Z3, Z1, Z9
+	VFMADD231PD  Z3, Z2, Z13
+	VMOVUPD.Z    (R8)(R10*1), K1, Z3
+	VFMADD231PD  Z3, Z0, Z6
+	VFMADD231PD  Z3, Z1, Z10
+	VFMADD231PD  Z3, Z2, Z14
+	VMOVUPD.Z    (R9)(R10*1), K1, Z3
+	VFMADD231PD  Z3, Z0, Z7
+	VFMADD231PD  Z3, Z1, Z11
+	VFMADD231PD  Z3, Z2, Z15
+
+dotzreduce:
+	VEXTRACTF64X4 $1, Z4, Y0
+	VADDPD       Y0, Y4, Y4
+	VEXTRACTF64X4 $1, Z5, Y0
+	VADDPD       Y0, Y5, Y5
+	VEXTRACTF64X4 $1, Z6, Y0
+	VADDPD       Y0, Y6, Y6
+	VEXTRACTF64X4 $1, Z7, Y0
+	VADDPD       Y0, Y7, Y7
+	VHADDPD      Y5, Y4, Y4
+	VHADDPD      Y7, Y6, Y6
+	VPERM2F128   $0x21, Y6, Y4, Y0
+	VBLENDPD     $0xC, Y6, Y4, Y1
+	VADDPD       Y1, Y0, Y4
+	VEXTRACTF64X4 $1, Z8, Y0
+	VADDPD       Y0, Y8, Y8
+	VEXTRACTF64X4 $1, Z9, Y0
+	VADDPD       Y0, Y9, Y9
+	VEXTRACTF64X4 $1, Z10, Y0
+	VADDPD       Y0, Y10, Y10
+	VEXTRACTF64X4 $1, Z11, Y0
+	VADDPD       Y0, Y11, Y11
+	VHADDPD      Y9, Y8, Y8
+	VHADDPD      Y11, Y10, Y10
+	VPERM2F128   $0x21, Y10, Y8, Y0
+	VBLENDPD     $0xC, Y10, Y8, Y1
+	VADDPD       Y1, Y0, Y8
+	VEXTRACTF64X4 $1, Z12, Y0
+	VADDPD       Y0, Y12, Y12
+	VEXTRACTF64X4 $1, Z13, Y0
+	VADDPD       Y0, Y13, Y13
+	VEXTRACTF64X4 $1, Z14, Y0
+	VADDPD       Y0, Y14, Y14
+	VEXTRACTF64X4 $1, Z15, Y0
+	VADDPD       Y0, Y15, Y15
+	VHADDPD      Y13, Y12, Y12
+	VHADDPD      Y15, Y14, Y14
+	VPERM2F128   $0x21, Y14, Y12, Y0
+	VBLENDPD     $0xC, Y14, Y12, Y1
+	VADDPD       Y1, Y0, Y12
+	MOVQ         c+40(FP), DX
+	MOVQ         ldc+48(FP), R8
+	SHLQ         $3, R8
+	MOVQ         rows+72(FP), R9
+	MOVQ         cmask+96(FP), R10
+	VMOVUPD      (R10), Y2
+	VBROADCASTSD alpha+56(FP), Y0
+	VBROADCASTSD beta+64(FP), Y1
+	VMULPD       Y0, Y4, Y4
+	VMULPD       Y0, Y8, Y8
+	VMULPD       Y0, Y12, Y12
+	MOVQ         beta+64(FP), AX
+	TESTQ        AX, AX
+	JZ           dotzstore0
+	VMASKMOVPD   (DX), Y2, Y3
+	VFMADD231PD  Y3, Y1, Y4
+	VMASKMOVPD   Y4, Y2, (DX)
+	DECQ         R9
+	JZ           dotzret
+	ADDQ         R8, DX
+	VMASKMOVPD   (DX), Y2, Y3
+	VFMADD231PD  Y3, Y1, Y8
+	VMASKMOVPD   Y8, Y2, (DX)
+	DECQ         R9
+	JZ           dotzret
+	ADDQ         R8, DX
+	VMASKMOVPD   (DX), Y2, Y3
+	VFMADD231PD  Y3, Y1, Y12
+	VMASKMOVPD   Y12, Y2, (DX)
+	DECQ         R9
+	JZ           dotzret
+	ADDQ         R8, DX
+	JMP          dotzret
+
+dotzstore0:
+	VMASKMOVPD   Y4, Y2, (DX)
+	DECQ         R9
+	JZ           dotzret
+	ADDQ         R8, DX
+	VMASKMOVPD   Y8, Y2, (DX)
+	DECQ         R9
+	JZ           dotzret
+	ADDQ         R8, DX
+	VMASKMOVPD   Y12, Y2, (DX)
+	DECQ         R9
+	JZ           dotzret
+	ADDQ         R8, DX
+
+dotzret:
+	VZEROUPPER
+	RET
+
 // func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
 TEXT ·cpuid(SB), NOSPLIT, $0-24
 	MOVL eaxArg+0(FP), AX
