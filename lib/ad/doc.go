@@ -20,6 +20,23 @@
 // do not depend on a parameter (data, targets and anything computed only
 // from them) get no gradient and cost nothing in Backward.
 //
+// # Second derivatives
+//
+// The tape also differentiates forward over reverse (Pearlmutter's
+// R-operator): SetTangent gives parameters a direction v, ForwardTangent
+// carries the tangent ẏ = Σ_p (∂y/∂p) v_p of every node through the
+// forward pass (Jacobian-vector products), and HessVec carries the tangent
+// of the gradient through the reverse pass as well, giving the exact
+// Hessian-vector product ∇²L v:
+//
+//	t.SetTangent(U, dU, hU)          // direction and destination of H v
+//	t.SetTangent(V, dV, hV)
+//	t.HessVec(L)                     // (hU, hV) = ∇²L (dU, dV)
+//
+// A product costs about two gradients and reuses the pass's values and
+// gradients, so further directions at the same point cost only the two
+// tangent sweeps. Each operation's tangent rules are in tangent.go.
+//
 // # Layout
 //
 // Matrices are stored row-major. Where an operation needs to know what a
@@ -37,9 +54,16 @@
 // the same (or smaller) shapes reuses all value, gradient and scratch
 // storage, so a training step allocates nothing after the first. Matrix
 // products, including those with transposed operands (MatMulT) and those
-// inside Conv2D, go through one packed, blocked GEMM with an AVX2/FMA
-// microkernel on amd64 (portable Go elsewhere) that splits large products
-// over the available cores.
+// inside Conv2D, go through one GEMM with AVX2/FMA microkernels on amd64
+// (portable Go elsewhere), and an AVX-512 one for large products where the
+// CPU has it. Products of up to about 32k multiply-adds, weight gradients
+// summed over many samples, and products whose operands stay in cache read
+// their operands in place; larger ones are packed and blocked; those above
+// about 4M multiply-adds (some 200 µs of one core) are shared with worker
+// goroutines, which claim parts as they wake, so that a busy machine makes
+// them no slower than on one core. Built with the openblas tag, products
+// above 64k multiply-adds go to OpenBLAS instead. ReLU, leaky ReLU, tanh and
+// sigmoid, and their derivatives, are computed four entries at a time.
 //
 // # Errors
 //

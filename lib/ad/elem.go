@@ -229,11 +229,7 @@ func (n *Node) backBroadcast() {
 		for i := 0; i < n.r; i++ {
 			row := g[i*c : i*c+c]
 			if n.op == opAddCol {
-				s := 0.0
-				for _, v := range row {
-					s += v
-				}
-				gb[i] += s
+				gb[i] += sum(row)
 			} else {
 				for j, v := range row {
 					gb[j] += v
@@ -273,20 +269,21 @@ func (t *Tape) unary(kind int, a *Node, s, s2 float64) *Node {
 	x, y := a.val[:len(out.val)], out.val
 	switch kind {
 	case uReLU: // branch-free: the sign of random data is unpredictable
-		for i, v := range x {
-			y[i] = max(v, 0)
+		for i := reluVec(y, x, 0); i < len(x); i++ {
+			y[i] = max(x[i], 0)
 		}
 	case uLeakyReLU:
-		for i, v := range x {
+		for i := reluVec(y, x, s); i < len(x); i++ {
+			v := x[i]
 			y[i] = max(v, 0) + s*min(v, 0)
 		}
 	case uTanh:
-		for i, v := range x {
-			y[i] = math.Tanh(v)
+		for i := tanhVec(y, x); i < len(x); i++ {
+			y[i] = math.Tanh(x[i])
 		}
 	case uSigmoid:
-		for i, v := range x {
-			y[i] = sigmoid(v)
+		for i := sigmoidVec(y, x); i < len(x); i++ {
+			y[i] = sigmoid(x[i])
 		}
 	case uSquare:
 		for i, v := range x {
@@ -439,14 +436,35 @@ func (n *Node) backUnary() {
 		if n.k == uReLU {
 			slope[0] = 0
 		}
+		i := reluBackVec(ga, g, x, slope[0], !first)
 		if first {
-			for i, v := range x {
-				ga[i] = g[i] * slope[b2i(v > 0)]
+			for ; i < len(x); i++ {
+				ga[i] = g[i] * slope[b2i(x[i] > 0)]
 			}
 		} else {
-			for i, v := range x {
-				ga[i] += g[i] * slope[b2i(v > 0)]
+			for ; i < len(x); i++ {
+				ga[i] += g[i] * slope[b2i(x[i] > 0)]
 			}
+		}
+		return
+	case uTanh:
+		i := tanhBackVec(ga, g, y, !first)
+		if first {
+			clear(ga[i:])
+		}
+		for ; i < len(y); i++ {
+			v := y[i]
+			ga[i] += g[i] * (1 - v*v)
+		}
+		return
+	case uSigmoid:
+		i := sigmoidBackVec(ga, g, y, !first)
+		if first {
+			clear(ga[i:])
+		}
+		for ; i < len(y); i++ {
+			v := y[i]
+			ga[i] += g[i] * v * (1 - v)
 		}
 		return
 	}
@@ -454,14 +472,6 @@ func (n *Node) backUnary() {
 		clear(ga)
 	}
 	switch n.k {
-	case uTanh:
-		for i, v := range y {
-			ga[i] += g[i] * (1 - v*v)
-		}
-	case uSigmoid:
-		for i, v := range y {
-			ga[i] += g[i] * v * (1 - v)
-		}
 	case uSquare:
 		for i, v := range x {
 			ga[i] += 2 * v * g[i]
@@ -511,11 +521,15 @@ func (n *Node) backUnary() {
 	}
 }
 
-// Func is a scalar function with its derivative, applied elementwise by Map.
+// Func is a scalar function with its derivatives, applied elementwise by Map.
 type Func struct {
 	Name string
 	F    func(x float64) float64 // σ(x)
 	D    func(x float64) float64 // σ′(x)
+	// D2 is σ″(x), used only by HessVec. If it is nil, HessVec uses the
+	// central difference of D with step ε^{1/3}·max(|x|, 1), accurate to
+	// about 1e-10 relative for smooth σ′ instead of to rounding.
+	D2 func(x float64) float64
 }
 
 // Map records σ(A) elementwise for a user-supplied function with derivative.
@@ -559,4 +573,23 @@ func b2i(b bool) int {
 		i = 1
 	}
 	return i
+}
+
+// sum returns Σ x_i with four partial sums, so that the additions do not
+// wait on one another (a single running sum is bound by the latency of one
+// addition per entry).
+func sum(x []float64) float64 {
+	var s0, s1, s2, s3 float64
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		v := x[i : i+4 : i+4]
+		s0 += v[0]
+		s1 += v[1]
+		s2 += v[2]
+		s3 += v[3]
+	}
+	for ; i < len(x); i++ {
+		s0 += x[i]
+	}
+	return (s0 + s1) + (s2 + s3)
 }

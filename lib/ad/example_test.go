@@ -76,3 +76,24 @@ func ExampleTape_SoftmaxCrossEntropy() {
 	// ⎢ 0.0533   0.0033⎥
 	// ⎣ 0.0533  -0.0066⎦
 }
+
+// The exact Hessian-vector product of L(u, v) = (y − uv)², whose Hessian is
+//
+//	⎡ 2v²        4uv − 2y ⎤
+//	⎣ 4uv − 2y   2u²      ⎦,
+//
+// at u = 1, v = 2, y = 1 along the direction (1, 0): the first column, (8, 6).
+func ExampleTape_HessVec() {
+	u, v := mat.NewDense(1, 1, []float64{1}), mat.NewDense(1, 1, []float64{2})
+	hu, hv := mat.NewDense(1, 1, nil), mat.NewDense(1, 1, nil)
+
+	t := ad.NewTape()
+	U, V := t.Param(u, nil), t.Param(v, nil)
+	L := t.Square(t.AddScalar(t.Neg(t.Mul(U, V)), 1))
+	t.SetTangent(U, mat.NewDense(1, 1, []float64{1}), hu)
+	t.SetTangent(V, nil, hv) // zero direction; its component of H v still lands in hv
+	t.HessVec(L)
+	fmt.Println("H (1, 0) =", hu.At(0, 0), hv.At(0, 0))
+	// Output:
+	// H (1, 0) = 8 6
+}

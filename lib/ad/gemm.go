@@ -3,26 +3,48 @@ package ad
 import (
 	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
 // This file holds the matrix multiplication every op uses: a packed, blocked
 // GEMM in the style of Goto and van de Geijn, with a 6×8 register-tile
-// microkernel (AVX2/FMA assembly on amd64 when the CPU has it, plain Go
-// otherwise) and the two halves of a large product computed on two
-// goroutines. It allocates nothing after warm-up, which gonum's parallel
-// Dgemm does, and is several times faster than it for the shapes of small
-// neural networks.
+// microkernel (AVX2/FMA assembly on amd64 when the CPU has it, a 6×16 one in
+// AVX-512 where that is available, plain Go otherwise); small products skip
+// the packing (gemmDirect, gemmDot), and large ones are shared with worker
+// goroutines. It allocates nothing after warm-up,
+// which gonum's parallel Dgemm does, and is several times faster than it for
+// the shapes of small neural networks.
 
 const (
 	mr      = 6    // rows of the register tile
 	nr      = 8    // columns of the register tile
-	kcBlock = 256  // depth of a packed panel (B micro-panel kc×nr stays in L1)
+	kcBlock = 256  // depth of a packed panel (B micro-panel kc×nr stays in L1; kc×2nr for AVX-512)
 	mcBlock = 96   // rows of a packed block of A (mc×kc stays in L2)
 	ncBlock = 3072 // columns of a packed block of B
 
 	// parMACs is the number of multiply-adds above which a product is split
-	// between goroutines.
-	parMACs = 1 << 16
+	// between goroutines: about 10 µs of one core, well above the cost of
+	// waking a worker.
+	parMACs = 1 << 22
+
+	// directMACs is the number of multiply-adds up to which any product
+	// skips packing (gemmDirect), directA the size of op(A) up to which a
+	// product with an untransposed B does, and dotOut the size of C up to
+	// which A Bᵀ is computed as dot products (gemmDot).
+	directMACs = 1 << 15
+	directA    = 1 << 15
+	dotOut     = 64 * 64
+
+	// blasMACs is the number of multiply-adds above which a product may go
+	// to OpenBLAS in builds with the openblas tag (see preferBLAS). Measured
+	// on one core of this machine (an AVX-512 Xeon, BenchmarkGemmBackends):
+	// below it the cgo call and OpenBLAS's set-up weigh as much as the
+	// product; above it OpenBLAS's AVX-512 kernels beat our AVX2 direct
+	// kernel by 1.2–1.5× and the largest squares by about 1.3×, while our
+	// AVX-512 packed kernel matches it on the MLP's products and our dot
+	// kernel beats it by 1.5× on weight gradients like 10×256 over 128
+	// samples.
+	blasMACs = 1 << 16
 )
 
 type gemmArgs struct {
@@ -40,7 +62,8 @@ type gemmArgs struct {
 
 type packBuf struct {
 	a, b []float64
-	ab   [mr * nr]float64
+	edge []float64            // the last, partial panel of B for the direct path
+	ab   [mr * 2 * nr]float64 // a partial tile, up to mr×16
 }
 
 // Packing buffers for serial products: one kept for good (so that a
@@ -64,17 +87,211 @@ func gemm(ta, tb bool, m, n, k int, alpha float64, a []float64, lda int, b []flo
 		return
 	}
 	g := gemmArgs{ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc}
+	if HasOpenBLAS && m*n*k > blasMACs && preferBLAS(&g) {
+		openblasGemm(&g)
+		return
+	}
 	if m*n*k >= parMACs && parallelGemm(&g) {
 		return
 	}
 	if serialMu.TryLock() {
-		gemmBlock(&g, 0, m, 0, n, &serialBuf)
+		gemmSerial(&g, &serialBuf)
 		serialMu.Unlock()
 		return
 	}
 	buf := bufPool.Get().(*packBuf)
-	gemmBlock(&g, 0, m, 0, n, buf)
+	gemmSerial(&g, buf)
 	bufPool.Put(buf)
+}
+
+// gemmSerial computes the whole product on the calling goroutine.
+func gemmSerial(g *gemmArgs, buf *packBuf) { gemmSerialPart(g, 0, g.m, 0, g.n, buf) }
+
+// gemmSerialPart computes rows [i0, i1) and columns [j0, j1) of C on the
+// calling goroutine, by the method that suits the shape of the whole product
+// (so that a product shared between goroutines gives the same bits):
+//
+//   - gemmDot for A Bᵀ with a long inner dimension and a small C (a
+//     weight gradient G Xᵀ summed over many samples): dot products of rows,
+//     nothing packed;
+//   - gemmDirect when B is not transposed and op(A) and B's panels stay in
+//     cache (k ≤ 256, op(A) at most 32k entries), and for any small
+//     product: nothing packed, or only a transposed B;
+//   - gemmBlock, packed and blocked for the caches, otherwise.
+func gemmSerialPart(g *gemmArgs, i0, i1, j0, j1 int, buf *packBuf) {
+	switch methodOf(g) {
+	case methodDot:
+		gemmDot(g, i0, i1, j0, j1)
+	case methodDirect:
+		gemmDirect(g, i0, i1, j0, j1, buf)
+	default:
+		gemmBlock(g, i0, i1, j0, j1, buf)
+	}
+}
+
+const (
+	methodBlock = iota
+	methodDirect
+	methodDot
+)
+
+// methodOf returns the method gemmSerialPart uses for the product g.
+func methodOf(g *gemmArgs) int {
+	m, n, k := g.m, g.n, g.k
+	switch {
+	case g.tb && !g.ta && k >= 16 && m*n <= dotOut:
+		return methodDot
+	case !g.tb && k <= kcBlock && m*k <= directA, m*n*k <= directMACs, n <= 2*nr:
+		return methodDirect
+	}
+	return methodBlock
+}
+
+// preferBLAS reports whether a product above blasMACs goes to OpenBLAS in a
+// build with the openblas tag: where our method is the AVX2 direct kernel,
+// and packed products unless our AVX-512 kernel runs them (below 2²⁷
+// multiply-adds, where its blocking keeps up with OpenBLAS's).
+func preferBLAS(g *gemmArgs) bool {
+	switch methodOf(g) {
+	case methodDot:
+		return false
+	case methodDirect:
+		return true
+	}
+	return !hasAVX512 || g.m*g.n*g.k >= 1<<27
+}
+
+// gemmDot computes rows [i0, i1) and columns [j0, j1) of C = alpha A Bᵀ +
+// beta C (g.ta false, g.tb true) as dot products of rows of A with rows of
+// B, in tiles of 3×4, reading both in place.
+func gemmDot(g *gemmArgs, i0, i1, j0, j1 int) {
+	k := g.k
+	for i := i0; i < i1; i += 3 {
+		rows := min(3, i1-i)
+		for j := j0; j < j1; j += 4 {
+			cols := min(4, j1-j)
+			a, b, c := g.a[i*g.lda:], g.b[j*g.ldb:], g.c[i*g.ldc+j:]
+			if kernelDot(k, a, g.lda, b, g.ldb, c, g.ldc, rows, cols, g.alpha, g.beta) {
+				continue
+			}
+			for r := 0; r < rows; r++ {
+				ar := a[r*g.lda:][:k]
+				for jj := 0; jj < cols; jj++ {
+					br := b[jj*g.ldb:][:k]
+					s := 0.0
+					for p, v := range ar {
+						s += v * br[p]
+					}
+					if g.beta == 0 {
+						c[r*g.ldc+jj] = g.alpha * s
+					} else {
+						c[r*g.ldc+jj] = g.beta*c[r*g.ldc+jj] + g.alpha*s
+					}
+				}
+			}
+		}
+	}
+}
+
+// gemmDirect computes rows [i0, i1) and columns [j0, j1) of C like
+// gemmBlock, without packing A: the microkernel reads six rows of op(A) in
+// place (strides cs along k and rs between rows), and the rows of B in place
+// too when B is not transposed. A transposed B is packed into panels as
+// gemmBlock does (its rows are then 8 apart). The assembly kernel reads a
+// last panel narrower than 8 columns under a mask and stores partial tiles
+// under masks; without it, that panel is copied, zero-padded, and partial
+// tiles go through buf.ab. Rows of op(A) beyond its last are read from the
+// last one.
+func gemmDirect(g *gemmArgs, i0, i1, j0, j1 int, buf *packBuf) {
+	k := g.k
+	rs, cs := g.lda, 1
+	if g.ta {
+		rs, cs = 1, g.lda
+	}
+	w := directWidth()
+	if g.tb {
+		buf.b = grow(buf.b, k*((j1-j0+w-1)/w)*w)
+		packB(buf.b, g, 0, k, j0, j1-j0, w)
+	}
+	var aoff [mr]int
+	for jr := j0; jr < j1; jr += w {
+		cols := min(w, j1-jr)
+		var bp []float64
+		ldb := w
+		switch {
+		case g.tb:
+			bp = buf.b[(jr-j0)*k:]
+		case cols < nr && !hasDirectKernel():
+			buf.edge = grow(buf.edge, k*nr)
+			bp = buf.edge
+			for p := 0; p < k; p++ {
+				d := bp[p*nr : p*nr+nr : p*nr+nr]
+				src := g.b[p*g.ldb+jr:][:cols]
+				for j := range d {
+					if j < cols {
+						d[j] = src[j]
+					} else {
+						d[j] = 0
+					}
+				}
+			}
+		default:
+			bp, ldb = g.b[jr:], g.ldb
+		}
+		if kernelPanel(k, g.a[i0*rs:], rs, cs, i1-i0, bp, ldb, g.c[i0*g.ldc+jr:], g.ldc, cols, g.alpha, g.beta) {
+			continue
+		}
+		for ir := i0; ir < i1; ir += mr {
+			rows := min(mr, i1-ir)
+			for r := range aoff {
+				aoff[r] = (ir + min(r, rows-1)) * rs
+			}
+			ab := (*[mr * nr]float64)(buf.ab[:mr*nr])
+			kernelDirectGo(k, g.a, &aoff, cs, bp, ldb, ab)
+			storeTile(g.c[ir*g.ldc+jr:], g.ldc, rows, cols, g.alpha, g.beta, ab[:], nr)
+		}
+	}
+}
+
+// storeTile sets the rows×cols corner of C (rows ldc apart) to
+// alpha·ab + beta·C, not reading C when beta is 0; the rows of ab are w
+// apart.
+func storeTile(c []float64, ldc, rows, cols int, alpha, beta float64, ab []float64, w int) {
+	for r := 0; r < rows; r++ {
+		crow := c[r*ldc:][:cols]
+		t := ab[r*w : r*w+cols]
+		switch beta {
+		case 0:
+			for j, v := range t {
+				crow[j] = alpha * v
+			}
+		case 1:
+			for j, v := range t {
+				crow[j] += alpha * v
+			}
+		default:
+			for j, v := range t {
+				crow[j] = beta*crow[j] + alpha*v
+			}
+		}
+	}
+}
+
+// kernelDirectGo is the portable form of kernelDirect: ab (mr×nr, row-major)
+// = Σ_{p<k} a[aoff[r] + p·cs] b[p·ldb + j].
+func kernelDirectGo(k int, a []float64, aoff *[mr]int, cs int, b []float64, ldb int, ab *[mr * nr]float64) {
+	var c [mr * nr]float64
+	for p := 0; p < k; p++ {
+		bp := b[p*ldb : p*ldb+nr : p*ldb+nr]
+		for r, o := range aoff {
+			av := a[o+p*cs]
+			cr := c[r*nr : r*nr+nr : r*nr+nr]
+			for j, bv := range bp {
+				cr[j] += av * bv
+			}
+		}
+	}
+	*ab = c
 }
 
 func scaleC(m, n int, beta float64, c []float64, ldc int) {
@@ -96,8 +313,9 @@ func gemmBlock(g *gemmArgs, i0, i1, j0, j1 int, buf *packBuf) {
 		nc := min(ncBlock, j1-jc)
 		for pc := 0; pc < g.k; pc += kcBlock {
 			kc := min(kcBlock, g.k-pc)
-			buf.b = grow(buf.b, kc*((nc+nr-1)/nr)*nr)
-			packB(buf.b, g, pc, kc, jc, nc)
+			w := packWidth()
+			buf.b = grow(buf.b, kc*((nc+w-1)/w)*w)
+			packB(buf.b, g, pc, kc, jc, nc, w)
 			beta := 1.0
 			if pc == 0 {
 				beta = g.beta
@@ -128,6 +346,16 @@ func packA(dst []float64, g *gemmArgs, ic, mc, pc, kc int) {
 			}
 			continue
 		}
+		if rows == mr { // six rows at a time, writing the panel in order
+			base := (ic+ip)*lda + pc
+			r0, r1, r2 := a[base:][:kc], a[base+lda:][:kc], a[base+2*lda:][:kc]
+			r3, r4, r5 := a[base+3*lda:][:kc], a[base+4*lda:][:kc], a[base+5*lda:][:kc]
+			for p := range kc {
+				d := panel[p*mr : p*mr+mr : p*mr+mr]
+				d[0], d[1], d[2], d[3], d[4], d[5] = r0[p], r1[p], r2[p], r3[p], r4[p], r5[p]
+			}
+			continue
+		}
 		for r := 0; r < rows; r++ {
 			src := a[(ic+ip+r)*lda+pc:][:kc]
 			for p, v := range src {
@@ -142,67 +370,95 @@ func packA(dst []float64, g *gemmArgs, ic, mc, pc, kc int) {
 	}
 }
 
-// packB copies op(B)[pc:pc+kc, jc:jc+nc] into panels of nr columns, each
-// stored row by row (nr consecutive values per k), zero-padded to nr columns.
-func packB(dst []float64, g *gemmArgs, pc, kc, jc, nc int) {
+// packB copies op(B)[pc:pc+kc, jc:jc+nc] into panels of w columns (8 or
+// 16), each stored row by row (w consecutive values per k), zero-padded to w
+// columns.
+func packB(dst []float64, g *gemmArgs, pc, kc, jc, nc, w int) {
 	b, ldb := g.b, g.ldb
-	for jp := 0; jp < nc; jp += nr {
-		cols := min(nr, nc-jp)
-		panel := dst[jp*kc : jp*kc+nr*kc]
+	for jp := 0; jp < nc; jp += w {
+		cols := min(w, nc-jp)
+		panel := dst[jp*kc : jp*kc+w*kc]
 		if !g.tb { // op(B)[p,j] = B[p,j]
-			for p := 0; p < kc; p++ {
-				src := b[(pc+p)*ldb+jc+jp:]
-				d := panel[p*nr : p*nr+nr]
-				copy(d[:cols], src[:cols])
-				clear(d[cols:])
+			switch { // whole panels as array copies, which compile to moves rather than memmove calls
+			case cols == 2*nr:
+				for p := 0; p < kc; p++ {
+					*(*[2 * nr]float64)(panel[p*w:]) = *(*[2 * nr]float64)(b[(pc+p)*ldb+jc+jp:])
+				}
+			case cols == nr && w == nr:
+				for p := 0; p < kc; p++ {
+					*(*[nr]float64)(panel[p*w:]) = *(*[nr]float64)(b[(pc+p)*ldb+jc+jp:])
+				}
+			default:
+				for p := 0; p < kc; p++ {
+					src := b[(pc+p)*ldb+jc+jp:]
+					d := panel[p*w : p*w+w]
+					copy(d[:cols], src[:cols])
+					clear(d[cols:])
+				}
+			}
+			continue
+		}
+		if w == nr && cols == nr { // eight rows of B at a time, writing the panel in order
+			base := (jc+jp)*ldb + pc
+			r0, r1, r2, r3 := b[base:][:kc], b[base+ldb:][:kc], b[base+2*ldb:][:kc], b[base+3*ldb:][:kc]
+			r4, r5, r6, r7 := b[base+4*ldb:][:kc], b[base+5*ldb:][:kc], b[base+6*ldb:][:kc], b[base+7*ldb:][:kc]
+			for p := range kc {
+				d := panel[p*nr : p*nr+nr : p*nr+nr]
+				d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7] = r0[p], r1[p], r2[p], r3[p], r4[p], r5[p], r6[p], r7[p]
+			}
+			continue
+		}
+		if w == 2*nr && cols == w { // sixteen rows of B, as two interleaved groups of eight
+			for h := 0; h < w; h += nr {
+				base := (jc+jp+h)*ldb + pc
+				r0, r1, r2, r3 := b[base:][:kc], b[base+ldb:][:kc], b[base+2*ldb:][:kc], b[base+3*ldb:][:kc]
+				r4, r5, r6, r7 := b[base+4*ldb:][:kc], b[base+5*ldb:][:kc], b[base+6*ldb:][:kc], b[base+7*ldb:][:kc]
+				for p := range kc {
+					d := panel[p*w+h : p*w+h+nr : p*w+h+nr]
+					d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7] = r0[p], r1[p], r2[p], r3[p], r4[p], r5[p], r6[p], r7[p]
+				}
 			}
 			continue
 		}
 		for c := 0; c < cols; c++ {
 			src := b[(jc+jp+c)*ldb+pc:][:kc]
 			for p, v := range src {
-				panel[p*nr+c] = v
+				panel[p*w+c] = v
 			}
 		}
-		for c := cols; c < nr; c++ {
+		for c := cols; c < w; c++ {
 			for p := 0; p < kc; p++ {
-				panel[p*nr+c] = 0
+				panel[p*w+c] = 0
 			}
 		}
 	}
 }
 
 func macroKernel(g *gemmArgs, buf *packBuf, ic, mc, jc, nc, kc int, beta float64) {
-	ab := &buf.ab
 	alpha, c, ldc := g.alpha, g.c, g.ldc
-	for jr := 0; jr < nc; jr += nr {
-		bp := buf.b[jr*kc : jr*kc+nr*kc]
-		cols := min(nr, nc-jr)
+	w := packWidth()
+	for jr := 0; jr < nc; jr += w {
+		bp := buf.b[jr*kc : jr*kc+w*kc]
+		cols := min(w, nc-jr)
 		for ir := 0; ir < mc; ir += mr {
 			ap := buf.a[ir*kc : ir*kc+mr*kc]
 			rows := min(mr, mc-ir)
-			if rows == mr && cols == nr && kernelC(kc, ap, bp, c[(ic+ir)*ldc+jc+jr:], ldc, alpha, beta) {
+			ct := c[(ic+ir)*ldc+jc+jr:]
+			if w > nr {
+				if rows == mr && cols == w {
+					kernelWideC(kc, ap, bp, ct, ldc, alpha, beta)
+				} else {
+					kernelWide(kc, ap, bp, buf.ab[:])
+					storeTile(ct, ldc, rows, cols, alpha, beta, buf.ab[:], w)
+				}
 				continue
 			}
-			kernel(kc, ap, bp, ab)
-			for r := 0; r < rows; r++ {
-				crow := c[(ic+ir+r)*ldc+jc+jr:][:cols]
-				t := ab[r*nr : r*nr+cols]
-				switch beta {
-				case 0:
-					for j, v := range t {
-						crow[j] = alpha * v
-					}
-				case 1:
-					for j, v := range t {
-						crow[j] += alpha * v
-					}
-				default:
-					for j, v := range t {
-						crow[j] = beta*crow[j] + alpha*v
-					}
-				}
+			if rows == mr && cols == nr && kernelC(kc, ap, bp, ct, ldc, alpha, beta) {
+				continue
 			}
+			ab := (*[mr * nr]float64)(buf.ab[:mr*nr])
+			kernel(kc, ap, bp, ab)
+			storeTile(ct, ldc, rows, cols, alpha, beta, ab[:], nr)
 		}
 	}
 }
@@ -231,35 +487,80 @@ func kernelGo(kc int, a, b []float64, ab *[mr * nr]float64) {
 	*ab = c
 }
 
-// Parallel products: the caller computes one part and persistent worker
-// goroutines the others. One parallel product runs at a time; a caller that
-// finds the workers busy computes serially.
+// Parallel products. A product is cut into parTasks parts along the larger
+// of m and n; the caller and persistent worker goroutines claim parts one by
+// one (the caller from the first, the workers from the last) with a
+// compare-and-swap, so a part is computed exactly once, by whoever gets to it
+// first. The caller never waits for a worker that has not started: if the
+// workers are slow to wake (the other cores busy), it computes every part
+// itself and the product costs what a serial one does, plus the wake-up; it
+// waits only for parts a worker has claimed and is computing. One parallel
+// product runs at a time; a caller that finds another one running computes
+// serially.
 var (
-	parMu     sync.Mutex
-	parOnce   sync.Once
-	parTasks  chan parTask
-	parWG     sync.WaitGroup
-	parArgs   gemmArgs
+	parMu   sync.Mutex
+	parOnce sync.Once
+	parWake chan struct{}
+	parJob  struct {
+		args    gemmArgs
+		rows    bool // parts split the rows (m), else the columns (n)
+		parts   [parTasks + 1]int
+		np      int
+		state   [parTasks]atomic.Int32 // 0 unclaimed, 1 claimed
+		pending atomic.Int32           // parts claimed by workers and not finished
+	}
 	parBuf    packBuf
 	parNumber int
 )
 
-type parTask struct{ i0, i1, j0, j1 int }
+// parTasks is the number of parts a parallel product is cut into.
+const parTasks = 8
 
 // startWorkers starts one worker per CPU beyond the caller's (at most 8 in
-// all); each product uses as many as GOMAXPROCS allows at the time, so that
+// all); each product wakes as many as GOMAXPROCS allows at the time, so that
 // `go test -cpu 1,2` measures what it says.
 func startWorkers() {
 	parNumber = min(runtime.NumCPU(), 8)
-	parTasks = make(chan parTask, parNumber)
+	parWake = make(chan struct{}, parNumber)
+	for t := range parTasks {
+		parJob.state[t].Store(1) // nothing to claim until a product starts
+	}
 	for w := 1; w < parNumber; w++ {
 		go func() {
 			buf := new(packBuf)
-			for t := range parTasks {
-				gemmBlock(&parArgs, t.i0, t.i1, t.j0, t.j1, buf)
-				parWG.Done()
+			for range parWake {
+				parWork(buf, false, parTasks)
 			}
 		}()
+	}
+}
+
+// parWork claims and computes parts of the current parallel product until
+// none is left: the caller its np parts from the first, a worker any of the
+// parTasks from the last. A part's fields are read only after claiming it:
+// the caller wrote them before making the part claimable, so a worker that
+// wakes late touches nothing of a finished product, and claims parts of the
+// next one only once they are ready. A worker counts itself in pending
+// before it tries to claim, so that the caller, once every part is claimed,
+// can wait for pending to reach zero.
+func parWork(buf *packBuf, caller bool, np int) {
+	j := &parJob
+	for t := range np {
+		if !caller {
+			t = np - 1 - t
+			j.pending.Add(1)
+		}
+		if j.state[t].CompareAndSwap(0, 1) {
+			a, b := j.parts[t], j.parts[t+1]
+			if j.rows {
+				gemmSerialPart(&j.args, a, b, 0, j.args.n, buf)
+			} else {
+				gemmSerialPart(&j.args, 0, j.args.m, a, b, buf)
+			}
+		}
+		if !caller {
+			j.pending.Add(-1)
+		}
 	}
 }
 
@@ -270,37 +571,37 @@ func parallelGemm(g *gemmArgs) bool {
 		return false
 	}
 	defer parMu.Unlock()
-	parArgs = *g
-	// Split the larger of m and n into p parts aligned to the register tile.
-	var parts [9]int
-	size, align := g.n, nr
-	if g.m > g.n {
+	j := &parJob
+	j.args = *g
+	// Cut the larger of m and n into parts aligned to the register tile.
+	size, align := g.n, 2*nr
+	j.rows = g.m > g.n
+	if j.rows {
 		size, align = g.m, mr
 	}
-	chunk := ((size+p-1)/p + align - 1) / align * align
-	np := 0
+	chunk := ((size+parTasks-1)/parTasks + align - 1) / align * align
+	j.np = 0
 	for s := 0; s < size; s += chunk {
-		parts[np] = s
-		np++
+		j.parts[j.np] = s
+		j.np++
 	}
-	parts[np] = size
-	if np < 2 {
+	j.parts[j.np] = size
+	if j.np < 2 {
 		return false
 	}
-	parWG.Add(np - 1)
-	for i := 1; i < np; i++ {
-		if g.m > g.n {
-			parTasks <- parTask{parts[i], parts[i+1], 0, g.n}
-		} else {
-			parTasks <- parTask{0, g.m, parts[i], parts[i+1]}
+	for t := range j.np {
+		j.state[t].Store(0)
+	}
+	for range p - 1 {
+		select {
+		case parWake <- struct{}{}:
+		default:
 		}
 	}
-	if g.m > g.n {
-		gemmBlock(&parArgs, parts[0], parts[1], 0, g.n, &parBuf)
-	} else {
-		gemmBlock(&parArgs, 0, g.m, parts[0], parts[1], &parBuf)
+	parWork(&parBuf, true, j.np)
+	for j.pending.Load() != 0 {
+		runtime.Gosched()
 	}
-	parWG.Wait()
-	parArgs = gemmArgs{}
+	j.args = gemmArgs{} // every part is claimed and done: drop the caller's matrices
 	return true
 }

@@ -11,6 +11,36 @@ func kern6x8(kc int, a, b, ab *float64)
 //go:noescape
 func kern6x8c(kc int, a, b, c *float64, ldc int, alpha, beta float64)
 
+// kdirPanel is kernelPanel in AVX2/FMA assembly.
+//
+//go:noescape
+func kdirPanel(k int, a *float64, rs, cs, m int, b *float64, ldb int, c *float64, ldc int, alpha, beta float64, mask *[nr]int64)
+
+// kdirPanel16 is kernelPanel in AVX-512 on panels of 16 columns, those with
+// bit j of cmask set.
+//
+//go:noescape
+func kdirPanel16(k int, a *float64, rs, cs, m int, b *float64, ldb int, c *float64, ldc int, alpha, beta float64, cmask int)
+
+// kdot3x4 is kernelDot in AVX2/FMA assembly.
+//
+//go:noescape
+func kdot3x4(k int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha, beta float64, rows, cols int, kmask, cmask *[4]int64)
+
+// kern6x16 and kern6x16c are kern6x8 and kern6x8c in AVX-512 on panels of
+// 16 columns.
+//
+//go:noescape
+func kern6x16(kc int, a, b, ab *float64)
+
+//go:noescape
+func kern6x16c(kc int, a, b, c *float64, ldc int, alpha, beta float64)
+
+// kdot3x4z is kdot3x4 in AVX-512, the tail under the opmask kmask.
+//
+//go:noescape
+func kdot3x4z(k int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha, beta float64, rows, cols int, kmask int, cmask *[4]int64)
+
 func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
 func xgetbv() (eax, edx uint32)
 
@@ -30,6 +60,55 @@ var hasAVX2FMA = func() bool {
 	_, b7, _, _ := cpuid(7, 0)
 	return b7&(1<<5) != 0
 }()
+
+// hasAVX512 reports AVX-512F with the operating system saving the opmask and
+// all 32 ZMM registers (XCR0 bits 5–7), on top of AVX2/FMA.
+var hasAVX512 = func() bool {
+	if !hasAVX2FMA {
+		return false
+	}
+	_, b7, _, _ := cpuid(7, 0)
+	if b7&(1<<16) == 0 {
+		return false
+	}
+	xcr0, _ := xgetbv()
+	return xcr0&0xe6 == 0xe6
+}()
+
+// packWidth returns the width of the packed panels of B: 16 columns for the
+// AVX-512 microkernel, 8 otherwise.
+func packWidth() int {
+	if hasAVX512 {
+		return 2 * nr
+	}
+	return nr
+}
+
+// directWidth returns the width of the panels of gemmDirect: 16 columns for
+// the AVX-512 kernel, 8 otherwise.
+func directWidth() int { return packWidth() }
+
+// kernelWide is kernel on panels of 16 columns, into ab (6×16, row-major).
+func kernelWide(kc int, a, b []float64, ab []float64) {
+	_ = a[kc*mr-1]
+	_ = b[kc*2*nr-1]
+	_ = ab[mr*2*nr-1]
+	kern6x16(kc, &a[0], &b[0], &ab[0])
+}
+
+// kernelWideC is kernelC on panels of 16 columns.
+func kernelWideC(kc int, a, b, c []float64, ldc int, alpha, beta float64) {
+	_ = a[kc*mr-1]
+	_ = b[kc*2*nr-1]
+	_ = c[(mr-1)*ldc+2*nr-1]
+	if beta == 0 {
+		beta = 0 // normalise −0 so that C is not read
+	}
+	kern6x16c(kc, &a[0], &b[0], &c[0], ldc, alpha, beta)
+}
+
+// hasDirectKernel reports whether kernelPanel has an assembly form.
+func hasDirectKernel() bool { return hasAVX2FMA }
 
 func kernel(kc int, a, b []float64, ab *[mr * nr]float64) {
 	if !hasAVX2FMA || kc == 0 {
@@ -54,5 +133,79 @@ func kernelC(kc int, a, b, c []float64, ldc int, alpha, beta float64) bool {
 		beta = 0 // normalise −0 so that C is not read
 	}
 	kern6x8c(kc, &a[0], &b[0], &c[0], ldc, alpha, beta)
+	return true
+}
+
+// colMasks[c] selects the first c of nr columns for kdir6x8.
+var colMasks = func() (m [nr + 1][nr]int64) {
+	for c := range m {
+		for j := 0; j < c; j++ {
+			m[c][j] = -1
+		}
+	}
+	return m
+}()
+
+// kernelPanel computes one column panel of C = alpha op(A) B + beta C, of
+// m rows (rows ldc apart) and cols ≤ directWidth() columns, from unpacked operands:
+// op(A)[i, p] = a[i·rs + p·cs] and B[p, j] = b[p·ldb + j], reading only the
+// first cols columns of b and not reading C when beta is 0. It reports false
+// if there is no assembly kernel, and then does nothing.
+func kernelPanel(k int, a []float64, rs, cs, m int, b []float64, ldb int, c []float64, ldc, cols int, alpha, beta float64) bool {
+	if !hasAVX2FMA {
+		return false
+	}
+	_ = a[(m-1)*rs+(k-1)*cs]
+	_ = b[(k-1)*ldb+cols-1]
+	_ = c[(m-1)*ldc+cols-1]
+	if hasAVX512 { // panels of up to 16 columns
+		if beta == 0 {
+			beta = 0
+		}
+		kdirPanel16(k, &a[0], rs, cs, m, &b[0], ldb, &c[0], ldc, alpha, beta, 1<<cols-1)
+		return true
+	}
+	var mask *[nr]int64
+	if cols < nr {
+		mask = &colMasks[cols]
+	} else {
+		_ = c[(m-1)*ldc+nr-1]
+	}
+	if beta == 0 {
+		beta = 0 // normalise −0 so that C is not read
+	}
+	kdirPanel(k, &a[0], rs, cs, m, &b[0], ldb, &c[0], ldc, alpha, beta, mask)
+	return true
+}
+
+// laneMasks[c] selects the first c of 4 lanes for kdot3x4.
+var laneMasks = func() (m [5][4]int64) {
+	for c := range m {
+		for j := 0; j < c; j++ {
+			m[c][j] = -1
+		}
+	}
+	return m
+}()
+
+// kernelDot sets the rows×cols corner (rows ≤ 3, cols ≤ 4) of C, rows ldc
+// apart, to alpha T + beta C (not reading C when beta is 0), with
+// T[r][j] = Σ_{p<k} a[r·lda + p]·b[j·ldb + p]. It reports false if there is
+// no assembly kernel, and then does nothing.
+func kernelDot(k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc, rows, cols int, alpha, beta float64) bool {
+	if !hasAVX2FMA {
+		return false
+	}
+	_ = a[(rows-1)*lda+k-1]
+	_ = b[(cols-1)*ldb+k-1]
+	_ = c[(rows-1)*ldc+cols-1]
+	if beta == 0 {
+		beta = 0 // normalise −0 so that C is not read
+	}
+	if hasAVX512 {
+		kdot3x4z(k, &a[0], lda, &b[0], ldb, &c[0], ldc, alpha, beta, rows, cols, 1<<(k%8)-1, &laneMasks[cols])
+		return true
+	}
+	kdot3x4(k, &a[0], lda, &b[0], ldb, &c[0], ldc, alpha, beta, rows, cols, &laneMasks[k%4], &laneMasks[cols])
 	return true
 }

@@ -194,6 +194,1143 @@ store0:
 	VZEROUPPER
 	RET
 
+// func kdirPanel(k int, a *float64, rs, cs, m int, b *float64, ldb int, c *float64, ldc int, alpha, beta float64, mask *[8]int64)
+// One column panel of C = alpha op(A) B + beta C from unpacked operands, in
+// tiles of 6 rows: for every row tile i0 = 0, 6, …, < m,
+//
+//	T[r][j] = Σ_{p<k} a[(i0 + min(r, rows−1))·rs + p·cs] · b[p·ldb + j],  rows = min(6, m − i0),
+//	C[(i0 + r)·ldc + j] = alpha T[r][j] + beta C[(i0 + r)·ldc + j],  r < rows,
+//
+// for the 8 columns j, or only those whose mask entry has its sign bit set if
+// mask is not nil (the other columns of B are then not read, nor those of C
+// written). C is not read when beta is +0. k ≥ 1, m ≥ 1.
+TEXT ·kdirPanel(SB), NOSPLIT, $0-96
+	MOVQ a+8(FP), R12
+	MOVQ c+56(FP), R13
+
+dirtile:
+	MOVQ    m+32(FP), CX
+	MOVQ    rs+16(FP), R10
+	SHLQ    $3, R10
+	MOVQ    R12, AX
+	LEAQ    (AX)(R10*1), BX
+	CMPQ    CX, $1
+	CMOVQLE AX, BX
+	LEAQ    (BX)(R10*1), DX
+	CMPQ    CX, $2
+	CMOVQLE BX, DX
+	LEAQ    (DX)(R10*1), SI
+	CMPQ    CX, $3
+	CMOVQLE DX, SI
+	LEAQ    (SI)(R10*1), R8
+	CMPQ    CX, $4
+	CMOVQLE SI, R8
+	LEAQ    (R8)(R10*1), R9
+	CMPQ    CX, $5
+	CMOVQLE R8, R9
+	MOVQ    b+40(FP), DI
+	MOVQ    ldb+48(FP), R10
+	SHLQ    $3, R10
+	MOVQ    k+0(FP), CX
+	VXORPD  Y4, Y4, Y4
+	VXORPD  Y5, Y5, Y5
+	VXORPD  Y6, Y6, Y6
+	VXORPD  Y7, Y7, Y7
+	VXORPD  Y8, Y8, Y8
+	VXORPD  Y9, Y9, Y9
+	VXORPD  Y10, Y10, Y10
+	VXORPD  Y11, Y11, Y11
+	VXORPD  Y12, Y12, Y12
+	VXORPD  Y13, Y13, Y13
+	VXORPD  Y14, Y14, Y14
+	VXORPD  Y15, Y15, Y15
+	MOVQ    mask+88(FP), R11
+	TESTQ   R11, R11
+	JZ      dirunmasked
+	VMOVUPD 0(R11), Y1  // mask of columns 0-3
+	VMOVUPD 32(R11), Y3 // mask of columns 4-7
+	MOVQ    32(R11), R11
+	TESTQ   R11, R11
+	MOVQ    cs+24(FP), R11
+	SHLQ    $3, R11
+	JZ      dirloop4
+	JMP     dirloopm
+
+dirunmasked:
+	MOVQ cs+24(FP), R11
+	SHLQ $3, R11
+
+dirloop:
+	VMOVUPD      0(DI), Y0
+	VMOVUPD      32(DI), Y1
+	ADDQ         R10, DI
+	VBROADCASTSD (AX), Y2
+	VBROADCASTSD (BX), Y3
+	VFMADD231PD  Y0, Y2, Y4
+	VFMADD231PD  Y1, Y2, Y5
+	VFMADD231PD  Y0, Y3, Y6
+	VFMADD231PD  Y1, Y3, Y7
+	VBROADCASTSD (DX), Y2
+	VBROADCASTSD (SI), Y3
+	VFMADD231PD  Y0, Y2, Y8
+	VFMADD231PD  Y1, Y2, Y9
+	VFMADD231PD  Y0, Y3, Y10
+	VFMADD231PD  Y1, Y3, Y11
+	VBROADCASTSD (R8), Y2
+	VBROADCASTSD (R9), Y3
+	VFMADD231PD  Y0, Y2, Y12
+	VFMADD231PD  Y1, Y2, Y13
+	VFMADD231PD  Y0, Y3, Y14
+	VFMADD231PD  Y1, Y3, Y15
+	ADDQ         R11, AX
+	ADDQ         R11, BX
+	ADDQ         R11, DX
+	ADDQ         R11, SI
+	ADDQ         R11, R8
+	ADDQ         R11, R9
+	DECQ         CX
+	JNZ          dirloop
+	JMP          dirdone
+
+dirloopm: // columns 4-7 masked by Y3 (kept there, so A goes through Y2 alone)
+	VMOVUPD      0(DI), Y0
+	VMASKMOVPD   32(DI), Y3, Y1
+	ADDQ         R10, DI
+	VBROADCASTSD (AX), Y2
+	VFMADD231PD  Y0, Y2, Y4
+	VFMADD231PD  Y1, Y2, Y5
+	VBROADCASTSD (BX), Y2
+	VFMADD231PD  Y0, Y2, Y6
+	VFMADD231PD  Y1, Y2, Y7
+	VBROADCASTSD (DX), Y2
+	VFMADD231PD  Y0, Y2, Y8
+	VFMADD231PD  Y1, Y2, Y9
+	VBROADCASTSD (SI), Y2
+	VFMADD231PD  Y0, Y2, Y10
+	VFMADD231PD  Y1, Y2, Y11
+	VBROADCASTSD (R8), Y2
+	VFMADD231PD  Y0, Y2, Y12
+	VFMADD231PD  Y1, Y2, Y13
+	VBROADCASTSD (R9), Y2
+	VFMADD231PD  Y0, Y2, Y14
+	VFMADD231PD  Y1, Y2, Y15
+	ADDQ         R11, AX
+	ADDQ         R11, BX
+	ADDQ         R11, DX
+	ADDQ         R11, SI
+	ADDQ         R11, R8
+	ADDQ         R11, R9
+	DECQ         CX
+	JNZ          dirloopm
+	JMP          dirdone
+
+dirloop4: // columns 0-3 only, masked by Y1
+	VMASKMOVPD   0(DI), Y1, Y0
+	ADDQ         R10, DI
+	VBROADCASTSD (AX), Y2
+	VBROADCASTSD (BX), Y3
+	VFMADD231PD  Y0, Y2, Y4
+	VFMADD231PD  Y0, Y3, Y6
+	VBROADCASTSD (DX), Y2
+	VBROADCASTSD (SI), Y3
+	VFMADD231PD  Y0, Y2, Y8
+	VFMADD231PD  Y0, Y3, Y10
+	VBROADCASTSD (R8), Y2
+	VBROADCASTSD (R9), Y3
+	VFMADD231PD  Y0, Y2, Y12
+	VFMADD231PD  Y0, Y3, Y14
+	ADDQ         R11, AX
+	ADDQ         R11, BX
+	ADDQ         R11, DX
+	ADDQ         R11, SI
+	ADDQ         R11, R8
+	ADDQ         R11, R9
+	DECQ         CX
+	JNZ          dirloop4
+
+dirdone:
+	MOVQ         R13, DX
+	MOVQ         ldc+64(FP), R8
+	SHLQ         $3, R8
+	MOVQ         m+32(FP), R9
+	MOVQ         mask+88(FP), R10
+	MOVQ         alpha+72(FP), AX
+	MOVQ         $0x3ff0000000000000, R11
+	CMPQ         AX, R11
+	JEQ          diralpha1
+	VBROADCASTSD alpha+72(FP), Y0
+	VMULPD Y0, Y4, Y4
+	VMULPD Y0, Y5, Y5
+	VMULPD Y0, Y6, Y6
+	VMULPD Y0, Y7, Y7
+	VMULPD Y0, Y8, Y8
+	VMULPD Y0, Y9, Y9
+	VMULPD Y0, Y10, Y10
+	VMULPD Y0, Y11, Y11
+	VMULPD Y0, Y12, Y12
+	VMULPD Y0, Y13, Y13
+	VMULPD Y0, Y14, Y14
+	VMULPD Y0, Y15, Y15
+
+diralpha1:
+	VBROADCASTSD beta+80(FP), Y1
+	MOVQ         beta+80(FP), AX
+	TESTQ        R10, R10
+	JNZ          dirmasked
+	TESTQ        AX, AX
+	JZ           dirfull0
+	VMOVUPD     0(DX), Y2
+	VMOVUPD     32(DX), Y3
+	VFMADD231PD Y2, Y1, Y4
+	VFMADD231PD Y3, Y1, Y5
+	VMOVUPD     Y4, 0(DX)
+	VMOVUPD     Y5, 32(DX)
+	DECQ R9
+	JZ   dirnext
+	ADDQ R8, DX
+	VMOVUPD     0(DX), Y2
+	VMOVUPD     32(DX), Y3
+	VFMADD231PD Y2, Y1, Y6
+	VFMADD231PD Y3, Y1, Y7
+	VMOVUPD     Y6, 0(DX)
+	VMOVUPD     Y7, 32(DX)
+	DECQ R9
+	JZ   dirnext
+	ADDQ R8, DX
+	VMOVUPD     0(DX), Y2
+	VMOVUPD     32(DX), Y3
+	VFMADD231PD Y2, Y1, Y8
+	VFMADD231PD Y3, Y1, Y9
+	VMOVUPD     Y8, 0(DX)
+	VMOVUPD     Y9, 32(DX)
+	DECQ R9
+	JZ   dirnext
+	ADDQ R8, DX
+	VMOVUPD     0(DX), Y2
+	VMOVUPD     32(DX), Y3
+	VFMADD231PD Y2, Y1, Y10
+	VFMADD231PD Y3, Y1, Y11
+	VMOVUPD     Y10, 0(DX)
+	VMOVUPD     Y11, 32(DX)
+	DECQ R9
+	JZ   dirnext
+	ADDQ R8, DX
+	VMOVUPD     0(DX), Y2
+	VMOVUPD     32(DX), Y3
+	VFMADD231PD Y2, Y1, Y12
+	VFMADD231PD Y3, Y1, Y13
+	VMOVUPD     Y12, 0(DX)
+	VMOVUPD     Y13, 32(DX)
+	DECQ R9
+	JZ   dirnext
+	ADDQ R8, DX
+	VMOVUPD     0(DX), Y2
+	VMOVUPD     32(DX), Y3
+	VFMADD231PD Y2, Y1, Y14
+	VFMADD231PD Y3, Y1, Y15
+	VMOVUPD     Y14, 0(DX)
+	VMOVUPD     Y15, 32(DX)
+	DECQ R9
+	JZ   dirnext
+	ADDQ R8, DX
+	JMP dirnext
+
+dirfull0:
+	VMOVUPD Y4, 0(DX)
+	VMOVUPD Y5, 32(DX)
+	DECQ R9
+	JZ   dirnext
+	ADDQ R8, DX
+	VMOVUPD Y6, 0(DX)
+	VMOVUPD Y7, 32(DX)
+	DECQ R9
+	JZ   dirnext
+	ADDQ R8, DX
+	VMOVUPD Y8, 0(DX)
+	VMOVUPD Y9, 32(DX)
+	DECQ R9
+	JZ   dirnext
+	ADDQ R8, DX
+	VMOVUPD Y10, 0(DX)
+	VMOVUPD Y11, 32(DX)
+	DECQ R9
+	JZ   dirnext
+	ADDQ R8, DX
+	VMOVUPD Y12, 0(DX)
+	VMOVUPD Y13, 32(DX)
+	DECQ R9
+	JZ   dirnext
+	ADDQ R8, DX
+	VMOVUPD Y14, 0(DX)
+	VMOVUPD Y15, 32(DX)
+	DECQ R9
+	JZ   dirnext
+	ADDQ R8, DX
+	JMP dirnext
+
+dirmasked:
+	VMOVUPD 0(R10), Y2
+	VMOVUPD 32(R10), Y3
+	TESTQ   AX, AX
+	JZ      dirmasked0
+	VMASKMOVPD  0(DX), Y2, Y0
+	VFMADD231PD Y0, Y1, Y4
+	VMASKMOVPD  Y4, Y2, 0(DX)
+	VMASKMOVPD  32(DX), Y3, Y0
+	VFMADD231PD Y0, Y1, Y5
+	VMASKMOVPD  Y5, Y3, 32(DX)
+	DECQ R9
+	JZ   dirnext
+	ADDQ R8, DX
+	VMASKMOVPD  0(DX), Y2, Y0
+	VFMADD231PD Y0, Y1, Y6
+	VMASKMOVPD  Y6, Y2, 0(DX)
+	VMASKMOVPD  32(DX), Y3, Y0
+	VFMADD231PD Y0, Y1, Y7
+	VMASKMOVPD  Y7, Y3, 32(DX)
+	DECQ R9
+	JZ   dirnext
+	ADDQ R8, DX
+	VMASKMOVPD  0(DX), Y2, Y0
+	VFMADD231PD Y0, Y1, Y8
+	VMASKMOVPD  Y8, Y2, 0(DX)
+	VMASKMOVPD  32(DX), Y3, Y0
+	VFMADD231PD Y0, Y1, Y9
+	VMASKMOVPD  Y9, Y3, 32(DX)
+	DECQ R9
+	JZ   dirnext
+	ADDQ R8, DX
+	VMASKMOVPD  0(DX), Y2, Y0
+	VFMADD231PD Y0, Y1, Y10
+	VMASKMOVPD  Y10, Y2, 0(DX)
+	VMASKMOVPD  32(DX), Y3, Y0
+	VFMADD231PD Y0, Y1, Y11
+	VMASKMOVPD  Y11, Y3, 32(DX)
+	DECQ R9
+	JZ   dirnext
+	ADDQ R8, DX
+	VMASKMOVPD  0(DX), Y2, Y0
+	VFMADD231PD Y0, Y1, Y12
+	VMASKMOVPD  Y12, Y2, 0(DX)
+	VMASKMOVPD  32(DX), Y3, Y0
+	VFMADD231PD Y0, Y1, Y13
+	VMASKMOVPD  Y13, Y3, 32(DX)
+	DECQ R9
+	JZ   dirnext
+	ADDQ R8, DX
+	VMASKMOVPD  0(DX), Y2, Y0
+	VFMADD231PD Y0, Y1, Y14
+	VMASKMOVPD  Y14, Y2, 0(DX)
+	VMASKMOVPD  32(DX), Y3, Y0
+	VFMADD231PD Y0, Y1, Y15
+	VMASKMOVPD  Y15, Y3, 32(DX)
+	DECQ R9
+	JZ   dirnext
+	ADDQ R8, DX
+	JMP dirnext
+
+dirmasked0:
+	VMASKMOVPD Y4, Y2, 0(DX)
+	VMASKMOVPD Y5, Y3, 32(DX)
+	DECQ R9
+	JZ   dirnext
+	ADDQ R8, DX
+	VMASKMOVPD Y6, Y2, 0(DX)
+	VMASKMOVPD Y7, Y3, 32(DX)
+	DECQ R9
+	JZ   dirnext
+	ADDQ R8, DX
+	VMASKMOVPD Y8, Y2, 0(DX)
+	VMASKMOVPD Y9, Y3, 32(DX)
+	DECQ R9
+	JZ   dirnext
+	ADDQ R8, DX
+	VMASKMOVPD Y10, Y2, 0(DX)
+	VMASKMOVPD Y11, Y3, 32(DX)
+	DECQ R9
+	JZ   dirnext
+	ADDQ R8, DX
+	VMASKMOVPD Y12, Y2, 0(DX)
+	VMASKMOVPD Y13, Y3, 32(DX)
+	DECQ R9
+	JZ   dirnext
+	ADDQ R8, DX
+	VMASKMOVPD Y14, Y2, 0(DX)
+	VMASKMOVPD Y15, Y3, 32(DX)
+	DECQ R9
+	JZ   dirnext
+	ADDQ R8, DX
+	JMP dirnext
+
+dirnext:
+	MOVQ  m+32(FP), CX
+	SUBQ  $6, CX
+	JLE   dirret
+	MOVQ  CX, m+32(FP)
+	MOVQ  rs+16(FP), AX
+	IMUL3Q $48, AX, AX
+	ADDQ  AX, R12
+	MOVQ  ldc+64(FP), AX
+	IMUL3Q $48, AX, AX
+	ADDQ  AX, R13
+	JMP   dirtile
+
+dirret:
+	VZEROUPPER
+	RET
+
+// func kdot3x4(k int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha, beta float64, rows, cols int, kmask, cmask *[4]int64)
+// A 3×4 tile of C = alpha A Bᵀ + beta C with A and B both read along their
+// rows, as dot products: T[r][j] = Σ_{p<k} a[r·lda + p] · b[j·ldb + p], four
+// p at a time in twelve accumulators and summed across lanes at the end.
+// Rows r ≥ rows and columns j ≥ cols read the last valid row of A or B; C
+// is written in its first rows rows, in the columns cmask selects (C is not
+// read when beta is +0). The last k mod 4 entries are read under kmask.
+TEXT ·kdot3x4(SB), NOSPLIT, $0-104
+	MOVQ    rows+72(FP), CX
+	MOVQ    lda+16(FP), R10
+	SHLQ    $3, R10
+	MOVQ    a+8(FP), AX
+	LEAQ    (AX)(R10*1), BX
+	CMPQ    CX, $1
+	CMOVQLE AX, BX
+	LEAQ    (BX)(R10*1), DX
+	CMPQ    CX, $2
+	CMOVQLE BX, DX
+	MOVQ    cols+80(FP), CX
+	MOVQ    ldb+32(FP), R10
+	SHLQ    $3, R10
+	MOVQ    b+24(FP), SI
+	LEAQ    (SI)(R10*1), DI
+	CMPQ    CX, $1
+	CMOVQLE SI, DI
+	LEAQ    (DI)(R10*1), R8
+	CMPQ    CX, $2
+	CMOVQLE DI, R8
+	LEAQ    (R8)(R10*1), R9
+	CMPQ    CX, $3
+	CMOVQLE R8, R9
+	VXORPD  Y4, Y4, Y4
+	VXORPD  Y5, Y5, Y5
+	VXORPD  Y6, Y6, Y6
+	VXORPD  Y7, Y7, Y7
+	VXORPD  Y8, Y8, Y8
+	VXORPD  Y9, Y9, Y9
+	VXORPD  Y10, Y10, Y10
+	VXORPD  Y11, Y11, Y11
+	VXORPD  Y12, Y12, Y12
+	VXORPD  Y13, Y13, Y13
+	VXORPD  Y14, Y14, Y14
+	VXORPD  Y15, Y15, Y15
+	XORQ    R10, R10
+	MOVQ    k+0(FP), CX
+	SHRQ    $2, CX
+	JZ      dottail
+
+dotloop:
+	VMOVUPD      (AX)(R10*1), Y0
+	VMOVUPD      (BX)(R10*1), Y1
+	VMOVUPD      (DX)(R10*1), Y2
+	VMOVUPD      (SI)(R10*1), Y3
+	VFMADD231PD  Y3, Y0, Y4
+	VFMADD231PD  Y3, Y1, Y8
+	VFMADD231PD  Y3, Y2, Y12
+	VMOVUPD      (DI)(R10*1), Y3
+	VFMADD231PD  Y3, Y0, Y5
+	VFMADD231PD  Y3, Y1, Y9
+	VFMADD231PD  Y3, Y2, Y13
+	VMOVUPD      (R8)(R10*1), Y3
+	VFMADD231PD  Y3, Y0, Y6
+	VFMADD231PD  Y3, Y1, Y10
+	VFMADD231PD  Y3, Y2, Y14
+	VMOVUPD      (R9)(R10*1), Y3
+	VFMADD231PD  Y3, Y0, Y7
+	VFMADD231PD  Y3, Y1, Y11
+	VFMADD231PD  Y3, Y2, Y15
+	ADDQ         $32, R10
+	DECQ         CX
+	JNZ          dotloop
+
+dottail:
+	MOVQ k+0(FP), CX
+	ANDQ $3, CX
+	JZ   dotreduce
+	MOVQ kmask+88(FP), R11
+	VMOVUPD      (R11), Y3
+	VMASKMOVPD   (AX)(R10*1), Y3, Y0
+	VMASKMOVPD   (BX)(R10*1), Y3, Y1
+	VMASKMOVPD   (DX)(R10*1), Y3, Y2
+	VMOVUPD      (R11), Y3
+	VMASKMOVPD   (SI)(R10*1), Y3, Y3
+	VFMADD231PD  Y3, Y0, Y4
+	VFMADD231PD  Y3, Y1, Y8
+	VFMADD231PD  Y3, Y2, Y12
+	VMOVUPD      (R11), Y3
+	VMASKMOVPD   (DI)(R10*1), Y3, Y3
+	VFMADD231PD  Y3, Y0, Y5
+	VFMADD231PD  Y3, Y1, Y9
+	VFMADD231PD  Y3, Y2, Y13
+	VMOVUPD      (R11), Y3
+	VMASKMOVPD   (R8)(R10*1), Y3, Y3
+	VFMADD231PD  Y3, Y0, Y6
+	VFMADD231PD  Y3, Y1, Y10
+	VFMADD231PD  Y3, Y2, Y14
+	VMOVUPD      (R11), Y3
+	VMASKMOVPD   (R9)(R10*1), Y3, Y3
+	VFMADD231PD  Y3, Y0, Y7
+	VFMADD231PD  Y3, Y1, Y11
+	VFMADD231PD  Y3, Y2, Y15
+
+dotreduce:
+	VHADDPD      Y5, Y4, Y4
+	VHADDPD      Y7, Y6, Y6
+	VPERM2F128   $0x21, Y6, Y4, Y0
+	VBLENDPD     $0xC, Y6, Y4, Y1
+	VADDPD       Y1, Y0, Y4
+	VHADDPD      Y9, Y8, Y8
+	VHADDPD      Y11, Y10, Y10
+	VPERM2F128   $0x21, Y10, Y8, Y0
+	VBLENDPD     $0xC, Y10, Y8, Y1
+	VADDPD       Y1, Y0, Y8
+	VHADDPD      Y13, Y12, Y12
+	VHADDPD      Y15, Y14, Y14
+	VPERM2F128   $0x21, Y14, Y12, Y0
+	VBLENDPD     $0xC, Y14, Y12, Y1
+	VADDPD       Y1, Y0, Y12
+	MOVQ         c+40(FP), DX
+	MOVQ         ldc+48(FP), R8
+	SHLQ         $3, R8
+	MOVQ         rows+72(FP), R9
+	MOVQ         cmask+96(FP), R10
+	VMOVUPD      (R10), Y2
+	VBROADCASTSD alpha+56(FP), Y0
+	VBROADCASTSD beta+64(FP), Y1
+	VMULPD       Y0, Y4, Y4
+	VMULPD       Y0, Y8, Y8
+	VMULPD       Y0, Y12, Y12
+	MOVQ         beta+64(FP), AX
+	TESTQ        AX, AX
+	JZ           dotstore0
+	VMASKMOVPD   (DX), Y2, Y3
+	VFMADD231PD  Y3, Y1, Y4
+	VMASKMOVPD   Y4, Y2, (DX)
+	DECQ         R9
+	JZ           dotret
+	ADDQ         R8, DX
+	VMASKMOVPD   (DX), Y2, Y3
+	VFMADD231PD  Y3, Y1, Y8
+	VMASKMOVPD   Y8, Y2, (DX)
+	DECQ         R9
+	JZ           dotret
+	ADDQ         R8, DX
+	VMASKMOVPD   (DX), Y2, Y3
+	VFMADD231PD  Y3, Y1, Y12
+	VMASKMOVPD   Y12, Y2, (DX)
+	DECQ         R9
+	JZ           dotret
+	ADDQ         R8, DX
+	JMP          dotret
+
+dotstore0:
+	VMASKMOVPD   Y4, Y2, (DX)
+	DECQ         R9
+	JZ           dotret
+	ADDQ         R8, DX
+	VMASKMOVPD   Y8, Y2, (DX)
+	DECQ         R9
+	JZ           dotret
+	ADDQ         R8, DX
+	VMASKMOVPD   Y12, Y2, (DX)
+	DECQ         R9
+	JZ           dotret
+	ADDQ         R8, DX
+
+dotret:
+	VZEROUPPER
+	RET
+
+// func kern6x16(kc int, a, b, ab *float64)
+// ab[6×16] = Σ_p a[p*6:(p+1)*6] ⊗ b[p*16:(p+1)*16]: the AVX-512 form of
+// kern6x8 on panels of 16 columns. kc ≥ 1.
+TEXT ·kern6x16(SB), NOSPLIT, $0-32
+	MOVQ kc+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ ab+24(FP), DX
+	VPXORQ Z4, Z4, Z4
+	VPXORQ Z5, Z5, Z5
+	VPXORQ Z6, Z6, Z6
+	VPXORQ Z7, Z7, Z7
+	VPXORQ Z8, Z8, Z8
+	VPXORQ Z9, Z9, Z9
+	VPXORQ Z10, Z10, Z10
+	VPXORQ Z11, Z11, Z11
+	VPXORQ Z12, Z12, Z12
+	VPXORQ Z13, Z13, Z13
+	VPXORQ Z14, Z14, Z14
+	VPXORQ Z15, Z15, Z15
+
+loop16:
+	VMOVUPD      0(DI), Z0
+	VMOVUPD      64(DI), Z1
+	VBROADCASTSD 0(SI), Z2
+	VFMADD231PD  Z0, Z2, Z4
+	VFMADD231PD  Z1, Z2, Z5
+	VBROADCASTSD 8(SI), Z3
+	VFMADD231PD  Z0, Z3, Z6
+	VFMADD231PD  Z1, Z3, Z7
+	VBROADCASTSD 16(SI), Z2
+	VFMADD231PD  Z0, Z2, Z8
+	VFMADD231PD  Z1, Z2, Z9
+	VBROADCASTSD 24(SI), Z3
+	VFMADD231PD  Z0, Z3, Z10
+	VFMADD231PD  Z1, Z3, Z11
+	VBROADCASTSD 32(SI), Z2
+	VFMADD231PD  Z0, Z2, Z12
+	VFMADD231PD  Z1, Z2, Z13
+	VBROADCASTSD 40(SI), Z3
+	VFMADD231PD  Z0, Z3, Z14
+	VFMADD231PD  Z1, Z3, Z15
+	ADDQ         $48, SI
+	ADDQ         $128, DI
+	DECQ         CX
+	JNZ          loop16
+
+	VMOVUPD Z4, 0(DX)
+	VMOVUPD Z5, 64(DX)
+	VMOVUPD Z6, 128(DX)
+	VMOVUPD Z7, 192(DX)
+	VMOVUPD Z8, 256(DX)
+	VMOVUPD Z9, 320(DX)
+	VMOVUPD Z10, 384(DX)
+	VMOVUPD Z11, 448(DX)
+	VMOVUPD Z12, 512(DX)
+	VMOVUPD Z13, 576(DX)
+	VMOVUPD Z14, 640(DX)
+	VMOVUPD Z15, 704(DX)
+	VZEROUPPER
+	RET
+
+// func kern6x16c(kc int, a, b, c *float64, ldc int, alpha, beta float64)
+// kern6x16 followed by C = alpha·ab + beta·C on a full 6×16 tile of C with
+// row stride ldc; C is not read when beta is +0. kc ≥ 1.
+TEXT ·kern6x16c(SB), NOSPLIT, $0-56
+	MOVQ kc+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ c+24(FP), DX
+	MOVQ ldc+32(FP), R8
+	SHLQ $3, R8
+	VPXORQ Z4, Z4, Z4
+	VPXORQ Z5, Z5, Z5
+	VPXORQ Z6, Z6, Z6
+	VPXORQ Z7, Z7, Z7
+	VPXORQ Z8, Z8, Z8
+	VPXORQ Z9, Z9, Z9
+	VPXORQ Z10, Z10, Z10
+	VPXORQ Z11, Z11, Z11
+	VPXORQ Z12, Z12, Z12
+	VPXORQ Z13, Z13, Z13
+	VPXORQ Z14, Z14, Z14
+	VPXORQ Z15, Z15, Z15
+
+loop16c:
+	VMOVUPD      0(DI), Z0
+	VMOVUPD      64(DI), Z1
+	VBROADCASTSD 0(SI), Z2
+	VFMADD231PD  Z0, Z2, Z4
+	VFMADD231PD  Z1, Z2, Z5
+	VBROADCASTSD 8(SI), Z3
+	VFMADD231PD  Z0, Z3, Z6
+	VFMADD231PD  Z1, Z3, Z7
+	VBROADCASTSD 16(SI), Z2
+	VFMADD231PD  Z0, Z2, Z8
+	VFMADD231PD  Z1, Z2, Z9
+	VBROADCASTSD 24(SI), Z3
+	VFMADD231PD  Z0, Z3, Z10
+	VFMADD231PD  Z1, Z3, Z11
+	VBROADCASTSD 32(SI), Z2
+	VFMADD231PD  Z0, Z2, Z12
+	VFMADD231PD  Z1, Z2, Z13
+	VBROADCASTSD 40(SI), Z3
+	VFMADD231PD  Z0, Z3, Z14
+	VFMADD231PD  Z1, Z3, Z15
+	ADDQ         $48, SI
+	ADDQ         $128, DI
+	DECQ         CX
+	JNZ          loop16c
+
+	VBROADCASTSD alpha+40(FP), Z0
+	VMULPD Z0, Z4, Z4
+	VMULPD Z0, Z5, Z5
+	VMULPD Z0, Z6, Z6
+	VMULPD Z0, Z7, Z7
+	VMULPD Z0, Z8, Z8
+	VMULPD Z0, Z9, Z9
+	VMULPD Z0, Z10, Z10
+	VMULPD Z0, Z11, Z11
+	VMULPD Z0, Z12, Z12
+	VMULPD Z0, Z13, Z13
+	VMULPD Z0, Z14, Z14
+	VMULPD Z0, Z15, Z15
+	MOVQ         beta+48(FP), AX
+	TESTQ        AX, AX
+	JZ           store16z
+	VBROADCASTSD beta+48(FP), Z1
+	VFMADD231PD 0(DX), Z1, Z4
+	VFMADD231PD 64(DX), Z1, Z5
+	VMOVUPD     Z4, 0(DX)
+	VMOVUPD     Z5, 64(DX)
+	ADDQ        R8, DX
+	VFMADD231PD 0(DX), Z1, Z6
+	VFMADD231PD 64(DX), Z1, Z7
+	VMOVUPD     Z6, 0(DX)
+	VMOVUPD     Z7, 64(DX)
+	ADDQ        R8, DX
+	VFMADD231PD 0(DX), Z1, Z8
+	VFMADD231PD 64(DX), Z1, Z9
+	VMOVUPD     Z8, 0(DX)
+	VMOVUPD     Z9, 64(DX)
+	ADDQ        R8, DX
+	VFMADD231PD 0(DX), Z1, Z10
+	VFMADD231PD 64(DX), Z1, Z11
+	VMOVUPD     Z10, 0(DX)
+	VMOVUPD     Z11, 64(DX)
+	ADDQ        R8, DX
+	VFMADD231PD 0(DX), Z1, Z12
+	VFMADD231PD 64(DX), Z1, Z13
+	VMOVUPD     Z12, 0(DX)
+	VMOVUPD     Z13, 64(DX)
+	ADDQ        R8, DX
+	VFMADD231PD 0(DX), Z1, Z14
+	VFMADD231PD 64(DX), Z1, Z15
+	VMOVUPD     Z14, 0(DX)
+	VMOVUPD     Z15, 64(DX)
+	ADDQ        R8, DX
+	VZEROUPPER
+	RET
+
+store16z:
+	VMOVUPD Z4, 0(DX)
+	VMOVUPD Z5, 64(DX)
+	ADDQ    R8, DX
+	VMOVUPD Z6, 0(DX)
+	VMOVUPD Z7, 64(DX)
+	ADDQ    R8, DX
+	VMOVUPD Z8, 0(DX)
+	VMOVUPD Z9, 64(DX)
+	ADDQ    R8, DX
+	VMOVUPD Z10, 0(DX)
+	VMOVUPD Z11, 64(DX)
+	ADDQ    R8, DX
+	VMOVUPD Z12, 0(DX)
+	VMOVUPD Z13, 64(DX)
+	ADDQ    R8, DX
+	VMOVUPD Z14, 0(DX)
+	VMOVUPD Z15, 64(DX)
+	ADDQ    R8, DX
+	VZEROUPPER
+	RET
+
+// func kdirPanel16(k int, a *float64, rs, cs, m int, b *float64, ldb int, c *float64, ldc int, alpha, beta float64, cmask int)
+// kdirPanel in AVX-512 on a panel of 16 columns: the columns j with bit j of
+// cmask set are read from B and written to C, under the opmasks K1 (columns
+// 0-7) and K2 (columns 8-15). k ≥ 1, m ≥ 1.
+TEXT ·kdirPanel16(SB), NOSPLIT, $0-96
+	MOVQ  cmask+88(FP), AX
+	KMOVW AX, K1
+	SHRQ  $8, AX
+	KMOVW AX, K2
+	MOVQ  a+8(FP), R12
+	MOVQ  c+56(FP), R13
+
+d16tile:
+	MOVQ    m+32(FP), CX
+	MOVQ    rs+16(FP), R10
+	SHLQ    $3, R10
+	MOVQ    R12, AX
+	LEAQ    (AX)(R10*1), BX
+	CMPQ    CX, $1
+	CMOVQLE AX, BX
+	LEAQ    (BX)(R10*1), DX
+	CMPQ    CX, $2
+	CMOVQLE BX, DX
+	LEAQ    (DX)(R10*1), SI
+	CMPQ    CX, $3
+	CMOVQLE DX, SI
+	LEAQ    (SI)(R10*1), R8
+	CMPQ    CX, $4
+	CMOVQLE SI, R8
+	LEAQ    (R8)(R10*1), R9
+	CMPQ    CX, $5
+	CMOVQLE R8, R9
+	MOVQ    b+40(FP), DI
+	MOVQ    ldb+48(FP), R10
+	SHLQ    $3, R10
+	MOVQ    cs+24(FP), R11
+	SHLQ    $3, R11
+	MOVQ    k+0(FP), CX
+	VPXORQ  Z4, Z4, Z4
+	VPXORQ  Z5, Z5, Z5
+	VPXORQ  Z6, Z6, Z6
+	VPXORQ  Z7, Z7, Z7
+	VPXORQ  Z8, Z8, Z8
+	VPXORQ  Z9, Z9, Z9
+	VPXORQ  Z10, Z10, Z10
+	VPXORQ  Z11, Z11, Z11
+	VPXORQ  Z12, Z12, Z12
+	VPXORQ  Z13, Z13, Z13
+	VPXORQ  Z14, Z14, Z14
+	VPXORQ  Z15, Z15, Z15
+
+d16loop:
+	VMOVUPD.Z    0(DI), K1, Z0
+	VMOVUPD.Z    64(DI), K2, Z1
+	ADDQ         R10, DI
+	VBROADCASTSD (AX), Z2
+	VFMADD231PD  Z0, Z2, Z4
+	VFMADD231PD  Z1, Z2, Z5
+	VBROADCASTSD (BX), Z3
+	VFMADD231PD  Z0, Z3, Z6
+	VFMADD231PD  Z1, Z3, Z7
+	VBROADCASTSD (DX), Z2
+	VFMADD231PD  Z0, Z2, Z8
+	VFMADD231PD  Z1, Z2, Z9
+	VBROADCASTSD (SI), Z3
+	VFMADD231PD  Z0, Z3, Z10
+	VFMADD231PD  Z1, Z3, Z11
+	VBROADCASTSD (R8), Z2
+	VFMADD231PD  Z0, Z2, Z12
+	VFMADD231PD  Z1, Z2, Z13
+	VBROADCASTSD (R9), Z3
+	VFMADD231PD  Z0, Z3, Z14
+	VFMADD231PD  Z1, Z3, Z15
+	ADDQ         R11, AX
+	ADDQ         R11, BX
+	ADDQ         R11, DX
+	ADDQ         R11, SI
+	ADDQ         R11, R8
+	ADDQ         R11, R9
+	DECQ         CX
+	JNZ          d16loop
+
+	MOVQ         R13, DX
+	MOVQ         ldc+64(FP), R8
+	SHLQ         $3, R8
+	MOVQ         m+32(FP), R9
+	MOVQ         alpha+72(FP), AX
+	MOVQ         $0x3ff0000000000000, R11
+	CMPQ         AX, R11
+	JEQ          d16alpha1
+	VBROADCASTSD alpha+72(FP), Z0
+	VMULPD Z0, Z4, Z4
+	VMULPD Z0, Z5, Z5
+	VMULPD Z0, Z6, Z6
+	VMULPD Z0, Z7, Z7
+	VMULPD Z0, Z8, Z8
+	VMULPD Z0, Z9, Z9
+	VMULPD Z0, Z10, Z10
+	VMULPD Z0, Z11, Z11
+	VMULPD Z0, Z12, Z12
+	VMULPD Z0, Z13, Z13
+	VMULPD Z0, Z14, Z14
+	VMULPD Z0, Z15, Z15
+
+d16alpha1:
+	MOVQ         beta+80(FP), AX
+	TESTQ        AX, AX
+	JZ           d16store0
+	VBROADCASTSD beta+80(FP), Z1
+	VMOVUPD.Z   0(DX), K1, Z2
+	VMOVUPD.Z   64(DX), K2, Z3
+	VFMADD231PD Z2, Z1, Z4
+	VFMADD231PD Z3, Z1, Z5
+	VMOVUPD     Z4, K1, 0(DX)
+	VMOVUPD     Z5, K2, 64(DX)
+	DECQ        R9
+	JZ          d16next
+	ADDQ        R8, DX
+	VMOVUPD.Z   0(DX), K1, Z2
+	VMOVUPD.Z   64(DX), K2, Z3
+	VFMADD231PD Z2, Z1, Z6
+	VFMADD231PD Z3, Z1, Z7
+	VMOVUPD     Z6, K1, 0(DX)
+	VMOVUPD     Z7, K2, 64(DX)
+	DECQ        R9
+	JZ          d16next
+	ADDQ        R8, DX
+	VMOVUPD.Z   0(DX), K1, Z2
+	VMOVUPD.Z   64(DX), K2, Z3
+	VFMADD231PD Z2, Z1, Z8
+	VFMADD231PD Z3, Z1, Z9
+	VMOVUPD     Z8, K1, 0(DX)
+	VMOVUPD     Z9, K2, 64(DX)
+	DECQ        R9
+	JZ          d16next
+	ADDQ        R8, DX
+	VMOVUPD.Z   0(DX), K1, Z2
+	VMOVUPD.Z   64(DX), K2, Z3
+	VFMADD231PD Z2, Z1, Z10
+	VFMADD231PD Z3, Z1, Z11
+	VMOVUPD     Z10, K1, 0(DX)
+	VMOVUPD     Z11, K2, 64(DX)
+	DECQ        R9
+	JZ          d16next
+	ADDQ        R8, DX
+	VMOVUPD.Z   0(DX), K1, Z2
+	VMOVUPD.Z   64(DX), K2, Z3
+	VFMADD231PD Z2, Z1, Z12
+	VFMADD231PD Z3, Z1, Z13
+	VMOVUPD     Z12, K1, 0(DX)
+	VMOVUPD     Z13, K2, 64(DX)
+	DECQ        R9
+	JZ          d16next
+	ADDQ        R8, DX
+	VMOVUPD.Z   0(DX), K1, Z2
+	VMOVUPD.Z   64(DX), K2, Z3
+	VFMADD231PD Z2, Z1, Z14
+	VFMADD231PD Z3, Z1, Z15
+	VMOVUPD     Z14, K1, 0(DX)
+	VMOVUPD     Z15, K2, 64(DX)
+	DECQ        R9
+	JZ          d16next
+	ADDQ        R8, DX
+	JMP d16next
+
+d16store0:
+	VMOVUPD Z4, K1, 0(DX)
+	VMOVUPD Z5, K2, 64(DX)
+	DECQ    R9
+	JZ      d16next
+	ADDQ    R8, DX
+	VMOVUPD Z6, K1, 0(DX)
+	VMOVUPD Z7, K2, 64(DX)
+	DECQ    R9
+	JZ      d16next
+	ADDQ    R8, DX
+	VMOVUPD Z8, K1, 0(DX)
+	VMOVUPD Z9, K2, 64(DX)
+	DECQ    R9
+	JZ      d16next
+	ADDQ    R8, DX
+	VMOVUPD Z10, K1, 0(DX)
+	VMOVUPD Z11, K2, 64(DX)
+	DECQ    R9
+	JZ      d16next
+	ADDQ    R8, DX
+	VMOVUPD Z12, K1, 0(DX)
+	VMOVUPD Z13, K2, 64(DX)
+	DECQ    R9
+	JZ      d16next
+	ADDQ    R8, DX
+	VMOVUPD Z14, K1, 0(DX)
+	VMOVUPD Z15, K2, 64(DX)
+	DECQ    R9
+	JZ      d16next
+	ADDQ    R8, DX
+
+d16next:
+	MOVQ   m+32(FP), CX
+	SUBQ   $6, CX
+	JLE    d16ret
+	MOVQ   CX, m+32(FP)
+	MOVQ   rs+16(FP), AX
+	IMUL3Q $48, AX, AX
+	ADDQ   AX, R12
+	MOVQ   ldc+64(FP), AX
+	IMUL3Q $48, AX, AX
+	ADDQ   AX, R13
+	JMP    d16tile
+
+d16ret:
+	VZEROUPPER
+	RET
+
+// func kdot3x4z(k int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha, beta float64, rows, cols int, kmask int, cmask *[4]int64)
+// kdot3x4 in AVX-512: eight p a step, the last k mod 8 under the opmask
+// kmask (bit i for lane i).
+TEXT ·kdot3x4z(SB), NOSPLIT, $0-104
+	MOVQ    rows+72(FP), CX
+	MOVQ    lda+16(FP), R10
+	SHLQ    $3, R10
+	MOVQ    a+8(FP), AX
+	LEAQ    (AX)(R10*1), BX
+	CMPQ    CX, $1
+	CMOVQLE AX, BX
+	LEAQ    (BX)(R10*1), DX
+	CMPQ    CX, $2
+	CMOVQLE BX, DX
+	MOVQ    cols+80(FP), CX
+	MOVQ    ldb+32(FP), R10
+	SHLQ    $3, R10
+	MOVQ    b+24(FP), SI
+	LEAQ    (SI)(R10*1), DI
+	CMPQ    CX, $1
+	CMOVQLE SI, DI
+	LEAQ    (DI)(R10*1), R8
+	CMPQ    CX, $2
+	CMOVQLE DI, R8
+	LEAQ    (R8)(R10*1), R9
+	CMPQ    CX, $3
+	CMOVQLE R8, R9
+	VPXORQ  Z4, Z4, Z4
+	VPXORQ  Z5, Z5, Z5
+	VPXORQ  Z6, Z6, Z6
+	VPXORQ  Z7, Z7, Z7
+	VPXORQ  Z8, Z8, Z8
+	VPXORQ  Z9, Z9, Z9
+	VPXORQ  Z10, Z10, Z10
+	VPXORQ  Z11, Z11, Z11
+	VPXORQ  Z12, Z12, Z12
+	VPXORQ  Z13, Z13, Z13
+	VPXORQ  Z14, Z14, Z14
+	VPXORQ  Z15, Z15, Z15
+	XORQ    R10, R10
+	MOVQ    k+0(FP), CX
+	SHRQ    $3, CX
+	JZ      dotztail
+
+dotzloop:
+	VMOVUPD      (AX)(R10*1), Z0
+	VMOVUPD      (BX)(R10*1), Z1
+	VMOVUPD      (DX)(R10*1), Z2
+	VMOVUPD      (SI)(R10*1), Z3
+	VFMADD231PD  Z3, Z0, Z4
+	VFMADD231PD  Z3, Z1, Z8
+	VFMADD231PD  Z3, Z2, Z12
+	VMOVUPD      (DI)(R10*1), Z3
+	VFMADD231PD  Z3, Z0, Z5
+	VFMADD231PD  Z3, Z1, Z9
+	VFMADD231PD  Z3, Z2, Z13
+	VMOVUPD      (R8)(R10*1), Z3
+	VFMADD231PD  Z3, Z0, Z6
+	VFMADD231PD  Z3, Z1, Z10
+	VFMADD231PD  Z3, Z2, Z14
+	VMOVUPD      (R9)(R10*1), Z3
+	VFMADD231PD  Z3, Z0, Z7
+	VFMADD231PD  Z3, Z1, Z11
+	VFMADD231PD  Z3, Z2, Z15
+	ADDQ         $64, R10
+	DECQ         CX
+	JNZ          dotzloop
+
+dotztail:
+	MOVQ  kmask+88(FP), CX
+	TESTQ CX, CX
+	JZ    dotzreduce
+	KMOVW CX, K1
+	VMOVUPD.Z    (AX)(R10*1), K1, Z0
+	VMOVUPD.Z    (BX)(R10*1), K1, Z1
+	VMOVUPD.Z    (DX)(R10*1), K1, Z2
+	VMOVUPD.Z    (SI)(R10*1), K1, Z3
+	VFMADD231PD  Z3, Z0, Z4
+	VFMADD231PD  Z3, Z1, Z8
+	VFMADD231PD  Z3, Z2, Z12
+	VMOVUPD.Z    (DI)(R10*1), K1, Z3
+	VFMADD231PD  Z3, Z0, Z5
+	VFMADD231PD  Z3, Z1, Z9
+	VFMADD231PD  Z3, Z2, Z13
+	VMOVUPD.Z    (R8)(R10*1), K1, Z3
+	VFMADD231PD  Z3, Z0, Z6
+	VFMADD231PD  Z3, Z1, Z10
+	VFMADD231PD  Z3, Z2, Z14
+	VMOVUPD.Z    (R9)(R10*1), K1, Z3
+	VFMADD231PD  Z3, Z0, Z7
+	VFMADD231PD  Z3, Z1, Z11
+	VFMADD231PD  Z3, Z2, Z15
+
+dotzreduce:
+	VEXTRACTF64X4 $1, Z4, Y0
+	VADDPD       Y0, Y4, Y4
+	VEXTRACTF64X4 $1, Z5, Y0
+	VADDPD       Y0, Y5, Y5
+	VEXTRACTF64X4 $1, Z6, Y0
+	VADDPD       Y0, Y6, Y6
+	VEXTRACTF64X4 $1, Z7, Y0
+	VADDPD       Y0, Y7, Y7
+	VHADDPD      Y5, Y4, Y4
+	VHADDPD      Y7, Y6, Y6
+	VPERM2F128   $0x21, Y6, Y4, Y0
+	VBLENDPD     $0xC, Y6, Y4, Y1
+	VADDPD       Y1, Y0, Y4
+	VEXTRACTF64X4 $1, Z8, Y0
+	VADDPD       Y0, Y8, Y8
+	VEXTRACTF64X4 $1, Z9, Y0
+	VADDPD       Y0, Y9, Y9
+	VEXTRACTF64X4 $1, Z10, Y0
+	VADDPD       Y0, Y10, Y10
+	VEXTRACTF64X4 $1, Z11, Y0
+	VADDPD       Y0, Y11, Y11
+	VHADDPD      Y9, Y8, Y8
+	VHADDPD      Y11, Y10, Y10
+	VPERM2F128   $0x21, Y10, Y8, Y0
+	VBLENDPD     $0xC, Y10, Y8, Y1
+	VADDPD       Y1, Y0, Y8
+	VEXTRACTF64X4 $1, Z12, Y0
+	VADDPD       Y0, Y12, Y12
+	VEXTRACTF64X4 $1, Z13, Y0
+	VADDPD       Y0, Y13, Y13
+	VEXTRACTF64X4 $1, Z14, Y0
+	VADDPD       Y0, Y14, Y14
+	VEXTRACTF64X4 $1, Z15, Y0
+	VADDPD       Y0, Y15, Y15
+	VHADDPD      Y13, Y12, Y12
+	VHADDPD      Y15, Y14, Y14
+	VPERM2F128   $0x21, Y14, Y12, Y0
+	VBLENDPD     $0xC, Y14, Y12, Y1
+	VADDPD       Y1, Y0, Y12
+	MOVQ         c+40(FP), DX
+	MOVQ         ldc+48(FP), R8
+	SHLQ         $3, R8
+	MOVQ         rows+72(FP), R9
+	MOVQ         cmask+96(FP), R10
+	VMOVUPD      (R10), Y2
+	VBROADCASTSD alpha+56(FP), Y0
+	VBROADCASTSD beta+64(FP), Y1
+	VMULPD       Y0, Y4, Y4
+	VMULPD       Y0, Y8, Y8
+	VMULPD       Y0, Y12, Y12
+	MOVQ         beta+64(FP), AX
+	TESTQ        AX, AX
+	JZ           dotzstore0
+	VMASKMOVPD   (DX), Y2, Y3
+	VFMADD231PD  Y3, Y1, Y4
+	VMASKMOVPD   Y4, Y2, (DX)
+	DECQ         R9
+	JZ           dotzret
+	ADDQ         R8, DX
+	VMASKMOVPD   (DX), Y2, Y3
+	VFMADD231PD  Y3, Y1, Y8
+	VMASKMOVPD   Y8, Y2, (DX)
+	DECQ         R9
+	JZ           dotzret
+	ADDQ         R8, DX
+	VMASKMOVPD   (DX), Y2, Y3
+	VFMADD231PD  Y3, Y1, Y12
+	VMASKMOVPD   Y12, Y2, (DX)
+	DECQ         R9
+	JZ           dotzret
+	ADDQ         R8, DX
+	JMP          dotzret
+
+dotzstore0:
+	VMASKMOVPD   Y4, Y2, (DX)
+	DECQ         R9
+	JZ           dotzret
+	ADDQ         R8, DX
+	VMASKMOVPD   Y8, Y2, (DX)
+	DECQ         R9
+	JZ           dotzret
+	ADDQ         R8, DX
+	VMASKMOVPD   Y12, Y2, (DX)
+	DECQ         R9
+	JZ           dotzret
+	ADDQ         R8, DX
+
+dotzret:
+	VZEROUPPER
+	RET
+
 // func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
 TEXT ·cpuid(SB), NOSPLIT, $0-24
 	MOVL eaxArg+0(FP), AX

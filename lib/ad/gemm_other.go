@@ -2,6 +2,30 @@
 
 package ad
 
+// hasAVX2FMA and hasAVX512 are false: there are no assembly kernels on this
+// architecture.
+var hasAVX2FMA, hasAVX512 = false, false
+
+func packWidth() int { return nr }
+
+func directWidth() int { return nr }
+
+func kernelWide(kc int, a, b []float64, ab []float64) { panic("ad: internal error: no wide kernel") }
+
+func kernelWideC(kc int, a, b, c []float64, ldc int, alpha, beta float64) {
+	panic("ad: internal error: no wide kernel")
+}
+
+func hasDirectKernel() bool { return false }
+
 func kernel(kc int, a, b []float64, ab *[mr * nr]float64) { kernelGo(kc, a, b, ab) }
 
 func kernelC(kc int, a, b, c []float64, ldc int, alpha, beta float64) bool { return false }
+
+func kernelPanel(k int, a []float64, rs, cs, m int, b []float64, ldb int, c []float64, ldc, cols int, alpha, beta float64) bool {
+	return false
+}
+
+func kernelDot(k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc, rows, cols int, alpha, beta float64) bool {
+	return false
+}

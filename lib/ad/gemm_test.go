@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 )
 
@@ -42,9 +43,35 @@ func randSlice(rng *rand.Rand, n int) []float64 {
 	return s
 }
 
+// withoutAssembly runs f with the portable kernels in place of the
+// assembly ones.
+func withoutAssembly(f func()) {
+	defer func(v, w bool) { hasAVX2FMA, hasAVX512 = v, w }(hasAVX2FMA, hasAVX512)
+	hasAVX2FMA, hasAVX512 = false, false
+	f()
+}
+
+// withoutAVX512 runs f with the AVX2 kernels in place of the AVX-512 ones.
+func withoutAVX512(f func()) {
+	defer func(w bool) { hasAVX512 = w }(hasAVX512)
+	hasAVX512 = false
+	f()
+}
+
+// The AVX2 kernels on a machine with AVX-512.
+func TestGemmAVX2(t *testing.T) {
+	if !hasAVX512 {
+		t.Skip("no AVX-512: TestGemm covers the AVX2 kernels")
+	}
+	withoutAVX512(func() { TestGemm(t) })
+}
+
+// The portable kernels give the same products.
+func TestGemmPortable(t *testing.T) { withoutAssembly(func() { TestGemm(t) }) }
+
 func TestGemm(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 5))
-	sizes := [][3]int{{1, 1, 1}, {5, 7, 3}, {6, 8, 256}, {13, 17, 300}, {97, 65, 257}, {200, 130, 70}, {7, 3100, 20}, {130, 9, 600}}
+	sizes := [][3]int{{1, 1, 1}, {5, 7, 3}, {6, 8, 256}, {5, 10, 50}, {50, 10, 10}, {13, 17, 300}, {97, 65, 257}, {200, 130, 70}, {7, 3100, 20}, {130, 9, 600}, {10, 50, 1001}, {11, 23, 1003}}
 	for _, sz := range sizes {
 		m, n, k := sz[0], sz[1], sz[2]
 		for _, ta := range []bool{false, true} {
@@ -68,21 +95,69 @@ func TestGemm(t *testing.T) {
 					}
 					want := append([]float64(nil), c...)
 					naiveGemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, want, ldc)
-					gemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-					for i := 0; i < m; i++ {
-						for j := 0; j < ldc; j++ {
-							got, w := c[i*ldc+j], want[i*ldc+j]
-							if j >= n {
-								if !(math.IsNaN(got) && math.IsNaN(w)) && got != w {
-									t.Fatalf("%v ta=%v tb=%v: wrote outside C at (%d,%d)", sz, ta, tb, i, j)
+					c0 := append([]float64(nil), c...)
+					for path := range 4 {
+						if path == 3 && (ta || !tb) {
+							continue
+						}
+						copy(c, c0)
+						switch path {
+						case 0: // the dispatcher
+							gemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+						case 1:
+							gemmBlock(&gemmArgs{ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc}, 0, m, 0, n, new(packBuf))
+						case 2:
+							gemmDirect(&gemmArgs{ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc}, 0, m, 0, n, new(packBuf))
+						case 3:
+							gemmDot(&gemmArgs{ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc}, 0, m, 0, n)
+						}
+						for i := 0; i < m; i++ {
+							for j := 0; j < ldc; j++ {
+								got, w := c[i*ldc+j], want[i*ldc+j]
+								if j >= n {
+									if !(math.IsNaN(got) && math.IsNaN(w)) && got != w {
+										t.Fatalf("%v ta=%v tb=%v: wrote outside C at (%d,%d)", sz, ta, tb, i, j)
+									}
+									continue
 								}
-								continue
-							}
-							if math.Abs(got-w) > 1e-12*math.Max(1, math.Abs(w))*float64(k) {
-								t.Fatalf("%v ta=%v tb=%v α=%v β=%v: C[%d,%d] = %v, want %v", sz, ta, tb, alpha, beta, i, j, got, w)
+								if math.Abs(got-w) > 1e-12*math.Max(1, math.Abs(w))*float64(k) {
+									t.Fatalf("path %d, %v ta=%v tb=%v α=%v β=%v: C[%d,%d] = %v, want %v", path, sz, ta, tb, alpha, beta, i, j, got, w)
+								}
 							}
 						}
 					}
+				}
+			}
+		}
+	}
+}
+
+// A product shared with the workers (parallelGemm called directly, with at
+// least two Ps), cut along rows and along columns, equals the serial one
+// bit for bit: each part is the same computation on a block of C.
+func TestGemmParallel(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(2, runtime.GOMAXPROCS(0))))
+	if min(runtime.NumCPU(), 8) < 2 {
+		t.Skip("one CPU: no workers")
+	}
+	rng := rand.New(rand.NewPCG(4, 5))
+	for _, sz := range [][3]int{{300, 70, 200}, {60, 500, 150}} {
+		m, n, k := sz[0], sz[1], sz[2]
+		for _, tb := range []bool{false, true} {
+			a, b := randSlice(rng, m*k), randSlice(rng, k*n)
+			ldb := n
+			if tb {
+				ldb = k
+			}
+			c, want := randSlice(rng, m*n), make([]float64, m*n)
+			copy(want, c)
+			gemmSerial(&gemmArgs{false, tb, m, n, k, 0.5, a, k, b, ldb, 2, want, n}, new(packBuf))
+			if !parallelGemm(&gemmArgs{false, tb, m, n, k, 0.5, a, k, b, ldb, 2, c, n}) {
+				t.Fatalf("%v: parallelGemm declined", sz)
+			}
+			for i := range c {
+				if c[i] != want[i] {
+					t.Fatalf("%v tb=%v: C[%d] = %v, serial %v", sz, tb, i, c[i], want[i])
 				}
 			}
 		}

@@ -87,14 +87,18 @@ func gradCheck(t *testing.T, name string, inputs []*mat.Dense, f func(tp *Tape, 
 	}
 }
 
-func TestGradOps(t *testing.T) {
+type opCase struct {
+	name   string
+	inputs []*mat.Dense
+	f      func(tp *Tape, x []*Node) *Node
+}
+
+// opCases exercises every operation of the tape on random inputs (positive
+// where the operation needs it), alone and chained.
+func opCases() []opCase {
 	rng := rand.New(rand.NewPCG(1, 2))
 	A := func() *mat.Dense { return randMat(rng, 3, 4) }
-	cases := []struct {
-		name   string
-		inputs []*mat.Dense
-		f      func(tp *Tape, x []*Node) *Node
-	}{
+	return []opCase{
 		{"MatMul", []*mat.Dense{randMat(rng, 3, 4), randMat(rng, 4, 5)}, func(tp *Tape, x []*Node) *Node { return tp.MatMul(x[0], x[1]) }},
 		{"MatMulT NT", []*mat.Dense{randMat(rng, 3, 4), randMat(rng, 5, 4)}, func(tp *Tape, x []*Node) *Node { return tp.MatMulT(x[0], x[1], false, true) }},
 		{"MatMulT TN", []*mat.Dense{randMat(rng, 4, 3), randMat(rng, 4, 5)}, func(tp *Tape, x []*Node) *Node { return tp.MatMulT(x[0], x[1], true, false) }},
@@ -136,7 +140,7 @@ func TestGradOps(t *testing.T) {
 		{"PowAct 3 odd", []*mat.Dense{A()}, func(tp *Tape, x []*Node) *Node { return tp.PowAct(x[0], 3, 1) }},
 		{"PowAct 1.5 leaky", []*mat.Dense{A()}, func(tp *Tape, x []*Node) *Node { return tp.PowAct(x[0], 1.5, 0.2) }},
 		{"Map", []*mat.Dense{A()}, func(tp *Tape, x []*Node) *Node {
-			return tp.Map(x[0], &Func{Name: "sin", F: math.Sin, D: math.Cos})
+			return tp.Map(x[0], &Func{Name: "sin", F: math.Sin, D: math.Cos, D2: func(x float64) float64 { return -math.Sin(x) }})
 		}},
 		{"RadialCols", []*mat.Dense{A()}, func(tp *Tape, x []*Node) *Node { return tp.RadialCols(x[0]) }},
 		{"RadialRows", []*mat.Dense{A()}, func(tp *Tape, x []*Node) *Node { return tp.RadialRows(x[0]) }},
@@ -149,7 +153,10 @@ func TestGradOps(t *testing.T) {
 			return tp.Add(tp.Mul(h, h), tp.Scale(tp.MatMul(x[0], x[1]), 0.5))
 		}},
 	}
-	for _, c := range cases {
+}
+
+func TestGradOps(t *testing.T) {
+	for _, c := range opCases() {
 		gradCheck(t, c.name, c.inputs, c.f)
 	}
 }

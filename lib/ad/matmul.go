@@ -53,36 +53,55 @@ func beta(first bool) float64 {
 
 func (n *Node) backMatMul() {
 	a, b, g := n.a, n.b, n.grad
-	m, nn := n.r, n.c
-	k := a.c
-	if n.ta {
-		k = a.r
-	}
 	if a.needGrad {
 		ga, first := a.acc()
-		switch {
-		case !n.ta && !n.tb: // dA (m×k) = G (m×n) Bᵀ (n×k), B is k×n
-			gemm(false, true, m, k, nn, 1, g, nn, b.val, b.c, beta(first), ga, a.c)
-		case !n.ta && n.tb: // dA (m×k) = G (m×n) B (n×k)
-			gemm(false, false, m, k, nn, 1, g, nn, b.val, b.c, beta(first), ga, a.c)
-		case n.ta && !n.tb: // dA (k×m) = B (k×n) Gᵀ (n×m)
-			gemm(false, true, k, m, nn, 1, b.val, b.c, g, nn, beta(first), ga, a.c)
-		default: // dA (k×m) = Bᵀ (k×n) Gᵀ (n×m), B is n×k
-			gemm(true, true, k, m, nn, 1, b.val, b.c, g, nn, beta(first), ga, a.c)
-		}
+		n.matGradA(ga, g, b.val, beta(first))
 	}
 	if b.needGrad {
 		gb, first := b.acc()
-		switch {
-		case !n.ta && !n.tb: // dB (k×n) = Aᵀ (k×m) G (m×n), A is m×k
-			gemm(true, false, k, nn, m, 1, a.val, a.c, g, nn, beta(first), gb, b.c)
-		case !n.ta && n.tb: // dB (n×k) = Gᵀ (n×m) A (m×k)
-			gemm(true, false, nn, k, m, 1, g, nn, a.val, a.c, beta(first), gb, b.c)
-		case n.ta && !n.tb: // dB (k×n) = A (k×m) G (m×n)
-			gemm(false, false, k, nn, m, 1, a.val, a.c, g, nn, beta(first), gb, b.c)
-		default: // dB (n×k) = Gᵀ (n×m) Aᵀ (m×k), A is k×m
-			gemm(true, true, nn, k, m, 1, g, nn, a.val, a.c, beta(first), gb, b.c)
-		}
+		n.matGradB(gb, a.val, g, beta(first))
+	}
+}
+
+// inner returns the inner dimension k of the product op(A) op(B).
+func (n *Node) inner() int {
+	if n.ta {
+		return n.a.r
+	}
+	return n.a.c
+}
+
+// matGradA sets dst = G op(B)ᵀ-part + beta·dst in A's shape: the gradient
+// formula for A of MatMulT, with g (the shape of C) and bv (the shape of B)
+// as arguments, so that the tangent pass can apply it to (Ġ, B) and (G, Ḃ).
+func (n *Node) matGradA(dst, g, bv []float64, beta float64) {
+	a, b := n.a, n.b
+	m, nn, k := n.r, n.c, n.inner()
+	switch {
+	case !n.ta && !n.tb: // dA (m×k) = G (m×n) Bᵀ (n×k), B is k×n
+		gemm(false, true, m, k, nn, 1, g, nn, bv, b.c, beta, dst, a.c)
+	case !n.ta && n.tb: // dA (m×k) = G (m×n) B (n×k)
+		gemm(false, false, m, k, nn, 1, g, nn, bv, b.c, beta, dst, a.c)
+	case n.ta && !n.tb: // dA (k×m) = B (k×n) Gᵀ (n×m)
+		gemm(false, true, k, m, nn, 1, bv, b.c, g, nn, beta, dst, a.c)
+	default: // dA (k×m) = Bᵀ (k×n) Gᵀ (n×m), B is n×k
+		gemm(true, true, k, m, nn, 1, bv, b.c, g, nn, beta, dst, a.c)
+	}
+}
+
+// matGradB is matGradA for B: dst = op(A)ᵀ-part G + beta·dst in B's shape.
+func (n *Node) matGradB(dst, av, g []float64, beta float64) {
+	a, b := n.a, n.b
+	m, nn, k := n.r, n.c, n.inner()
+	switch {
+	case !n.ta && !n.tb: // dB (k×n) = Aᵀ (k×m) G (m×n), A is m×k
+		gemm(true, false, k, nn, m, 1, av, a.c, g, nn, beta, dst, b.c)
+	case !n.ta && n.tb: // dB (n×k) = Gᵀ (n×m) A (m×k)
+		gemm(true, false, nn, k, m, 1, g, nn, av, a.c, beta, dst, b.c)
+	case n.ta && !n.tb: // dB (k×n) = A (k×m) G (m×n)
+		gemm(false, false, k, nn, m, 1, av, a.c, g, nn, beta, dst, b.c)
+	default: // dB (n×k) = Gᵀ (n×m) Aᵀ (m×k), A is k×m
+		gemm(true, true, nn, k, m, 1, g, nn, av, a.c, beta, dst, b.c)
 	}
 }
 

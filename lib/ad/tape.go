@@ -21,6 +21,8 @@ import (
 type Tape struct {
 	nodes []*Node
 	n     int
+	back  *Node     // the loss of the last Backward since Reset, for HessVec
+	zero  []float64 // zeros standing in for absent tangents; never written
 }
 
 // NewTape returns an empty tape.
@@ -28,7 +30,7 @@ func NewTape() *Tape { return &Tape{} }
 
 // Reset rewinds the tape. Nodes returned before Reset must not be used
 // afterwards: their storage is recycled by the next pass.
-func (t *Tape) Reset() { t.n = 0 }
+func (t *Tape) Reset() { t.n, t.back = 0, nil }
 
 // Len returns the number of nodes recorded since the last Reset.
 func (t *Tape) Len() int { return t.n }
@@ -70,10 +72,24 @@ type Node struct {
 	userGrad *mat.Dense
 	gradCopy bool // gradient computed in gown and copied to userGrad after Backward
 
-	needGrad bool // some parameter is an ancestor
-	gradSet  bool // grad holds a contribution in the current Backward
+	needGrad bool  // some parameter is an ancestor
+	gradSet  bool  // grad holds a contribution in the current Backward
+	uses     int32 // operations recorded with this node as an operand
 
-	vm, gm *mat.Dense // lazily made views returned by Value and Grad
+	// Forward-over-reverse (tangent.go): the tangent ẏ of the value along
+	// the parameter directions, and the tangent ġ of the gradient.
+	tan     []float64  // ẏ, r*c entries, valid when hasTan
+	gtan    []float64  // ġ, r*c entries, valid when gtanSet
+	town    []float64  // owned tangent storage
+	gtown   []float64  // owned gradient-tangent storage
+	taux    []float64  // tangent scratch
+	taux2   []float64  // second tangent scratch
+	userHV  *mat.Dense // parameter: destination of (∇²L v) for it
+	hvCopy  bool       // ġ computed in gtown and copied to userHV
+	hasTan  bool       // tan holds a nonzero tangent
+	gtanSet bool       // gtan holds a contribution in the current HessVec
+
+	vm, gm, hm *mat.Dense // lazily made views returned by Value, Grad and GradTangent
 }
 
 type opKind uint8
@@ -208,6 +224,9 @@ func (t *Tape) newNode(op opKind, r, c int) *Node {
 	n.gradCopy = false
 	n.needGrad = false
 	n.gradSet = false
+	n.uses = 0
+	n.userHV = nil
+	n.hvCopy, n.hasTan, n.gtanSet = false, false, false
 	n.ints = nil
 	if op != opConst && op != opParam {
 		n.own = grow(n.own, r*c)
@@ -356,6 +375,7 @@ func (t *Tape) Backward(loss *Node) {
 	for i := 0; i < t.n; i++ {
 		t.nodes[i].gradSet = false
 	}
+	t.back = loss
 	if !loss.needGrad {
 		t.finishParams(loss.idx)
 		return
@@ -396,8 +416,11 @@ func (t *Tape) finishParams(last int) {
 // gradient buffer when a parameter is among its ancestors.
 func (t *Tape) prepare(n *Node, ops ...*Node) {
 	for _, o := range ops {
-		if o != nil && o.needGrad {
-			n.needGrad = true
+		if o != nil {
+			o.uses++
+			if o.needGrad {
+				n.needGrad = true
+			}
 		}
 	}
 	if n.needGrad {

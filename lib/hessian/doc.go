@@ -7,13 +7,23 @@
 // # Operators
 //
 // Everything here takes an Operator: a symmetric linear map v ↦ Hv on R^n
-// (Dim and MulVec). NewHVP makes one from a gradient Func by fourth-order
-// central differences of the exact gradient, accurate to about 1e-12
-// relative for smooth losses (see HVP for the step choice, and for the
-// check that catches the kinks of ReLU networks); MulFunc wraps an exact
-// Hessian-vector product, from automatic differentiation for instance;
-// Matrix wraps a mat.Symmetric; TwoLayerLinear is the exact Hessian of the
-// two-layer linear network ‖Y − UVX‖²_F, for checking the others.
+// (Dim and MulVec). New makes one from an objective: for the library's
+// objectives (*nn.Objective, or anything implementing HessVecer) it is
+// Exact, whose products are exact to rounding (forward-over-reverse automatic
+// differentiation, package ad) and cost about two gradients each; for any
+// other objective it is the finite-difference HVP. NewHVP makes that one
+// from a gradient Func, a plain Go function, by fourth-order central
+// differences of the exact gradient, accurate to about 1e-12 relative for
+// smooth losses at four gradients a product (see HVP for the step choice,
+// and for the check that catches the kinks of ReLU networks): it serves plain
+// functions and cross-checks the exact products. MulFunc wraps any other
+// Hessian-vector product; Matrix wraps a mat.Symmetric; TwoLayerLinear is
+// the closed-form Hessian of the two-layer linear network ‖Y − UVX‖²_F,
+// for checking the others.
+//
+//	New(obj, θ):     exact products when obj has HessVec (nn.Objective), else NewHVP(obj.Func, θ)
+//	NewExact(f, θ):  exact products of a HessVecer
+//	NewHVP(f, θ):    finite differences of the gradient of a plain Func
 //
 // # What is computed
 //

@@ -157,6 +157,12 @@ var relu2Func = ad.Func{
 		}
 		return 0.02*x + 0.01
 	},
+	D2: func(x float64) float64 {
+		if x > 0 {
+			return 2
+		}
+		return 0.02
+	},
 }
 
 // ReLU2 is the official code's "relu²", σ(x) = LeakyReLU₀.₁(x)² + 0.01x:

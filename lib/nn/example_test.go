@@ -98,3 +98,44 @@ func ExampleObjective_Batch() {
 	// Output:
 	// training accuracy above 95%: true
 }
+
+// Exact second derivatives for the flatness of a symmetry: at a minimum of
+// the two-layer linear network (U V = Y, X = I) every direction (−U T, T V)
+// of the GL(h) orbit is flat, H v = 0, and HessVec shows it to rounding; a
+// generic direction has curvature vᵀHv > 0.
+func ExampleObjective_HessVec() {
+	rng := rand.New(rand.NewPCG(3, 1))
+	net := nn.TwoLayer{In: 4, Hidden: 3, Out: 2, Act: nn.Linear}
+	p := net.Init(rng, nn.Normal(1))
+	U, V := net.UV(p)
+	var Y mat.Dense
+	Y.Mul(U, V) // targets the network fits exactly: a minimum
+	X := mat.NewDense(4, 4, nil)
+	for i := range 4 {
+		X.Set(i, i, 1)
+	}
+	obj := nn.NewObjective(net, X, &Y, nn.SquaredError)
+
+	T := mat.NewDense(3, 3, nil)
+	nn.Normal(1)(rng, T)
+	orbit := p.NewLike() // (−U T, T V)
+	orbit.M("U").Mul(U, T)
+	orbit.M("U").Scale(-1, orbit.M("U"))
+	orbit.M("V").Mul(T, V)
+	generic := p.NewLike()
+	nn.Normal(1)(rng, generic.M("U"))
+	nn.Normal(1)(rng, generic.M("V"))
+
+	hv := make([]float64, p.Len())
+	for _, d := range []struct {
+		name string
+		v    []float64
+	}{{"orbit", orbit.Vec()}, {"generic", generic.Vec()}} {
+		obj.HessVec(hv, p.Vec(), d.v)
+		nv := floats.Norm(d.v, 2)
+		fmt.Printf("%-8s ‖H v‖/‖v‖ < 1e-12: %-5v  vᵀHv/‖v‖² = %.4f\n", d.name, floats.Norm(hv, 2)/nv < 1e-12, max(0, floats.Dot(d.v, hv)/(nv*nv)))
+	}
+	// Output:
+	// orbit    ‖H v‖/‖v‖ < 1e-12: true   vᵀHv/‖v‖² = 0.0000
+	// generic  ‖H v‖/‖v‖ < 1e-12: false  vᵀHv/‖v‖² = 2.4200
+}

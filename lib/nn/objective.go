@@ -34,6 +34,8 @@ type Objective struct {
 
 	rows   bool       // x and y hold one sample per row
 	xt, yt *mat.Dense // column copies of row-stored data, made on demand
+
+	h *hessVec // state of HessVec, made on its first call
 }
 
 // NewObjective returns the objective of model on inputs x (n×N, one sample
@@ -97,14 +99,20 @@ func (o *Objective) Params() *Params { return o.p.NewLike() }
 // Func evaluates the loss on the whole data set at theta and, when grad is
 // not nil, writes ∇_θ L into grad (overwriting it).
 func (o *Objective) Func(theta, grad []float64) float64 {
+	x, y := o.data()
+	return o.eval(theta, grad, x, y)
+}
+
+// data returns the whole data set with one sample per column.
+func (o *Objective) data() (x, y *mat.Dense) {
 	if o.rows {
 		if o.xt == nil {
 			o.xt = mat.DenseCopyOf(o.x.T())
 			o.yt = mat.DenseCopyOf(o.y.T())
 		}
-		return o.eval(theta, grad, o.xt, o.yt)
+		return o.xt, o.yt
 	}
-	return o.eval(theta, grad, o.x, o.y)
+	return o.x, o.y
 }
 
 // Batch is Func on the minibatch of samples idx (columns of X and Y, in any

@@ -68,12 +68,15 @@ func TestLinearNetMatchesPyTorch(t *testing.T) {
 
 // The Hessian of the leaky-ReLU MLP 20-50-10 (zero biases) at PyTorch's
 // weights, against PyTorch's exact Hessian (double backward, then eigvalsh;
-// testdata/torch/mlp_hessian.json says how it was made). Our products are
-// finite differences of exact gradients, accurate to ~1e-9 relative
-// (lib/hessian), so λ_max and λ₂ by Lanczos must agree to 1e-8. The trace by
-// Hutchinson must lie within 4 standard errors. PyTorch's own 50 power
-// iterations (reference.json) are only a lower bound: λ₂/λ₁ = 0.96 makes
-// power iteration slow here.
+// testdata/torch/mlp_hessian.json says how it was made), with both our
+// operators: the finite differences of exact gradients (hessian.NewHVP),
+// accurate to ~1e-9 relative, must give λ_max and λ₂ by Lanczos to 1e-8, and
+// the exact products (hessian.New, forward over reverse) to 1e-12 (both sides
+// exact: what remains is the rounding of eigvalsh and of Lanczos converged to
+// its default tolerance 1e-8, whose eigenvalue error is residual²/gap
+// ≈ 1e-14). The trace by Hutchinson must lie within 4 standard errors.
+// PyTorch's own 50 power iterations (reference.json) are only a lower bound:
+// λ₂/λ₁ = 0.96 makes power iteration slow here.
 func TestMLPHessianMatchesPyTorch(t *testing.T) {
 	ref, m := torchReference(t)
 	b, err := os.ReadFile("../../testdata/torch/mlp_hessian.json")
@@ -95,10 +98,15 @@ func TestMLPHessianMatchesPyTorch(t *testing.T) {
 	obj := nn.NewObjectiveRows(net, m["X"].Dense, m["Y"].Dense, nn.HalfSquaredError)
 	hvp := hessian.NewHVP(obj.Func, p.Vec())
 	e := hessian.Lanczos(hvp, 2, hessian.LanczosSettings{Rand: rand.New(rand.NewPCG(1, 2))})
+	ex := hessian.Lanczos(hessian.New(obj, p.Vec()), 2, hessian.LanczosSettings{Rand: rand.New(rand.NewPCG(1, 2))})
 	for i, want := range []float64{exact.LambdaMax, exact.Lambda2} {
 		if rel := math.Abs(e.Values[i]-want) / want; rel > 1e-8 {
-			t.Errorf("λ_%d = %.15g, PyTorch %.15g (relative difference %.1e)", i+1, e.Values[i], want, rel)
+			t.Errorf("finite differences: λ_%d = %.15g, PyTorch %.15g (relative difference %.1e)", i+1, e.Values[i], want, rel)
 		}
+		if rel := math.Abs(ex.Values[i]-want) / want; rel > 1e-12 {
+			t.Errorf("exact products: λ_%d = %.15g, PyTorch %.15g (relative difference %.1e)", i+1, ex.Values[i], want, rel)
+		}
+		t.Logf("λ_%d relative to PyTorch: finite differences %.1e, exact %.1e", i+1, math.Abs(e.Values[i]-want)/want, math.Abs(ex.Values[i]-want)/want)
 	}
 	tr := hessian.Trace(hvp, 100, rand.New(rand.NewPCG(3, 4)))
 	if d := math.Abs(tr.Mean - exact.Trace); d > 4*tr.StdErr {
