@@ -133,3 +133,28 @@ func TestTableTextCombiningMarks(t *testing.T) {
 		t.Errorf("second column starts at %d in the header and %d in the row:\n%s", a, b, tb.Text())
 	}
 }
+
+// A bundle goes out as one display with every representation; outside the
+// kernel its text/plain entry is printed.
+func TestBundle(t *testing.T) {
+	c := capture(t, true)
+	b := map[string]any{
+		"application/vnd.noether.test+json": map[string]string{"k": "v"},
+		"text/html":                         "<b>v</b>",
+		"text/plain":                        "v",
+	}
+	if err := Bundle(b); err != nil {
+		t.Fatal(err)
+	}
+	if len(c.sent) != 1 || len(c.sent[0].Data) != 3 ||
+		c.sent[0].Data["application/vnd.noether.test+json"].(map[string]string)["k"] != "v" {
+		t.Errorf("sent %+v", c.sent)
+	}
+	c = capture(t, false)
+	if err := Bundle(b); err != nil {
+		t.Fatal(err)
+	}
+	if len(c.sent) != 0 || c.text.String() != "v\n" {
+		t.Errorf("outside: sent %d, printed %q", len(c.sent), c.text.String())
+	}
+}

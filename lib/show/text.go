@@ -41,3 +41,35 @@ func sendText(fn string, mime protocol.MIMEType, content, plain string) error {
 	}
 	return nil
 }
+
+// Bundle displays one output holding several representations of the same
+// value, keyed by MIME type: a custom type such as
+// application/vnd.noether.exercise+json for programs that read the
+// executed notebook, beside text/html and text/plain for people. Outside
+// the kernel it prints the text/plain entry, if any.
+//
+// Values travel to the kernel by encoding/gob, so each must be of a type
+// GoNB registers: a string, or for a JSON type a map[string]string,
+// map[string]float64 or map[string]int, which the executed notebook then
+// stores as a JSON object (a string would be stored as a JSON string).
+func Bundle(data map[string]any) error {
+	if !inNotebook() {
+		plain, _ := data["text/plain"].(string)
+		if plain == "" {
+			return nil
+		}
+		if !strings.HasSuffix(plain, "\n") {
+			plain += "\n"
+		}
+		_, err := fmt.Fprint(out(), plain)
+		return err
+	}
+	d := &protocol.DisplayData{Data: make(map[protocol.MIMEType]any, len(data))}
+	for k, v := range data {
+		d.Data[protocol.MIMEType(k)] = v
+	}
+	if err := send(d); err != nil {
+		return fmt.Errorf("show.Bundle: %w", err)
+	}
+	return nil
+}
