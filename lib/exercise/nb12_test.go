@@ -14,8 +14,11 @@ func expect12(t *testing.T, what string, v Verdict, want Status) {
 	}
 }
 
+// answer121 is the solution of exercise 12.1.
+func answer121(errs []float64) float64 { return slices.Max(errs) - (errs[0]+errs[len(errs)-1])/2 }
+
 func TestPathBarrier(t *testing.T) {
-	right := func(errs []float64) float64 { return slices.Max(errs) - (errs[0]+errs[len(errs)-1])/2 }
+	right := answer121
 	fromLowest := func(errs []float64) float64 { return slices.Max(errs) - slices.Min(errs) }
 	expect12(t, "right", PathBarrier(right), Right)
 	expect12(t, "max − min", PathBarrier(fromLowest), Wrong)
@@ -30,19 +33,22 @@ func TestLineThroughRescaling(t *testing.T) {
 	expect12(t, "NaN", LineThroughRescaling(math.NaN()), Unanswered)
 }
 
-func TestUnitSlerp(t *testing.T) {
-	right := func(a, b []float64, t float64) []float64 {
-		var dot float64
-		for i := range a {
-			dot += a[i] * b[i]
-		}
-		om := math.Acos(max(-1, min(1, dot)))
-		w := make([]float64, len(a))
-		for i := range a {
-			w[i] = (math.Sin((1-t)*om)*a[i] + math.Sin(t*om)*b[i]) / math.Sin(om)
-		}
-		return w
+// answer123 is the solution of exercise 12.3.
+func answer123(a, b []float64, t float64) []float64 {
+	var dot float64
+	for i := range a {
+		dot += a[i] * b[i]
 	}
+	om := math.Acos(max(-1, min(1, dot)))
+	w := make([]float64, len(a))
+	for i := range a {
+		w[i] = (math.Sin((1-t)*om)*a[i] + math.Sin(t*om)*b[i]) / math.Sin(om)
+	}
+	return w
+}
+
+func TestUnitSlerp(t *testing.T) {
+	right := answer123
 	normalisedChord := func(a, b []float64, t float64) []float64 {
 		w := make([]float64, len(a))
 		var n float64

@@ -7,22 +7,19 @@ import (
 	"gonum.org/v1/gonum/stat/combin"
 )
 
+// answer131 is the solution of exercise 13.1.
+func answer131(a, b []float64) float64 {
+	var d float64
+	for i := range a {
+		if (a[i] >= 0) != (b[i] >= 0) { // sign(0) = +1
+			d++
+		}
+	}
+	return d / float64(len(a))
+}
+
 func TestSignHamming(t *testing.T) {
-	sign := func(v float64) float64 {
-		if v >= 0 {
-			return 1
-		}
-		return -1
-	}
-	right := func(a, b []float64) float64 {
-		var d float64
-		for i := range a {
-			if sign(a[i]) != sign(b[i]) {
-				d++
-			}
-		}
-		return d / float64(len(a))
-	}
+	right := answer131
 	// The typical slip: a product of opposite signs is negative, but a
 	// product with a zero weight is zero even when the signs differ.
 	byProduct := func(a, b []float64) float64 {

@@ -9,10 +9,13 @@ import (
 	"github.com/noetherlab/noether/lib/repro/ziyin2024"
 )
 
+// answer141 is the solution of exercise 14.1.
+func answer141(C, eta, gamma, q float64) float64 {
+	return (1-eta*gamma)*(1-eta*gamma)*C + eta*eta*q
+}
+
 func TestChargeStep(t *testing.T) {
-	right := func(C, eta, gamma, q float64) float64 {
-		return (1-eta*gamma)*(1-eta*gamma)*C + eta*eta*q
-	}
+	right := answer141
 	firstOrderDecay := func(C, eta, gamma, q float64) float64 {
 		return (1-2*eta*gamma)*C + eta*eta*q
 	}

@@ -34,22 +34,25 @@ func TestBalancedKaimingSharpness(t *testing.T) {
 	expect12(t, "NaN", BalancedKaimingSharpness(math.NaN()), Unanswered)
 }
 
-func TestRankOneSharpness(t *testing.T) {
-	// S = d·E[(wᵀx)²] + ‖u‖² E[‖x‖²]: the sums of ∂²L/∂u_i² and ∂²L/∂w_k².
-	right := func(u, w, x *mat.Dense) float64 {
-		d, n := x.Dims()
-		var wx, xx float64
-		for s := range n {
-			var z float64
-			for k := range d {
-				z += w.At(0, k) * x.At(k, s)
-				xx += x.At(k, s) * x.At(k, s)
-			}
-			wx += z * z
+// answer162 is the solution of exercise 16.2: S = d·E[(wᵀx)²] + ‖u‖²
+// E[‖x‖²], the sums of ∂²L/∂u_i² and ∂²L/∂w_k².
+func answer162(u, w, x *mat.Dense) float64 {
+	d, n := x.Dims()
+	var wx, xx float64
+	for s := range n {
+		var z float64
+		for k := range d {
+			z += w.At(0, k) * x.At(k, s)
+			xx += x.At(k, s) * x.At(k, s)
 		}
-		nu := mat.Norm(u, 2)
-		return float64(d)*wx/float64(n) + nu*nu*xx/float64(n)
+		wx += z * z
 	}
+	nu := mat.Norm(u, 2)
+	return float64(d)*wx/float64(n) + nu*nu*xx/float64(n)
+}
+
+func TestRankOneSharpness(t *testing.T) {
+	right := answer162
 	isotropic := func(u, w, x *mat.Dense) float64 {
 		d, n := x.Dims()
 		var xx float64

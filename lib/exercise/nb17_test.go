@@ -5,12 +5,14 @@ import (
 	"testing"
 )
 
+// answer171 is the solution of exercise 17.1: −kC + η²(1/S)T/C = 0.
+func answer171(eta, gamma, T float64, S int) float64 {
+	k := 1 - (1-eta*gamma)*(1-eta*gamma)
+	return eta * math.Sqrt(T/(k*float64(S)))
+}
+
 func TestDecayLevel(t *testing.T) {
-	// −kC + η²(1/S)T/C = 0.
-	right := func(eta, gamma, T float64, S int) float64 {
-		k := 1 - (1-eta*gamma)*(1-eta*gamma)
-		return eta * math.Sqrt(T/(k*float64(S)))
-	}
+	right := answer171
 	oneSample := func(eta, gamma, T float64, S int) float64 {
 		k := 1 - (1-eta*gamma)*(1-eta*gamma)
 		return eta * math.Sqrt(T/k)
