@@ -75,12 +75,16 @@ type Run struct {
 	// Time is t = kη for k = 0..Steps; Charge[k][j] is C_j at step k.
 	Time   []float64
 	Charge [][]float64
-	// Continuous is the paper's continuous-time prediction; Exact the exact
-	// law of the discrete update, driven by the measured η² terms.
-	Continuous, Exact [][]float64
-	// ContinuousErr and ExactErr are max_k ‖prediction_k − C_k‖ / max_k ‖C_k‖.
-	ContinuousErr, ExactErr float64
-	Loss                    []float64
+	// Continuous is the continuous-time prediction of gradient flow with
+	// weight decay (and momentum), from C(0) alone; Modified the paper's
+	// modified equation, which adds the first-order effect of the finite
+	// learning rate and is driven by the measured gradients (velocities
+	// under momentum); Exact the exact law of the discrete update.
+	Continuous, Modified, Exact [][]float64
+	// ContinuousErr, ModifiedErr and ExactErr are
+	// max_k ‖prediction_k − C_k‖ / max_k ‖C_k‖.
+	ContinuousErr, ModifiedErr, ExactErr float64
+	Loss                                 []float64
 }
 
 // MechanicsResult holds the three runs of Mechanics: weight decay without
@@ -123,17 +127,20 @@ func Charges(net nn.MLP, theta []float64) []float64 {
 // predictions, in time t = kη (notebooks/REFERENCES.md, notebook 20, derives
 // them):
 //
-//	weight decay (β = 0):  continuous C(t) = e^{−2γt} C(0);
+//	weight decay (β = 0):  continuous C(t) = e^{−2γt} C(0)
+//	                       modified   Ċ = −(2γ + ηγ²) C + η gᵀAg
 //	                       exact      C_{k+1} = (1 − ηγ)² C_k + η² g_kᵀA g_k
-//	finite η (β = γ = 0):  continuous C(t) = C(0);
+//	finite η (β = γ = 0):  continuous C(t) = C(0)
+//	                       modified   Ċ = η gᵀAg (with g constant over a step, the exact law)
 //	                       exact      C_{k+1} = C_k + η² g_kᵀA g_k
 //	momentum:              continuous m C̈ + Ċ + κ C = 0, m = η(1+β)/(2(1−β)),
-//	                                  κ = 2γ/(1−β), C(0) = C_0, Ċ(0) = −2γ C_0;
+//	                                  κ = 2γ/(1−β), C(0) = C_0, Ċ(0) = −2γ C_0
+//	                       modified   m C̈ + Ċ + κ C = η(1+β)K/(1−β), the same start
 //	                       exact      C_{k+1} = (1+β−2ηγ) C_k − β C_{k−1} + η²(K_{k+1} + β K_k),
 //	                                  K_k = v_kᵀA v_k, C_1 = (1 − 2ηγ) C_0 + η² K_1.
 //
-// The exact laws use the measured gradients and velocities; the continuous
-// ones only C(0).
+// The continuous forms use only C(0); the modified ones and the exact laws
+// the measured g_kᵀAg_k and K_k as well.
 func Mechanics(s MechanicsSettings) (*MechanicsResult, error) {
 	s = s.withDefaults()
 	net, x, y, theta0, err := s.Problem()
@@ -167,12 +174,18 @@ func train(net nn.MLP, x, y *mat.Dense, theta0 []float64, s MechanicsSettings, g
 	C0 := Charges(net, theta)
 	exact := append([]float64(nil), C0...)
 	var prevExact, prevK []float64
+	mod := append([]float64(nil), C0...) // the modified equation's C
+	modDot := make([]float64, h)         // and Ċ, under momentum
+	for j := range modDot {
+		modDot[j] = -2 * gamma * C0[j]
+	}
 	for k := 0; ; k++ {
 		C := Charges(net, theta)
 		run.Time = append(run.Time, float64(k)*eta)
 		run.Charge = append(run.Charge, C)
 		run.Exact = append(run.Exact, append([]float64(nil), exact...))
 		run.Continuous = append(run.Continuous, continuous(C0, float64(k)*eta, eta, gamma, beta))
+		run.Modified = append(run.Modified, append([]float64(nil), mod...))
 		if k == s.Steps {
 			break
 		}
@@ -195,10 +208,53 @@ func train(net nn.MLP, x, y *mat.Dense, theta0 []float64, s MechanicsSettings, g
 			}
 		}
 		prevExact, prevK, exact = exact, K, next
+		for j := range mod {
+			if beta == 0 {
+				mod[j] = modifiedStep(mod[j], eta, gamma, gA[j])
+			} else {
+				mod[j], modDot[j] = oscillatorStep(mod[j], modDot[j], eta, gamma, beta, K[j])
+			}
+		}
 	}
 	run.ContinuousErr = relErr(run.Continuous, run.Charge)
+	run.ModifiedErr = relErr(run.Modified, run.Charge)
 	run.ExactErr = relErr(run.Exact, run.Charge)
 	return run
+}
+
+// modifiedStep advances the modified equation of gradient descent with
+// weight decay, Ċ = −(2γ + ηγ²) C + η gᵀAg, over one step of length η with
+// gᵀAg = gAg held constant, exactly:
+//
+//	C(t+η) = e^{−rη} C(t) + η gᵀAg (1 − e^{−rη})/r,  r = 2γ + ηγ².
+func modifiedStep(c, eta, gamma, gAg float64) float64 {
+	r := 2*gamma + eta*gamma*gamma
+	if r == 0 {
+		return c + eta*eta*gAg
+	}
+	e := math.Exp(-r * eta)
+	return e*c + eta*gAg*(1-e)/r
+}
+
+// oscillatorStep advances the driven oscillator m C̈ + Ċ + κ C = F,
+// F = η(1+β)K/(1−β) (K = vᵀAv held constant over the step), over one step
+// of length η by 16 steps of the classical Runge–Kutta method (its error,
+// O((η/16)⁴) per unit time, is far below the O(η) of the equation itself).
+func oscillatorStep(c, cdot, eta, gamma, beta, K float64) (float64, float64) {
+	m, kappa := Oscillator(eta, gamma, beta)
+	F := eta * (1 + beta) / (1 - beta) * K
+	acc := func(c, cdot float64) float64 { return (F - cdot - kappa*c) / m }
+	const n = 16
+	dt := eta / n
+	for range n {
+		k1c, k1v := cdot, acc(c, cdot)
+		k2c, k2v := cdot+dt/2*k1v, acc(c+dt/2*k1c, cdot+dt/2*k1v)
+		k3c, k3v := cdot+dt/2*k2v, acc(c+dt/2*k2c, cdot+dt/2*k2v)
+		k4c, k4v := cdot+dt*k3v, acc(c+dt*k3c, cdot+dt*k3v)
+		c += dt / 6 * (k1c + 2*k2c + 2*k3c + k4c)
+		cdot += dt / 6 * (k1v + 2*k2v + 2*k3v + k4v)
+	}
+	return c, cdot
 }
 
 // continuous returns the continuous-time prediction at time t from C(0).

@@ -23,6 +23,14 @@ func TestMechanics(t *testing.T) {
 			t.Errorf("%s: continuous form off by %.2g", run.Name, run.ContinuousErr)
 		}
 	}
+	// The modified equation: O(η²) with weight decay (measured 1.2e-5, so
+	// 1e-4), the discrete law itself without (rounding), and the driven
+	// oscillator O(η) under momentum (measured 1.5%, so 5%).
+	for i, tol := range []float64{1e-4, 1e-12, 0.05} {
+		if run := r.Runs[i]; run.ModifiedErr > tol {
+			t.Errorf("%s: modified equation off by %.2g, want at most %g", run.Name, run.ModifiedErr, tol)
+		}
+	}
 	// Weight decay shrinks every charge, by about e^{−2γt}.
 	wd := r.Runs[0]
 	n := len(wd.Charge) - 1
@@ -37,9 +45,11 @@ func TestMechanics(t *testing.T) {
 	}
 }
 
-// TestMechanicsOrder asserts that the continuous forms are first-order in
-// η: halving η at a fixed time t halves their error. The ratio is 2 up to
-// the next order, O(η) relative; measured 2.2, 2.2 and 1.8, so [1.6, 2.5].
+// TestMechanicsOrder asserts that the continuous forms and the driven
+// oscillator are first-order in η: halving η at a fixed time t halves their
+// error (ratio 2 up to the next order, O(η) relative; measured 2.2, 2.2, 1.8
+// and 1.8, so [1.6, 2.5]), and that the modified equation with weight decay
+// is second-order: the ratio is 4 (measured 4.4, so [3.2, 5]).
 func TestMechanicsOrder(t *testing.T) {
 	if testing.Short() {
 		t.Skip("two trainings of 400 and 800 steps")
@@ -59,6 +69,12 @@ func TestMechanicsOrder(t *testing.T) {
 		if ratio < 1.6 || ratio > 2.5 {
 			t.Errorf("%s: error %.3g at η, %.3g at η/2: ratio %.2f, want about 2", r.Runs[i].Name, r.Runs[i].ContinuousErr, h.Runs[i].ContinuousErr, ratio)
 		}
+	}
+	if ratio := r.Runs[0].ModifiedErr / h.Runs[0].ModifiedErr; ratio < 3.2 || ratio > 5 {
+		t.Errorf("weight decay: modified equation's error ratio %.2f, want about 4", ratio)
+	}
+	if ratio := r.Runs[2].ModifiedErr / h.Runs[2].ModifiedErr; ratio < 1.6 || ratio > 2.5 {
+		t.Errorf("momentum: driven oscillator's error ratio %.2f, want about 2", ratio)
 	}
 }
 
