@@ -37,7 +37,7 @@ func DecayFactor(answer float64) Verdict {
 func exercise20Close(a, b float64) bool { return Close(a, b, 1e-9) }
 
 // OscillationThreshold checks exercise 20.2: the smallest product ηγ above
-// which the charge under momentum β = 0.9 oscillates, that is 4mκ > 1 for
+// which the charge under momentum β = 0.99 oscillates, that is 4mκ > 1 for
 // the mass and stiffness of kunin2021.Oscillator. The check finds it by
 // bisection on kunin2021.Oscillator.
 func OscillationThreshold(answer float64) Verdict {
@@ -45,7 +45,7 @@ func OscillationThreshold(answer float64) Verdict {
 	if math.IsNaN(answer) {
 		return Open(id)
 	}
-	const beta = 0.9
+	const beta = 0.99
 	f := func(eg float64) float64 { m, k := kunin2021.Oscillator(1, eg, beta); return 4*m*k - 1 }
 	lo, hi := 0.0, 1.0
 	for range 200 {

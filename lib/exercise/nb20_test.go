@@ -14,7 +14,7 @@ func TestNotebook20Checks(t *testing.T) {
 		wrong []float64
 	}{
 		{"20.1", DecayFactor, (1 - 0.0025) * (1 - 0.0025), []float64{math.Exp(-0.005), 1 - 0.0025, 0.5}},
-		{"20.2", OscillationThreshold, 0.01 / (4 * 1.9), []float64{0.01, 0.1 / 1.9, (1 - math.Sqrt(0.9)) * (1 - math.Sqrt(0.9))}},
+		{"20.2", OscillationThreshold, 0.0001 / (4 * 1.99), []float64{0.0001, 0.01 / 1.99, (1 - math.Sqrt(0.99)) * (1 - math.Sqrt(0.99)) / 4}},
 	} {
 		if v := c.check(math.NaN()); v.Status != Unanswered {
 			t.Errorf("%s: placeholder gives %v", c.name, v)

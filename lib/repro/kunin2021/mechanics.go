@@ -23,20 +23,27 @@ import (
 
 // MechanicsSettings are the settings of Mechanics. The paper's experiments
 // train VGG-16 on Tiny ImageNet for many epochs; on 2 cores this package's
-// setting is a 784-Hidden-10 ReLU MLP with biases, full-batch GD on the first
-// Samples Fashion-MNIST training images with cross-entropy, and hyperparameters
-// chosen so that every effect is visible within Steps steps: weight decay
-// large enough to decay the charges by e^{−2γηSteps} ≈ e^{−2}, and momentum
-// with ηγ above the threshold (1 − √β)²/2 where the oscillator is
-// under-damped.
+// setting is a 784-Hidden-10 ReLU MLP with biases, full-batch steps on the
+// first Samples Fashion-MNIST training images with cross-entropy, and
+// hyperparameters chosen so that every effect is visible: weight decay large
+// enough to decay the charges by e^{−2γηSteps} = e^{−2}, and momentum close
+// enough to 1 that the oscillator, under-damped once ηγ exceeds
+// (1−β)²/(4(1+β)), rings several times within MomentumSteps.
 type MechanicsSettings struct {
-	Samples     int     // 0 means 1000
-	Hidden      int     // 0 means 32
-	LR          float64 // η; 0 means 0.05
-	WeightDecay float64 // γ; 0 means 0.05
-	Momentum    float64 // β; 0 means 0.9
-	Steps       int     // 0 means 400
-	Seed        uint64  // initialisation (Kaiming normal, biases zero)
+	Samples       int     // 0 means 1000
+	Hidden        int     // 0 means 32
+	LR            float64 // η of the weight-decay and plain runs; 0 means 0.05
+	WeightDecay   float64 // γ of the weight-decay run; 0 means 0.05
+	Steps         int     // of the weight-decay and plain runs; 0 means 400 (t = 20)
+	MomentumLR    float64 // η of the momentum run; 0 means 0.01
+	Momentum      float64 // β; 0 means 0.99
+	MomentumDecay float64 // γ of the momentum run; 0 means 0.02
+	MomentumSteps int     // 0 means 1000 (t = 10)
+	// EtaScale multiplies both learning rates and divides both step counts,
+	// keeping the times: 0 means 1; 0.5 is the run at η/2 that shows the
+	// order of each prediction's error.
+	EtaScale float64
+	Seed     uint64 // initialisation (Kaiming normal, biases zero)
 }
 
 // Fast returns the preset of the tests: 200 samples, 16 hidden units.
@@ -46,23 +53,32 @@ func (s MechanicsSettings) Fast() MechanicsSettings {
 }
 
 func (s MechanicsSettings) withDefaults() MechanicsSettings {
-	if s.Samples == 0 {
-		s.Samples = 1000
+	def := func(x *float64, v float64) {
+		if *x == 0 {
+			*x = v
+		}
 	}
-	if s.Hidden == 0 {
-		s.Hidden = 32
+	defInt := func(x *int, v int) {
+		if *x == 0 {
+			*x = v
+		}
 	}
-	if s.LR == 0 {
-		s.LR = 0.05
-	}
-	if s.WeightDecay == 0 {
-		s.WeightDecay = 0.05
-	}
-	if s.Momentum == 0 {
-		s.Momentum = 0.9
-	}
-	if s.Steps == 0 {
-		s.Steps = 400
+	defInt(&s.Samples, 1000)
+	defInt(&s.Hidden, 32)
+	def(&s.LR, 0.05)
+	def(&s.WeightDecay, 0.05)
+	defInt(&s.Steps, 400)
+	def(&s.MomentumLR, 0.01)
+	def(&s.Momentum, 0.99)
+	def(&s.MomentumDecay, 0.02)
+	defInt(&s.MomentumSteps, 1000)
+	def(&s.EtaScale, 1)
+	if s.EtaScale != 1 {
+		s.LR *= s.EtaScale
+		s.MomentumLR *= s.EtaScale
+		s.Steps = int(math.Round(float64(s.Steps) / s.EtaScale))
+		s.MomentumSteps = int(math.Round(float64(s.MomentumSteps) / s.EtaScale))
+		s.EtaScale = 1
 	}
 	return s
 }
@@ -118,8 +134,9 @@ func Charges(net nn.MLP, theta []float64) []float64 {
 	return conserved.DeepNeurons(1, W, b)[0]
 }
 
-// Mechanics trains three copies of the network from the same initialisation
-// for Steps full-batch steps, each with the update of PyTorch's SGD,
+// Mechanics trains three copies of the network from the same initialisation,
+// with weight decay, without, and with momentum and weight decay, each with
+// full-batch steps of PyTorch's SGD,
 //
 //	v_{k+1} = β v_k + ∇L(θ_k) + γ θ_k,   θ_{k+1} = θ_k − η v_{k+1},   v_0 = 0,
 //
@@ -149,27 +166,26 @@ func Mechanics(s MechanicsSettings) (*MechanicsResult, error) {
 	}
 	res := &MechanicsResult{Settings: s}
 	for _, r := range []struct {
-		name        string
-		decay, beta float64
+		name             string
+		eta, decay, beta float64
+		steps            int
 	}{
-		{"weight decay", s.WeightDecay, 0},
-		{"finite learning rate", 0, 0},
-		{"momentum and weight decay", s.WeightDecay, s.Momentum},
+		{"weight decay", s.LR, s.WeightDecay, 0, s.Steps},
+		{"finite learning rate", s.LR, 0, 0, s.Steps},
+		{"momentum and weight decay", s.MomentumLR, s.MomentumDecay, s.Momentum, s.MomentumSteps},
 	} {
-		run := train(net, x, y, theta0, s, r.decay, r.beta)
+		run := train(net, x, y, theta0, s.Hidden, r.eta, r.decay, r.beta, r.steps)
 		run.Name = r.name
 		res.Runs = append(res.Runs, run)
 	}
 	return res, nil
 }
 
-func train(net nn.MLP, x, y *mat.Dense, theta0 []float64, s MechanicsSettings, gamma, beta float64) Run {
-	eta := s.LR
+func train(net nn.MLP, x, y *mat.Dense, theta0 []float64, h int, eta, gamma, beta float64, steps int) Run {
 	obj := nn.NewObjective(net, x, y, nn.CrossEntropy)
 	theta := append([]float64(nil), theta0...)
 	n := len(theta)
 	g, v := make([]float64, n), make([]float64, n)
-	h := s.Hidden
 	run := Run{LR: eta, Decay: gamma, Momentum: beta}
 	C0 := Charges(net, theta)
 	exact := append([]float64(nil), C0...)
@@ -186,7 +202,7 @@ func train(net nn.MLP, x, y *mat.Dense, theta0 []float64, s MechanicsSettings, g
 		run.Exact = append(run.Exact, append([]float64(nil), exact...))
 		run.Continuous = append(run.Continuous, continuous(C0, float64(k)*eta, eta, gamma, beta))
 		run.Modified = append(run.Modified, append([]float64(nil), mod...))
-		if k == s.Steps {
+		if k == steps {
 			break
 		}
 		run.Loss = append(run.Loss, obj.Func(theta, g))
