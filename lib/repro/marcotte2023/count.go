@@ -122,7 +122,11 @@ func (s CountSettings) withDefaults() CountSettings {
 // CaseResult is Count's result on one case.
 type CaseResult struct {
 	Case string
-	D    int // number of parameters
+	// Sizes, Act and Bias are the case's network (Act by name).
+	Sizes []int
+	Act   string
+	Bias  bool
+	D     int // number of parameters
 	// Expected is the number of laws of package conserved (Case.Expected),
 	// Count = D − dim W_1(θ), the upper bound from the span of the fields
 	// and their first brackets with all Samples fields.
@@ -262,7 +266,7 @@ func countCase(c Case, s CountSettings, ci uint64) (CaseResult, error) {
 		return CaseResult{}, err
 	}
 	r := CaseResult{
-		Case: c.Name, D: len(theta), Expected: c.Expected(), Count: span.Upper(),
+		Case: c.Name, Sizes: c.Sizes, Act: c.Act.Name, Bias: c.Bias, D: len(theta), Expected: c.Expected(), Count: span.Upper(),
 		FieldRank: span.FieldRank.Rank, SpanRank: span.Rank, Check: chk,
 		Complete: chk.Complete(span, CosTol),
 	}

@@ -5,6 +5,7 @@ import (
 
 	"gonum.org/v1/plot"
 
+	"github.com/noetherlab/noether/lib/nn"
 	"github.com/noetherlab/noether/lib/show"
 )
 
@@ -49,12 +50,16 @@ func Notebook18Table(r *CountResult) show.Table {
 	for _, c := range r.Cases {
 		src := "derived (laws of package conserved, independent and complete)"
 		ref := fmt.Sprintf("%d", c.Expected)
-		switch {
-		case c.Case[:6] == "linear" && len(r.caseSizes(c.Case)) == 3 && !r.caseBias(c.Case):
-			h := r.caseSizes(c.Case)[1]
-			src, ref = "paper (h(h+1)/2, two-layer linear)", fmt.Sprintf("%d = %d·%d/2", c.Expected, h, h+1)
-		case c.Case[:4] == "ReLU" && len(r.caseSizes(c.Case)) == 3 && !r.caseBias(c.Case):
-			src, ref = "paper (h, two-layer ReLU)", fmt.Sprintf("%d = h", c.Expected)
+		if twoLayer := len(c.Sizes) == 3 && !c.Bias; twoLayer {
+			n, h, m := c.Sizes[0], c.Sizes[1], c.Sizes[2]
+			switch {
+			case c.Act == nn.Linear.Name && h <= min(n, m):
+				src, ref = "paper (h(h+1)/2, two-layer linear)", fmt.Sprintf("%d = %d·%d/2", c.Expected, h, h+1)
+			case c.Act == nn.Linear.Name:
+				src, ref = "derived (h(h+1)/2 holds for h > n too)", fmt.Sprintf("%d = %d·%d/2", c.Expected, h, h+1)
+			case c.Act == nn.ReLU.Name:
+				src, ref = "paper (h, two-layer ReLU)", fmt.Sprintf("%d = h", c.Expected)
+			}
 		}
 		t.AddRow(c.Case, fmt.Sprintf("%d", c.Count), ref, src)
 	}
@@ -66,15 +71,3 @@ func Notebook18Table(r *CountResult) show.Table {
 	t.AddRow("singular-value gap, all cases", fmt.Sprintf("largest zero %.1e, smallest non-zero %.2g", lo, hi), "> 10⁶ apart", "derived (rounding against geometry)")
 	return t
 }
-
-func (r *CountResult) caseOf(name string) Case {
-	for _, c := range r.Settings.Cases {
-		if c.Name == name {
-			return c
-		}
-	}
-	return Case{}
-}
-
-func (r *CountResult) caseSizes(name string) []int { return r.caseOf(name).Sizes }
-func (r *CountResult) caseBias(name string) bool   { return r.caseOf(name).Bias }
