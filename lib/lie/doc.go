@@ -29,10 +29,12 @@
 // at θ are independent is a lower bound. When the two meet the count is
 // established and the known functions are complete (their gradients span the
 // orthogonal complement of Lie(V)(θ)); the brackets need not be iterated
-// further, as the span can grow no more. Generate computes the span of the
-// fields and of their first brackets, which is where the bounds meet for the
-// two-layer and three-layer linear and ReLU networks (notebook 18); deeper
-// brackets need third and higher derivatives, which package ad does not give.
+// further, as the span can grow no more. Generate computes the span W_1 of
+// the fields and of their first brackets, from first derivatives; Deeper
+// adds second brackets [A, [B, C]] of random combinations, from second
+// derivatives of the fields (Field2), to see whether W_2 = W_1 + [W_0, W_1]
+// grows. For the two-layer and three-layer linear and ReLU networks of
+// notebook 18 it does not, and the bounds meet at W_1.
 //
 // # Rank from a singular-value gap
 //

@@ -62,11 +62,7 @@ func TestBracketLinear(t *testing.T) {
 func TestGenerateRotations(t *testing.T) {
 	var fields []Field
 	for k := 0; k < 3; k++ {
-		a := mat.NewDense(3, 3, nil)
-		i, j := (k+1)%3, (k+2)%3
-		a.Set(j, i, 1) // (e_k × θ)_j = θ_i, (e_k × θ)_i = −θ_j
-		a.Set(i, j, -1)
-		fields = append(fields, linearField{a})
+		fields = append(fields, rot(k))
 	}
 	theta := []float64{0.3, -1.2, 0.7}
 	s, err := Generate(fields, theta, 0)
@@ -93,6 +89,15 @@ func TestGenerateRotations(t *testing.T) {
 	if c.MaxCos < 0.1 || c.Complete(s, 1e-10) {
 		t.Errorf("θ₀θ₁ passed as conserved: max |cos| %.2g", c.MaxCos)
 	}
+}
+
+// rot returns the rotation field V(θ) = e_k × θ on R³.
+func rot(k int) linearField {
+	a := mat.NewDense(3, 3, nil)
+	i, j := (k+1)%3, (k+2)%3
+	a.Set(j, i, 1) // (e_k × θ)_j = θ_i, (e_k × θ)_i = −θ_j
+	a.Set(i, j, -1)
+	return linearField{a}
 }
 
 // TestQuadraticJacobian checks the gradient of q(θ) = θᵀMθ + bᵀθ + c,

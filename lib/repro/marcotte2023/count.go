@@ -134,6 +134,10 @@ type CaseResult struct {
 	// Saturated is the smallest number of samples in Saturation from which
 	// on the count is Count.
 	Saturated int
+	// Depth2Rank is dim W_2(θ), the span with second brackets
+	// [V_k, [V_i, V_j]] as well (lie.Deeper with Count + 5 random triples):
+	// equal to SpanRank.Rank when the first brackets already span all.
+	Depth2Rank int
 	// FieldRank is dim W_0(θ), the span of the fields alone; SpanRank is
 	// dim W_1(θ), with the singular values at its cut.
 	FieldRank       int
@@ -152,7 +156,8 @@ type CountResult struct {
 
 // Count computes, for each case, the span at a random θ of the N per-sample
 // gradient fields V_i = ∇ℓ_i and of their N(N−1)/2 brackets (lie.Generate),
-// the upper bound D − dim on the number of conserved functions, and checks
+// the upper bound D − dim on the number of conserved functions, whether
+// second brackets make the span grow any further (lie.Deeper), and checks
 // the laws of package conserved against it (lie.Compare): independent,
 // orthogonal to the span (|cos| ≤ 1e-10) and with it spanning R^D. It also
 // recounts with the first 1, 2, … N samples, to show where the count
@@ -256,7 +261,16 @@ func Fields(net nn.Model, x, y *mat.Dense) []lie.Field {
 
 func countCase(c Case, s CountSettings, ci uint64) (CaseResult, error) {
 	net, x, y, theta := Problem(c, s, ci)
-	span, err := lie.Generate(Fields(net, x, y), theta, s.MinGap)
+	f2 := Fields2(net, x, y)
+	f1 := make([]lie.Field, len(f2))
+	for i, f := range f2 {
+		f1[i] = f
+	}
+	span, err := lie.Generate(f1, theta, s.MinGap)
+	if err != nil {
+		return CaseResult{}, err
+	}
+	deep, _, err := lie.Deeper(span, f2, theta, span.Upper()+5, rand.New(rand.NewPCG(s.Seed, 1800+ci)), s.MinGap)
 	if err != nil {
 		return CaseResult{}, err
 	}
@@ -267,7 +281,7 @@ func countCase(c Case, s CountSettings, ci uint64) (CaseResult, error) {
 	}
 	r := CaseResult{
 		Case: c.Name, Sizes: c.Sizes, Act: c.Act.Name, Bias: c.Bias, D: len(theta), Expected: c.Expected(), Count: span.Upper(),
-		FieldRank: span.FieldRank.Rank, SpanRank: span.Rank, Check: chk,
+		FieldRank: span.FieldRank.Rank, SpanRank: span.Rank, Depth2Rank: deep.Rank, Check: chk,
 		Complete: chk.Complete(span, CosTol),
 	}
 	for _, n := range saturationGrid(s.Samples) {

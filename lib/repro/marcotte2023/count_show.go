@@ -32,10 +32,10 @@ func (r *CountResult) Plot() (*plot.Plot, error) {
 // checks of the laws of package conserved.
 func (r *CountResult) Table() show.Table {
 	t := show.Table{Caption: fmt.Sprintf("Conservation laws at a random θ, %d samples: D − dim W₁(θ) against the laws of package conserved", r.Settings.Samples),
-		Header: []string{"network", "D", "dim W₀", "dim W₁", "D − dim W₁", "known laws", "rank of their gradients", "max |cos|", "smallest non-zero σ", "largest zero σ", "saturated at N"},
+		Header: []string{"network", "D", "dim W₀", "dim W₁", "dim W₂", "D − dim W₁", "known laws", "rank of their gradients", "max |cos|", "smallest non-zero σ", "largest zero σ", "saturated at N"},
 		Format: "%.2g"}
 	for _, c := range r.Cases {
-		t.AddRow(c.Case, c.D, c.FieldRank, c.SpanRank.Rank, c.Count, c.Expected, c.Check.LawRank.Rank, c.Check.MaxCos,
+		t.AddRow(c.Case, c.D, c.FieldRank, c.SpanRank.Rank, c.Depth2Rank, c.Count, c.Expected, c.Check.LawRank.Rank, c.Check.MaxCos,
 			c.SpanRank.SmallestNonZero, c.SpanRank.LargestZero, c.Saturated)
 	}
 	return t

@@ -9,8 +9,9 @@ import (
 
 // TestCount asserts the counts of notebook 18: at a random point, with 100
 // samples, D − dim W_1(θ) equals the number of laws of package conserved in
-// every case, and those laws are independent, orthogonal to every field and
-// bracket (|cos| ≤ CosTol) and with them span R^D, so that they are complete.
+// every case, second brackets add nothing (dim W_2 = dim W_1), and those laws
+// are independent, orthogonal to every field and bracket (|cos| ≤ CosTol)
+// and with them span R^D, so that they are complete.
 // The counts are integers read off a gap (TestCountGap): no tolerance.
 func TestCount(t *testing.T) {
 	r, err := Count(CountSettings{}.Fast())
@@ -26,6 +27,9 @@ func TestCount(t *testing.T) {
 		}
 		if c.Check.MaxCos > CosTol {
 			t.Errorf("%s: a law's gradient has |cos| = %.2g with the span", c.Case, c.Check.MaxCos)
+		}
+		if c.Depth2Rank != c.SpanRank.Rank {
+			t.Errorf("%s: second brackets grow the span from %d to %d", c.Case, c.SpanRank.Rank, c.Depth2Rank)
 		}
 		if c.Check.Joint.Rank != c.D || !c.Complete {
 			t.Errorf("%s: span and laws have joint rank %d of %d (complete %v)", c.Case, c.Check.Joint.Rank, c.D, c.Complete)
