@@ -1,6 +1,7 @@
 package marcotte2023
 
 import (
+	"sync"
 	"testing"
 
 	"github.com/noetherlab/noether/lib/lie"
@@ -14,7 +15,7 @@ import (
 // and with them span R^D, so that they are complete.
 // The counts are integers read off a gap (TestCountGap): no tolerance.
 func TestCount(t *testing.T) {
-	r, err := Count(CountSettings{}.Fast())
+	r, err := fastCount()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +58,7 @@ func TestCount(t *testing.T) {
 // 1e-12 for a few thousand unit vectors in float64) and the non-zero ones
 // geometry (above 1e-3).
 func TestCountGap(t *testing.T) {
-	r, err := Count(CountSettings{}.Fast())
+	r, err := fastCount()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,3 +92,7 @@ func TestCountDeadUnit(t *testing.T) {
 		t.Errorf("dead unit: count %d, want 11", got)
 	}
 }
+
+// fastCount is Count on the fast preset, computed once for the tests that
+// assert on it.
+var fastCount = sync.OnceValues(func() (*CountResult, error) { return Count(CountSettings{}.Fast()) })
