@@ -44,7 +44,7 @@ func (r *CountResult) Table() show.Table {
 // Notebook18Table is the closing table of notebook 18.
 func Notebook18Table(r *CountResult) show.Table {
 	t := show.Table{
-		Caption: "Notebook 18, measured beside the reference. Asserted by TestCount and TestCountGap: go test ./lib/repro/marcotte2023 -run Count",
+		Caption: "Notebook 18, measured beside the reference. Asserted by TestCount, TestCountGap and TestCountSeeds (two more random points): go test ./lib/repro/marcotte2023 -run Count",
 		Header:  []string{"network", "laws measured (D − dim Lie)", "reference", "source"},
 	}
 	for _, c := range r.Cases {

@@ -96,3 +96,22 @@ func TestCountDeadUnit(t *testing.T) {
 // fastCount is Count on the fast preset, computed once for the tests that
 // assert on it.
 var fastCount = sync.OnceValues(func() (*CountResult, error) { return Count(CountSettings{}.Fast()) })
+
+// TestCountSeeds repeats the counts at the points and data of two more
+// seeds: the count is a property of generic points, not of one draw.
+func TestCountSeeds(t *testing.T) {
+	if testing.Short() {
+		t.Skip("two more Count runs")
+	}
+	for _, seed := range []uint64{1, 2} {
+		r, err := Count(CountSettings{Seed: seed}.Fast())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range r.Cases {
+			if c.Count != c.Expected || !c.Complete || c.Depth2Rank != c.SpanRank.Rank {
+				t.Errorf("seed %d, %s: count %d, want %d (complete %v, dim W₂ %d, dim W₁ %d)", seed, c.Case, c.Count, c.Expected, c.Complete, c.Depth2Rank, c.SpanRank.Rank)
+			}
+		}
+	}
+}
