@@ -83,6 +83,9 @@ func extractCIFAR10(archive, dst string) (err error) {
 		}
 		got = append(got, name)
 	}
+	if err := os.Chmod(tmp, 0o755); err != nil { // MkdirTemp makes 0700
+		return err
+	}
 	syncDir(tmp)
 	if err := os.Rename(tmp, dst); err != nil {
 		return err

@@ -334,6 +334,10 @@ func fetchFile(ctx context.Context, r *remote, f remoteFile, base, dir string) (
 	if err := checkSum("MD5", sum5, f.MD5); err != nil {
 		return err
 	}
+	// Readable by all, as the cache may be shared (CreateTemp makes 0600).
+	if err := tmp.Chmod(0o644); err != nil {
+		return err
+	}
 	if err := tmp.Sync(); err != nil {
 		return err
 	}

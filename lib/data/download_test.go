@@ -273,6 +273,9 @@ func TestFashionMNISTDownload(t *testing.T) {
 		if b, _ := os.ReadFile(filepath.Join(dir, n)); !bytes.Equal(b, files[n]) {
 			t.Errorf("%s in the cache differs from the served file", n)
 		}
+		if fi, err := os.Stat(filepath.Join(dir, n)); err != nil || fi.Mode().Perm() != 0o644 {
+			t.Errorf("%s in the cache: %v, %v; want mode 0644 (a cache may be shared)", n, fi.Mode(), err)
+		}
 	}
 	if len(b.all) != 4 {
 		t.Fatalf("%d progress bars, want one per file", len(b.all))
@@ -571,6 +574,9 @@ func TestCIFAR10Download(t *testing.T) {
 	}
 	if got := entries(t, filepath.Join(dir, cifarDir)); !slices.Equal(got, cifarBatches) {
 		t.Errorf("%s holds %v, want %v", cifarDir, got, cifarBatches)
+	}
+	if fi, err := os.Stat(filepath.Join(dir, cifarDir)); err != nil || fi.Mode().Perm() != 0o755 {
+		t.Errorf("%s: %v, %v; want mode 0755 (a cache may be shared)", cifarDir, fi.Mode(), err)
 	}
 	if h := m.requests()[cifarArchive]; h != 1 {
 		t.Errorf("archive requested %d times, want once", h)
