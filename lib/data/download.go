@@ -370,6 +370,17 @@ func syncDir(dir string) {
 	}
 }
 
+// cached reports whether dir holds every file of r with its size.
+func (r *remote) cached(dir string) bool {
+	for _, f := range r.files {
+		fi, err := os.Stat(filepath.Join(dir, f.Name))
+		if err != nil || !fi.Mode().IsRegular() || fi.Size() != f.Size {
+			return false
+		}
+	}
+	return true
+}
+
 // complete reports whether dir holds every one of names as a regular
 // file, each possibly without its .gz suffix.
 func complete(dir string, names ...string) bool {

@@ -672,3 +672,81 @@ type startBar struct {
 
 func (b *startBar) Set(int) { b.once.Do(func() { close(b.started) }) }
 func (b *startBar) Done()   {}
+
+// A file of the wrong size in the cache (damaged after its download) is
+// downloaded again and replaced; the others are kept.
+func TestFashionMNISTDownloadRepairs(t *testing.T) {
+	cache := freshCache(t)
+	files := fashionFiles()
+	names := []string{"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"}
+	pin(t, fashionRemote, names, files)
+	m := newMirror(t, files)
+	dir := filepath.Join(cache, "fashion-mnist")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for n, b := range map[string][]byte{names[0]: files[names[0]][:100], names[1]: files[names[1]]} {
+		if err := os.WriteFile(filepath.Join(dir, n), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, err := FashionMNIST(Train, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkFixtureSet(t, s, fashionTrainN, 784, 0, Unit)
+	if h := m.requests(); h[names[0]] != 1 || h[names[1]] != 0 {
+		t.Errorf("requests %v, want only the damaged %s, once", h, names[0])
+	}
+}
+
+// A loader waiting for another one's download gives up when its context
+// ends, saying so.
+func TestFashionMNISTDownloadLockWait(t *testing.T) {
+	if !canLock {
+		t.Skip("no directory locks on this system")
+	}
+	cache := freshCache(t)
+	files := fashionFiles()
+	pin(t, fashionRemote, []string{"train-labels-idx1-ubyte.gz"}, files)
+	newMirror(t, files)
+	dir := filepath.Join(cache, "fashion-mnist")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	unlock, err := lockDir(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	_, err = FetchFashionMNIST(ctx, nil)
+	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "waiting for another download into "+dir) {
+		t.Errorf("error %v: want the deadline, while waiting for the lock on %s", err, dir)
+	}
+}
+
+// Downloading and checking a 16 MB file from a local server: the cost of
+// hashing (SHA-256 and MD5), writing and syncing, without the network.
+func BenchmarkDownload(b *testing.B) {
+	const size = 16 << 20
+	body := make([]byte, size)
+	for i := range body {
+		body[i] = byte(i * 7)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", strconv.Itoa(size))
+		w.Write(body)
+	}))
+	defer srv.Close()
+	s, m := sha256.Sum256(body), md5.Sum(body)
+	r := &remote{title: "bench", files: []remoteFile{{Name: "big.bin", Size: size, SHA256: hex.EncodeToString(s[:]), MD5: hex.EncodeToString(m[:])}}}
+	b.SetBytes(size)
+	for b.Loop() {
+		dir := b.TempDir()
+		if err := fetchFile(context.Background(), r, r.files[0], srv.URL+"/", dir); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

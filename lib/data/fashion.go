@@ -85,9 +85,9 @@ var fashionDirs = []string{FashionMNISTDir}
 // s.Dir or else $NOETHER_FASHION_MNIST when set, without looking inside;
 // else FashionMNISTDir if it holds the four files (gzipped or not); else
 // the fashion-mnist subdirectory of CacheDir, after downloading the files
-// that are missing there (31 MB, from the data set's canonical location or
-// $NOETHER_DATA_MIRROR; see the package documentation), unless s.Offline
-// or $NOETHER_OFFLINE forbids it.
+// that are missing there or not of their published size (31 MB in all,
+// from the data set's canonical location or $NOETHER_DATA_MIRROR; see the
+// package documentation), unless s.Offline or $NOETHER_OFFLINE forbids it.
 //
 // Each file is checked against its published size and checksums before it
 // appears in the cache under its name; a failed, corrupt or interrupted
@@ -118,7 +118,8 @@ func FetchFashionMNIST(ctx context.Context, s *Settings) (string, error) {
 		return "", err
 	}
 	dir := filepath.Join(root, fashionRemote.dir)
-	if complete(dir, names...) {
+	have := func() bool { return fashionRemote.cached(dir) }
+	if have() {
 		return dir, nil
 	}
 	looked := append(slices.Clone(fashionDirs), dir)
@@ -127,7 +128,7 @@ func FetchFashionMNIST(ctx context.Context, s *Settings) (string, error) {
 	if err := allowed(s); err != nil {
 		return "", notFound(fashionRemote, looked, err, how)
 	}
-	if err := fetch(ctx, fashionRemote, dir, func() bool { return complete(dir, names...) }, nil); err != nil {
+	if err := fetch(ctx, fashionRemote, dir, have, nil); err != nil {
 		return "", notFound(fashionRemote, looked, err, how)
 	}
 	return dir, nil
