@@ -113,9 +113,10 @@ func FetchCIFAR10(ctx context.Context, s *Settings) (string, error) {
 	if d := os.Getenv(CIFAR10Env); d != "" {
 		return d, nil
 	}
+	how := fmt.Sprintf("set %s to the %s directory of CIFAR-10's binary version", CIFAR10Env, cifarDir)
 	root, err := CacheDir()
 	if err != nil {
-		return "", err
+		return "", notFound(cifarRemote, nil, err, how)
 	}
 	cache := filepath.Join(root, cifarRemote.dir)
 	dir := filepath.Join(cache, cifarDir)
@@ -123,7 +124,6 @@ func FetchCIFAR10(ctx context.Context, s *Settings) (string, error) {
 	if have() {
 		return dir, nil
 	}
-	how := fmt.Sprintf("set %s to the %s directory of CIFAR-10's binary version", CIFAR10Env, cifarDir)
 	if err := allowed(s); err != nil {
 		return "", notFound(cifarRemote, []string{dir}, err, how)
 	}

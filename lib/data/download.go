@@ -398,10 +398,15 @@ func complete(dir string, names ...string) bool {
 // wrapping ErrOffline, or the *DownloadError of a failed download. how says
 // how to get the data.
 func notFound(r *remote, looked []string, why error, how string) error {
-	msg := fmt.Sprintf("data: %s not found in %s", r.title, strings.Join(looked, " or "))
+	msg := "data: " + r.title + " not found"
+	if len(looked) > 0 {
+		msg += " in " + strings.Join(looked, " or ")
+	}
 	var off *offlineError
 	if errors.As(why, &off) {
 		msg += ", and not downloaded: " + off.Error() + "; " + how + ", " + off.fix + " (" + megabytes(r.total()) + ")"
+	} else if !errors.As(why, new(*DownloadError)) && !errors.As(why, new(*FormatError)) {
+		msg += ", and cannot be downloaded: " + strings.TrimPrefix(why.Error(), "data: ") + "; " + how
 	} else {
 		msg += ", and the download failed: " + strings.TrimPrefix(why.Error(), "data: ") + "; " + how
 	}

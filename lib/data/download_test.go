@@ -750,3 +750,21 @@ func BenchmarkDownload(b *testing.B) {
 		}
 	}
 }
+
+// Without a cache directory a data set that is not installed is still
+// reported missing (fs.ErrNotExist, so that callers fall back), saying why.
+func TestNoCacheDir(t *testing.T) {
+	freshCache(t)
+	t.Setenv(CacheEnv, "")
+	t.Setenv("HOME", "")
+	t.Setenv("XDG_CACHE_HOME", "")
+	if _, err := os.UserCacheDir(); err == nil {
+		t.Skip("this system has a cache directory without $HOME")
+	}
+	for name, f := range map[string]func(Split, *Settings) (*Set, error){"Fashion-MNIST": FashionMNIST, "CIFAR-10": CIFAR10} {
+		_, err := f(Test, nil)
+		if !errors.Is(err, fs.ErrNotExist) || !strings.Contains(err.Error(), "set "+CacheEnv) {
+			t.Errorf("%s without a cache directory: %v, want fs.ErrNotExist saying to set %s", name, err, CacheEnv)
+		}
+	}
+}

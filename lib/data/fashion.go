@@ -113,9 +113,11 @@ func FetchFashionMNIST(ctx context.Context, s *Settings) (string, error) {
 			return d, nil
 		}
 	}
+	how := fmt.Sprintf("install it with `sudo apt-get install dataset-fashion-mnist`, or set %s to a directory holding %s",
+		FashionMNISTEnv, strings.Join(names, ", "))
 	root, err := CacheDir()
 	if err != nil {
-		return "", err
+		return "", notFound(fashionRemote, fashionDirs, err, how)
 	}
 	dir := filepath.Join(root, fashionRemote.dir)
 	have := func() bool { return fashionRemote.cached(dir) }
@@ -123,8 +125,6 @@ func FetchFashionMNIST(ctx context.Context, s *Settings) (string, error) {
 		return dir, nil
 	}
 	looked := append(slices.Clone(fashionDirs), dir)
-	how := fmt.Sprintf("install it with `sudo apt-get install dataset-fashion-mnist`, or set %s to a directory holding %s",
-		FashionMNISTEnv, strings.Join(names, ", "))
 	if err := allowed(s); err != nil {
 		return "", notFound(fashionRemote, looked, err, how)
 	}
