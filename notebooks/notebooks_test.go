@@ -34,6 +34,7 @@ import (
 
 	"github.com/noetherlab/noether/kernel"
 	"github.com/noetherlab/noether/kernel/nbformat"
+	"github.com/noetherlab/noether/lib/data"
 )
 
 // notebookPaths returns the notebooks of this directory in name order,
@@ -227,6 +228,9 @@ func TestNotebooksRun(t *testing.T) {
 	env := spec.EnvList(os.Environ())
 	env = withEnv(env, kernel.HeadlessEnv, "1") // as every headless run (RunFile sets it too)
 	env = withEnv(env, "NOETHER_CACHE", t.TempDir())
+	// The cells are programs, not tests: without this a notebook would
+	// download a data set that is not installed from the internet.
+	env = withEnv(env, data.OfflineEnv, "1")
 
 	out := t.TempDir()
 	slots := make(chan struct{}, runtime.GOMAXPROCS(0))
