@@ -60,19 +60,7 @@ func TestSoftplusConserved(t *testing.T) {
 
 func TestStepChange(t *testing.T) {
 	expect(t, StepChange(math.NaN()), Unanswered, "not answered")
-	// step is the notebook's cell at learning rate η: the largest entry of
-	// Q₁ − Q₀ measured by taking the step.
-	step := func(eta float64) float64 {
-		net, p, obj := zhao2023.Fig3Network(nn.Linear, 1)
-		g := p.NewLike()
-		U, V := net.UV(p)
-		obj.Func(p.Vec(), g.Vec())
-		q0 := conserved.Matrix(nil, U, V)
-		(&optim.GD{LR: eta}).Step(p.Vec(), g.Vec())
-		var dQ mat.Dense
-		dQ.Sub(conserved.Matrix(nil, U, V), q0)
-		return math.Max(mat.Max(&dQ), -mat.Min(&dQ))
-	}
+	step := stepChangeAt
 	expect(t, StepChange(step(0.05)), Right, "")
 	// Right too: the notebook's printed η = 0.1 value (3 digits) scaled as η².
 	printed := func(x float64) float64 { d := math.Pow(10, math.Floor(math.Log10(x))-2); return math.Round(x/d) * d }
@@ -80,4 +68,18 @@ func TestStepChange(t *testing.T) {
 	// Wrong: unscaled, scaled as η.
 	expect(t, StepChange(step(0.1)), Wrong, "too large")
 	expect(t, StepChange(step(0.1)/2), Wrong, "too large")
+}
+
+// stepChangeAt is the notebook's cell at learning rate η: the largest entry
+// of Q₁ − Q₀, measured by taking one step of gradient descent.
+func stepChangeAt(eta float64) float64 {
+	net, p, obj := zhao2023.Fig3Network(nn.Linear, 1)
+	g := p.NewLike()
+	U, V := net.UV(p)
+	obj.Func(p.Vec(), g.Vec())
+	q0 := conserved.Matrix(nil, U, V)
+	(&optim.GD{LR: eta}).Step(p.Vec(), g.Vec())
+	var dQ mat.Dense
+	dQ.Sub(conserved.Matrix(nil, U, V), q0)
+	return math.Max(mat.Max(&dQ), -mat.Min(&dQ))
 }
