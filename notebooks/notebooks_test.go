@@ -318,8 +318,8 @@ func TestNotebooksRun(t *testing.T) {
 
 // TestSolutionsRun executes the solutions notebooks as TestNotebooksRun
 // executes the notebooks, with the same kernel and, when both run, the same
-// cache, and checks that every cell ran, that each has the exercises of its
-// notebook, and that every check says right.
+// cache, and checks that every cell ran, that every check says right, and
+// that each solves exactly the exercises of the notebook of the same name.
 func TestSolutionsRun(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: not executing the solutions")
@@ -327,6 +327,13 @@ func TestSolutionsRun(t *testing.T) {
 	runAll(t, solutionPaths(t), func(t *testing.T, path string, nb *nbformat.Notebook) {
 		if n := checkVerdicts(t, nb, "right"); n == 0 {
 			t.Error("no exercise verdict in the executed solutions")
+		}
+		exercises, err := nbformat.ReadFile(filepath.Base(path))
+		if err != nil {
+			t.Fatalf("%s has no notebook of the same name in notebooks/: %v", path, err)
+		}
+		for _, problem := range exerciseProblems(notebookName(path), exercises, nb) {
+			t.Error(problem)
 		}
 	})
 }
