@@ -116,7 +116,7 @@ func TestMain(m *testing.M) {
 // shared temporary Jupyter data dir, so the user's Jupyter is never
 // touched), and returns its command line and the environment of a headless
 // run with the shared NOETHER_CACHE.
-func installedKernel(t *testing.T, ctx context.Context) (argv, env []string) {
+func installedKernel(ctx context.Context, t *testing.T) (argv, env []string) {
 	t.Helper()
 	shared.once.Do(func() {
 		root, err := kernel.FindRoot(".")
@@ -343,7 +343,7 @@ func TestSolutionsRun(t *testing.T) {
 func runAll(t *testing.T, paths []string, check func(t *testing.T, path string, nb *nbformat.Notebook)) {
 	ctx, cancel := testContext(t)
 	t.Cleanup(cancel) // after the parallel subtests, which run once this function returns
-	argv, env := installedKernel(t, ctx)
+	argv, env := installedKernel(ctx, t)
 	out := t.TempDir()
 	slots := make(chan struct{}, runtime.GOMAXPROCS(0))
 	for _, p := range paths {
