@@ -21,7 +21,7 @@ func TestSharpnessDoubling(t *testing.T) {
 	expect(t, SharpnessDoubling(right), Right)
 	expect(t, SharpnessDoubling(5.196), Right) // four significant digits
 	expect(t, SharpnessDoubling(-right), Wrong)
-	expect(t, SharpnessDoubling(math.Sqrt(12)), Wrong)         // y = 1, the notebook's valley
+	expect(t, SharpnessDoubling(math.Sqrt(12)), Wrong)          // y = 1, the notebook's valley
 	expect(t, SharpnessDoubling(math.Sqrt(3)*DoublingY), Wrong) // Q² = 3y²: solved with y² in place of 4y²
 	expect(t, SharpnessDoubling(math.NaN()), Unanswered)
 }
