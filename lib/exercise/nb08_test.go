@@ -73,7 +73,7 @@ func TestInterpolatedLimit(t *testing.T) {
 		return true
 	}), Right)
 	expect(t, InterpolatedLimit(func(perm []int) bool { return true }), Wrong) // "the inverse is exact"
-	expect(t, InterpolatedLimit(func(perm []int) bool { // singular when P has a fixed point
+	expect(t, InterpolatedLimit(func(perm []int) bool {                        // singular when P has a fixed point
 		for i, p := range perm {
 			if i == p {
 				return false

@@ -57,7 +57,7 @@ func TestFGSMMarginDrop(t *testing.T) {
 		return math.Pow(s, 1/p)
 	}
 	expect(t, FGSMMarginDrop(func(w []float64, eps float64) float64 { return eps * norm(w, 1) }), Right)
-	expect(t, FGSMMarginDrop(func(w []float64, eps float64) float64 { return eps * norm(w, 2) }), Wrong) // a step of length ε
+	expect(t, FGSMMarginDrop(func(w []float64, eps float64) float64 { return eps * norm(w, 2) }), Wrong)  // a step of length ε
 	expect(t, FGSMMarginDrop(func(w []float64, eps float64) float64 { return -eps * norm(w, 1) }), Wrong) // the rise, not the drop
 	expect(t, FGSMMarginDrop(nil), Unanswered)
 }
