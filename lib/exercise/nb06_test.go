@@ -7,8 +7,8 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// expect fails t unless v has status want.
-func expect(t *testing.T, v Verdict, want Status) {
+// verdictIs fails t unless v has status want.
+func verdictIs(t *testing.T, v Verdict, want Status) {
 	t.Helper()
 	if v.Status != want {
 		t.Errorf("%v, want %v", v, want)
@@ -18,12 +18,12 @@ func expect(t *testing.T, v Verdict, want Status) {
 func TestSharpnessDoubling(t *testing.T) {
 	// 2√(Q² + 4y²) = 2 · 2√(4y²) gives Q² = 12y².
 	right := math.Sqrt(12) * DoublingY
-	expect(t, SharpnessDoubling(right), Right)
-	expect(t, SharpnessDoubling(5.196), Right) // four significant digits
-	expect(t, SharpnessDoubling(-right), Wrong)
-	expect(t, SharpnessDoubling(math.Sqrt(12)), Wrong)          // y = 1, the notebook's valley
-	expect(t, SharpnessDoubling(math.Sqrt(3)*DoublingY), Wrong) // Q² = 3y²: solved with y² in place of 4y²
-	expect(t, SharpnessDoubling(math.NaN()), Unanswered)
+	verdictIs(t, SharpnessDoubling(right), Right)
+	verdictIs(t, SharpnessDoubling(5.196), Right) // four significant digits
+	verdictIs(t, SharpnessDoubling(-right), Wrong)
+	verdictIs(t, SharpnessDoubling(math.Sqrt(12)), Wrong)          // y = 1, the notebook's valley
+	verdictIs(t, SharpnessDoubling(math.Sqrt(3)*DoublingY), Wrong) // Q² = 3y²: solved with y² in place of 4y²
+	verdictIs(t, SharpnessDoubling(math.NaN()), Unanswered)
 }
 
 func TestLinearSharpness(t *testing.T) {
@@ -32,19 +32,19 @@ func TestLinearSharpness(t *testing.T) {
 		svd.Factorize(A, mat.SVDNone)
 		return svd.Values(nil)[0]
 	}
-	expect(t, LinearSharpness(func(U, V *mat.Dense) float64 {
+	verdictIs(t, LinearSharpness(func(U, V *mat.Dense) float64 {
 		return 2 * (math.Pow(spectral(U), 2) + math.Pow(spectral(V), 2))
 	}), Right)
 	v := LinearSharpness(func(U, V *mat.Dense) float64 { // Frobenius norms: gonum's mat.Norm(A, 2)
 		return 2 * (math.Pow(mat.Norm(U, 2), 2) + math.Pow(mat.Norm(V, 2), 2))
 	})
-	expect(t, v, Wrong)
-	expect(t, LinearSharpness(func(U, V *mat.Dense) float64 { // the factor 2 forgotten
+	verdictIs(t, v, Wrong)
+	verdictIs(t, LinearSharpness(func(U, V *mat.Dense) float64 { // the factor 2 forgotten
 		return math.Pow(spectral(U), 2) + math.Pow(spectral(V), 2)
 	}), Wrong)
-	expect(t, LinearSharpness(func(U, V *mat.Dense) float64 { // the product, not the sum
+	verdictIs(t, LinearSharpness(func(U, V *mat.Dense) float64 { // the product, not the sum
 		return 2 * math.Pow(spectral(U)*spectral(V), 2)
 	}), Wrong)
-	expect(t, LinearSharpness(func(U, V *mat.Dense) float64 { panic("oops") }), Wrong)
-	expect(t, LinearSharpness(nil), Unanswered)
+	verdictIs(t, LinearSharpness(func(U, V *mat.Dense) float64 { panic("oops") }), Wrong)
+	verdictIs(t, LinearSharpness(nil), Unanswered)
 }

@@ -18,10 +18,10 @@ func TestLeakyReLUPi(t *testing.T) {
 		}
 		return &gi
 	}
-	expect(t, LeakyReLUPi(inverse), Right)
-	expect(t, LeakyReLUPi(func(g *mat.Dense) *mat.Dense { return g }), Wrong) // g instead of g⁻¹
-	expect(t, LeakyReLUPi(func(g *mat.Dense) *mat.Dense { return sym.Identity(2) }), Wrong)
-	expect(t, LeakyReLUPi(nil), Unanswered)
+	verdictIs(t, LeakyReLUPi(inverse), Right)
+	verdictIs(t, LeakyReLUPi(func(g *mat.Dense) *mat.Dense { return g }), Wrong) // g instead of g⁻¹
+	verdictIs(t, LeakyReLUPi(func(g *mat.Dense) *mat.Dense { return sym.Identity(2) }), Wrong)
+	verdictIs(t, LeakyReLUPi(nil), Unanswered)
 }
 
 func TestUndoAction(t *testing.T) {
@@ -33,24 +33,24 @@ func TestUndoAction(t *testing.T) {
 		return &gi
 	}
 	// The second action, by g⁻¹, at the moved weights gV: π(g⁻¹, gV, X).
-	expect(t, UndoAction(func(sigma nn.Activation, g, V, X *mat.Dense) *mat.Dense {
+	verdictIs(t, UndoAction(func(sigma nn.Activation, g, V, X *mat.Dense) *mat.Dense {
 		var gV mat.Dense
 		gV.Mul(g, V)
 		return sym.NonlinearPi(sigma, inverse(g), &gV, X)
 	}), Right)
 	// The same, as the inverse of π(g, V, X).
-	expect(t, UndoAction(func(sigma nn.Activation, g, V, X *mat.Dense) *mat.Dense {
+	verdictIs(t, UndoAction(func(sigma nn.Activation, g, V, X *mat.Dense) *mat.Dense {
 		return inverse(sym.NonlinearPi(sigma, g, V, X))
 	}), Right)
 	// The typical slip: the second π fitted at the original weights V.
 	v := UndoAction(func(sigma nn.Activation, g, V, X *mat.Dense) *mat.Dense {
 		return sym.NonlinearPi(sigma, inverse(g), V, X)
 	})
-	expect(t, v, Wrong)
+	verdictIs(t, v, Wrong)
 	if !strings.Contains(v.Message, "original weights") {
 		t.Errorf("the slip gets the generic hint: %s", v.Message)
 	}
 	// The linear action's inverse, exact only for a linear σ.
-	expect(t, UndoAction(func(sigma nn.Activation, g, V, X *mat.Dense) *mat.Dense { return g }), Wrong)
-	expect(t, UndoAction(nil), Unanswered)
+	verdictIs(t, UndoAction(func(sigma nn.Activation, g, V, X *mat.Dense) *mat.Dense { return g }), Wrong)
+	verdictIs(t, UndoAction(nil), Unanswered)
 }

@@ -45,7 +45,7 @@ func MajorityVote(f func(logits []*mat.Dense) []int) Verdict {
 		case slices.Equal(got, want):
 			continue
 		}
-		if slices.Equal(got, argmaxColumns(ensemble.Average(logits))) {
+		if slices.Equal(got, columnArgmax(ensemble.Average(logits))) {
 			return Fail(id, "your predictions are those of the mean softmax, which weighs how confident each member is. A vote counts each member's class once.")
 		}
 		ties := 0
@@ -62,8 +62,8 @@ func MajorityVote(f func(logits []*mat.Dense) []int) Verdict {
 	return Pass(id, "your vote agrees with ensemble.Vote on random logits, ties included")
 }
 
-// argmaxColumns returns the row of the largest entry of each column.
-func argmaxColumns(z mat.Matrix) []int {
+// columnArgmax returns the row of the largest entry of each column.
+func columnArgmax(z mat.Matrix) []int {
 	r, c := z.Dims()
 	out := make([]int, c)
 	for j := range c {
@@ -80,7 +80,7 @@ func argmaxColumns(z mat.Matrix) []int {
 func votesFor(logits []*mat.Dense, j, k int) int {
 	n := 0
 	for _, z := range logits {
-		if argmaxColumns(z.ColView(j).(*mat.VecDense))[0] == k {
+		if columnArgmax(z.ColView(j).(*mat.VecDense))[0] == k {
 			n++
 		}
 	}

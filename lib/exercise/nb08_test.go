@@ -9,14 +9,14 @@ import (
 	"github.com/noetherlab/noether/lib/ensemble"
 )
 
-// vote is the solution of exercise 08.1, with the tie rule as a parameter.
-func vote(logits []*mat.Dense, largestOnTie bool) []int {
+// voteByHand is the solution of exercise 08.1, with the tie rule as a parameter.
+func voteByHand(logits []*mat.Dense, largestOnTie bool) []int {
 	classes, samples := logits[0].Dims()
 	out := make([]int, samples)
 	for j := range samples {
 		count := make([]int, classes)
 		for _, z := range logits {
-			count[argmaxColumns(z.ColView(j).(*mat.VecDense))[0]]++
+			count[columnArgmax(z.ColView(j).(*mat.VecDense))[0]]++
 		}
 		best := 0
 		for k := range classes {
@@ -30,23 +30,23 @@ func vote(logits []*mat.Dense, largestOnTie bool) []int {
 }
 
 func TestMajorityVote(t *testing.T) {
-	expect(t, MajorityVote(func(z []*mat.Dense) []int { return vote(z, false) }), Right)
-	v := MajorityVote(func(z []*mat.Dense) []int { return vote(z, true) })
-	expect(t, v, Wrong)
+	verdictIs(t, MajorityVote(func(z []*mat.Dense) []int { return voteByHand(z, false) }), Right)
+	v := MajorityVote(func(z []*mat.Dense) []int { return voteByHand(z, true) })
+	verdictIs(t, v, Wrong)
 	if !strings.Contains(v.Message, "ties") {
 		t.Errorf("the tie rule is not named: %s", v.Message)
 	}
-	v = MajorityVote(func(z []*mat.Dense) []int { return argmaxColumns(ensemble.Average(z)) })
-	expect(t, v, Wrong)
+	v = MajorityVote(func(z []*mat.Dense) []int { return columnArgmax(ensemble.Average(z)) })
+	verdictIs(t, v, Wrong)
 	if !strings.Contains(v.Message, "mean softmax") {
 		t.Errorf("the mean softmax is not named: %s", v.Message)
 	}
-	expect(t, MajorityVote(func(z []*mat.Dense) []int { return nil }), Wrong)
-	expect(t, MajorityVote(nil), Unanswered)
+	verdictIs(t, MajorityVote(func(z []*mat.Dense) []int { return nil }), Wrong)
+	verdictIs(t, MajorityVote(nil), Unanswered)
 }
 
-// cycles returns the cycle lengths of a permutation.
-func cycles(perm []int) []int {
+// cycleLengths returns the cycle lengths of a permutation.
+func cycleLengths(perm []int) []int {
 	seen := make([]bool, len(perm))
 	var out []int
 	for i := range perm {
@@ -64,16 +64,16 @@ func cycles(perm []int) []int {
 
 func TestInterpolatedLimit(t *testing.T) {
 	// ½(I + P) is singular exactly when P has the eigenvalue −1: a cycle of even length.
-	expect(t, InterpolatedLimit(func(perm []int) bool {
-		for _, n := range cycles(perm) {
+	verdictIs(t, InterpolatedLimit(func(perm []int) bool {
+		for _, n := range cycleLengths(perm) {
 			if n%2 == 0 {
 				return false
 			}
 		}
 		return true
 	}), Right)
-	expect(t, InterpolatedLimit(func(perm []int) bool { return true }), Wrong) // "the inverse is exact"
-	expect(t, InterpolatedLimit(func(perm []int) bool {                        // singular when P has a fixed point
+	verdictIs(t, InterpolatedLimit(func(perm []int) bool { return true }), Wrong) // "the inverse is exact"
+	verdictIs(t, InterpolatedLimit(func(perm []int) bool {                        // singular when P has a fixed point
 		for i, p := range perm {
 			if i == p {
 				return false
@@ -81,5 +81,5 @@ func TestInterpolatedLimit(t *testing.T) {
 		}
 		return true
 	}), Wrong)
-	expect(t, InterpolatedLimit(nil), Unanswered)
+	verdictIs(t, InterpolatedLimit(nil), Unanswered)
 }

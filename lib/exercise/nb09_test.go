@@ -6,8 +6,8 @@ import (
 	"testing"
 )
 
-// fgsm is the solution of exercise 09.1, clipped to [lo, hi].
-func fgsm(x, grad []float64, eps, lo, hi float64) []float64 {
+// fgsmByHand is the solution of exercise 09.1, clipped to [lo, hi].
+func fgsmByHand(x, grad []float64, eps, lo, hi float64) []float64 {
 	out := make([]float64, len(x))
 	for i := range x {
 		step := 0.0
@@ -23,15 +23,15 @@ func fgsm(x, grad []float64, eps, lo, hi float64) []float64 {
 }
 
 func TestFGSMStep(t *testing.T) {
-	expect(t, FGSMStep(func(x, g []float64, eps float64) []float64 { return fgsm(x, g, eps, -0.5, 0.5) }), Right)
+	verdictIs(t, FGSMStep(func(x, g []float64, eps float64) []float64 { return fgsmByHand(x, g, eps, -0.5, 0.5) }), Right)
 	for _, c := range []struct {
 		name string
 		f    func(x, g []float64, eps float64) []float64
 		says string
 	}{
-		{"clipped to [0, 1]", func(x, g []float64, eps float64) []float64 { return fgsm(x, g, eps, 0, 1) }, "[0, 1]"},
-		{"not clipped", func(x, g []float64, eps float64) []float64 { return fgsm(x, g, eps, math.Inf(-1), math.Inf(1)) }, "range"},
-		{"against the gradient", func(x, g []float64, eps float64) []float64 { return fgsm(x, g, -eps, -0.5, 0.5) }, "differ"},
+		{"clipped to [0, 1]", func(x, g []float64, eps float64) []float64 { return fgsmByHand(x, g, eps, 0, 1) }, "[0, 1]"},
+		{"not clipped", func(x, g []float64, eps float64) []float64 { return fgsmByHand(x, g, eps, math.Inf(-1), math.Inf(1)) }, "range"},
+		{"against the gradient", func(x, g []float64, eps float64) []float64 { return fgsmByHand(x, g, -eps, -0.5, 0.5) }, "differ"},
 		{"the gradient, not its sign", func(x, g []float64, eps float64) []float64 {
 			out := make([]float64, len(x))
 			for i := range x {
@@ -45,7 +45,7 @@ func TestFGSMStep(t *testing.T) {
 			t.Errorf("%s: %v, want wrong saying %q", c.name, v, c.says)
 		}
 	}
-	expect(t, FGSMStep(nil), Unanswered)
+	verdictIs(t, FGSMStep(nil), Unanswered)
 }
 
 func TestFGSMMarginDrop(t *testing.T) {
@@ -56,8 +56,8 @@ func TestFGSMMarginDrop(t *testing.T) {
 		}
 		return math.Pow(s, 1/p)
 	}
-	expect(t, FGSMMarginDrop(func(w []float64, eps float64) float64 { return eps * norm(w, 1) }), Right)
-	expect(t, FGSMMarginDrop(func(w []float64, eps float64) float64 { return eps * norm(w, 2) }), Wrong)  // a step of length ε
-	expect(t, FGSMMarginDrop(func(w []float64, eps float64) float64 { return -eps * norm(w, 1) }), Wrong) // the rise, not the drop
-	expect(t, FGSMMarginDrop(nil), Unanswered)
+	verdictIs(t, FGSMMarginDrop(func(w []float64, eps float64) float64 { return eps * norm(w, 1) }), Right)
+	verdictIs(t, FGSMMarginDrop(func(w []float64, eps float64) float64 { return eps * norm(w, 2) }), Wrong)  // a step of length ε
+	verdictIs(t, FGSMMarginDrop(func(w []float64, eps float64) float64 { return -eps * norm(w, 1) }), Wrong) // the rise, not the drop
+	verdictIs(t, FGSMMarginDrop(nil), Unanswered)
 }
