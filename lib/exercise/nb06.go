@@ -101,3 +101,70 @@ func linearMinimumSharpness(U, V *mat.Dense) float64 {
 	}
 	return vals[len(vals)-1]
 }
+
+// SharpMinimum returns the zero-loss minimum (U, V) of ‖Y − UV‖²_F, Y = UV,
+// of exercise 06.3: U is 4×6, V is 6×3, drawn from a fixed seed with V
+// three times larger than U, far from balanced. Each call returns new
+// copies of the same matrices.
+func SharpMinimum() (U, V *mat.Dense) {
+	rng := rand.New(rand.NewPCG(6, 3))
+	return data.Normal(rng, 4, 6, 0.5), data.Normal(rng, 6, 3, 1.5)
+}
+
+// FlattestRescaling checks exercise 06.3: the c > 0 for which the point
+// (U/c, cV) of SharpMinimum's orbit under the rescaling symmetry is the
+// flattest minimum, the one with the smallest largest Hessian eigenvalue.
+//
+// The check finds that c by golden-section search on log c of the exact
+// Hessian's largest eigenvalue (hessian.TwoLayerLinear), to about 1e-7
+// relative (the sharpness is accurate to 1e-14 and quadratic near its
+// minimum), and compares within 1e-4 relative: four significant digits
+// pass.
+func FlattestRescaling(c float64) Verdict {
+	const id = "06.3"
+	if math.IsNaN(c) {
+		return Open(id)
+	}
+	if !(c > 0) || math.IsInf(c, 0) {
+		return Fail(id, "c must be a positive, finite number: c ≤ 0 is not a rescaling that keeps the signs")
+	}
+	U, V := SharpMinimum()
+	at := func(c float64) float64 {
+		var Uc, Vc mat.Dense
+		Uc.Scale(1/c, U)
+		Vc.Scale(c, V)
+		return linearMinimumSharpness(&Uc, &Vc)
+	}
+	// Golden-section search for the minimum of at(e^t), t ∈ [−5, 5].
+	lo, hi := -5.0, 5.0
+	phi := (math.Sqrt(5) - 1) / 2
+	a, b := hi-phi*(hi-lo), lo+phi*(hi-lo)
+	fa, fb := at(math.Exp(a)), at(math.Exp(b))
+	for hi-lo > 1e-9 {
+		if fa < fb {
+			hi, b, fb = b, a, fa
+			a = hi - phi*(hi-lo)
+			fa = at(math.Exp(a))
+		} else {
+			lo, a, fa = a, b, fb
+			b = lo + phi*(hi-lo)
+			fb = at(math.Exp(b))
+		}
+	}
+	want := math.Exp((lo + hi) / 2)
+	if Close(c, want, 1e-4) {
+		return Pass(id, "the Hessian at (U/c, cV) has the smallest largest eigenvalue of the orbit (c within 1e-4)")
+	}
+	balanced := math.Sqrt(mat.Norm(U, 2) / mat.Norm(V, 2)) // where ‖U/c‖_F = ‖cV‖_F
+	if Close(c, balanced, 1e-4) {
+		return Fail(id, "at this c, ‖U/c‖_F = ‖cV‖_F: the balanced point Q = 0 in the trace form. The sharpness 2(‖U‖₂² + ‖V‖₂²) is set by other norms than the Frobenius ones.")
+	}
+	hint := "Write the sharpness of (U/c, cV) as a function of c with the formula of exercise 06.2, and minimise it."
+	if at(c) > at(want)*(1+1e-8) {
+		if c > want {
+			return Fail(id, "there are flatter points of the orbit at smaller c. %s", hint)
+		}
+		return Fail(id, "there are flatter points of the orbit at larger c. %s", hint)
+	}
+	return Fail(id, "not the flattest point. %s", hint)
+}

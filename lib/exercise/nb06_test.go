@@ -2,6 +2,7 @@ package exercise
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -47,4 +48,29 @@ func TestLinearSharpness(t *testing.T) {
 	}), Wrong)
 	verdictIs(t, LinearSharpness(func(U, V *mat.Dense) float64 { panic("oops") }), Wrong)
 	verdictIs(t, LinearSharpness(nil), Unanswered)
+}
+
+func TestFlattestRescaling(t *testing.T) {
+	U, V := SharpMinimum()
+	spectral := func(A *mat.Dense) float64 {
+		var svd mat.SVD
+		svd.Factorize(A, mat.SVDNone)
+		return svd.Values(nil)[0]
+	}
+	// 2(‖U‖₂²/c² + c²‖V‖₂²) is least at c⁴ = ‖U‖₂²/‖V‖₂².
+	right := math.Sqrt(spectral(U) / spectral(V))
+	verdictIs(t, FlattestRescaling(right), Right)
+	verdictIs(t, FlattestRescaling(math.Round(right*1e4)/1e4), Right) // four decimals
+	balanced := math.Sqrt(mat.Norm(U, 2) / mat.Norm(V, 2))            // Q = 0: equal Frobenius norms
+	if math.Abs(balanced/right-1) < 0.01 {
+		t.Fatalf("SharpMinimum does not separate the two answers: %g and %g", right, balanced)
+	}
+	v := FlattestRescaling(balanced)
+	verdictIs(t, v, Wrong)
+	if !strings.Contains(v.Message, "Frobenius") {
+		t.Errorf("the balanced point gets another hint: %s", v.Message)
+	}
+	verdictIs(t, FlattestRescaling(right*right), Wrong) // c² for c
+	verdictIs(t, FlattestRescaling(-right), Wrong)
+	verdictIs(t, FlattestRescaling(math.NaN()), Unanswered)
 }

@@ -39,7 +39,7 @@ func tiedRanks(x []float64) []float64 {
 func TestSpearman(t *testing.T) {
 	verdictIs(t, Spearman(func(x, y []float64) float64 { return stat.Correlation(tiedRanks(x), tiedRanks(y), nil) }), Right)
 	verdictIs(t, Spearman(func(x, y []float64) float64 { return stat.Correlation(x, y, nil) }), Wrong) // Pearson's
-	ordinalRanks := func(x []float64) []float64 {                                                           // ties broken by position, not averaged
+	ordinalRanks := func(x []float64) []float64 {                                                      // ties broken by position, not averaged
 		idx := make([]int, len(x))
 		for i := range idx {
 			idx[i] = i
