@@ -38,7 +38,7 @@ func Choice(id, got string, truth map[rune]bool, hint string) Verdict {
 	}
 	switch {
 	case wrong == 0 && missing == 0:
-		return Pass(id, "exactly the true options")
+		return Pass(id, "you picked exactly the options that hold")
 	case wrong > 0 && missing > 0:
 		return Fail(id, "%s of your picks %s false, and at least one true option is missing. %s", choiceCount(wrong), choiceBe(wrong), hint)
 	case wrong > 0:

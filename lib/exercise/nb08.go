@@ -127,7 +127,7 @@ func InterpolatedLimit(f func(perm []int) bool) Verdict {
 	case saidNo > 0:
 		return Fail(id, "of 300 random permutations, %d limits you call singular are invertible. %s", saidNo, hint)
 	}
-	return Pass(id, "right on 300 random permutations of 1 to 12 units")
+	return Pass(id, "your function tells invertible from singular limits on 300 random permutations of 1 to 12 units")
 }
 
 // limitInvertible reports whether ½(I + P) is invertible.
