@@ -1,6 +1,7 @@
 package exercise
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -73,4 +74,28 @@ func TestFlattestRescaling(t *testing.T) {
 	verdictIs(t, FlattestRescaling(right*right), Wrong) // c² for c
 	verdictIs(t, FlattestRescaling(-right), Wrong)
 	verdictIs(t, FlattestRescaling(math.NaN()), Unanswered)
+}
+
+// The numerical checks of notebook 06 never print the answer, nor the
+// sharpness it leads to.
+func TestNotebook06VerdictsHideTheAnswer(t *testing.T) {
+	U, V := SharpMinimum()
+	spectral := func(A *mat.Dense) float64 {
+		var svd mat.SVD
+		svd.Factorize(A, mat.SVDNone)
+		return svd.Values(nil)[0]
+	}
+	answers := []string{
+		fmt.Sprintf("%.3f", math.Sqrt(12)*DoublingY),
+		fmt.Sprintf("%.3f", math.Sqrt(spectral(U)/spectral(V))),
+	}
+	for _, got := range []float64{-1, 0.1, 0.5, 1, 2, 3, 5, 10} {
+		for _, v := range []Verdict{SharpnessDoubling(got), FlattestRescaling(got)} {
+			for _, a := range answers {
+				if strings.Contains(v.String(), a) || strings.Contains(v.HTML(), a) {
+					t.Errorf("verdict on %v reveals %s: %s", got, a, v)
+				}
+			}
+		}
+	}
 }
