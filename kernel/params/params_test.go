@@ -56,9 +56,9 @@ var scale = float64(2)
 
 func TestParseErrors(t *testing.T) {
 	for src, want := range map[string]string{
-		"var x = ":            "line 1",
+		"var x = ":             "line 1",
 		"var a = 1\nvar a = 2": "declares a twice",
-		"x := 3":              "not Go declarations",
+		"x := 3":               "not Go declarations",
 	} {
 		if _, err := Parse(src); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("Parse(%q): got %v, want an error with %q", src, err, want)
