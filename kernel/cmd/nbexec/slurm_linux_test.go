@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"os/user"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -165,10 +164,6 @@ func startEnv(t *testing.T, env []string, name string, args ...string) {
 		}
 		log.Close()
 		os.Remove(log.Name())
-	})
-	t.Cleanup(func() {
-		// Its log file, if it failed: on the same path as its config says.
-		_ = strconv.Itoa(0)
 	})
 }
 
