@@ -424,11 +424,11 @@ type RunFileSettings struct {
 	Edit func(nb *nbformat.Notebook) error
 }
 
-// RunFile executes the notebook at path in a fresh kernel started in the
-// notebook's directory, and writes the executed notebook atomically (to
-// s.Output, or over path). If a cell fails, the file is left untouched and
-// the partial result, executed up to and including the failing cell, is
-// written beside it as NAME.partial.ipynb; the returned error is a
+// RunFile executes the notebook at path (after s.Edit, if set) in a fresh
+// kernel started in the notebook's directory, and writes the executed
+// notebook atomically (to s.Output, or over path). If a cell fails, the file
+// is left untouched and the partial result, executed up to and including the
+// failing cell, is written to s.Partial or beside it as NAME.partial.ipynb; the returned error is a
 // *CellError (joined with the reason, if the partial result could not be
 // written: errors.As finds the CellError). The notebook is never
 // overwritten with a partial result, nor with any result if it was saved

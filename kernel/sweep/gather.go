@@ -219,8 +219,7 @@ func (r *Results) Write(dir string) error {
 	return nil
 }
 
-// Table returns the rows as strings for printing: point, status, then the
-// recorded numbers and strings.
+// String summarises the table: how many points, how many of each status.
 func (r *Results) String() string {
 	return fmt.Sprintf("%d points: %v", len(r.Rows), r.Count())
 }

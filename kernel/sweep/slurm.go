@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/noetherlab/noether/kernel/internal/atomicfile"
 )
 
 // SlurmSettings are the resources of each task of a sweep's job array.
@@ -83,7 +85,7 @@ cd %s || exit 1
 exec %s sweep-task %s
 `, m.Notebook, filepath.Join(absDir, "logs", "%a.log"), shQuote(m.Root), shQuote(bin), shQuote(absDir))
 	scriptPath := filepath.Join(absDir, "slurm", "job.sh")
-	if err := os.WriteFile(scriptPath, []byte(script), 0o755); err != nil {
+	if err := atomicfile.Write(scriptPath, []byte(script), 0o755); err != nil {
 		return "", nil, err
 	}
 	args := []string{"--parsable", "--array=" + ArraySpec(idx)}
