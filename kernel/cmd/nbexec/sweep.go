@@ -109,6 +109,9 @@ func runSweep(ctx context.Context, args []string) (int, error) {
 	if err := fs.Parse(args); err != nil {
 		return 2, nil
 	}
+	if fs.NArg() > 1 && strings.HasPrefix(fs.Arg(1), "-") {
+		return 2, fmt.Errorf("flags go before the notebook: nbexec sweep [flags] %s", fs.Arg(0))
+	}
 	if fs.NArg() != 1 {
 		fs.Usage()
 		return 2, errors.New("give one notebook")

@@ -48,6 +48,7 @@ func TestSweepBadInputBeforeAnyWork(t *testing.T) {
 		{[]string{"-p", "x=1", "-plot", "y", "-x", "seed", nb}, "not a parameter of the grid"},
 		{[]string{"-j", "0", nb}, "want at least 1"},
 		{[]string{"-p", "x=1"}, "give one notebook"},
+		{[]string{nb, "-p", "x=1"}, "flags go before the notebook"},
 	} {
 		out := filepath.Join(t.TempDir(), "out")
 		code, err := runSweep(context.Background(), append([]string{"-o", out}, c.args...))
