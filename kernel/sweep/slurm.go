@@ -18,11 +18,14 @@ import (
 
 // SlurmSettings are the resources of each task of a sweep's job array.
 type SlurmSettings struct {
-	Partition string   // --partition; "" for the cluster's default
-	Time      string   // --time, e.g. "30:00"; "" for the partition's default
-	CPUs      int      // --cpus-per-task; 0 for the default
-	Mem       string   // --mem, e.g. "4G"; "" for the default
-	Extra     []string // further sbatch arguments, as they are
+	Partition string // --partition; "" for the cluster's default
+	Time      string // --time, e.g. "30:00"; "" for the partition's default
+	CPUs      int    // --cpus-per-task; 0 for the default
+	Mem       string // --mem, e.g. "4G"; "" for the default
+	// MaxRunning, if positive, bounds the tasks running at once (the
+	// array's %N).
+	MaxRunning int
+	Extra      []string // further sbatch arguments, as they are
 	// Executable is the nbexec the tasks run; it is copied into the
 	// sweep's directory (bin/nbexec), on the shared filesystem, so that a
 	// `go run` binary, removed when it exits, still serves tasks that start
@@ -51,7 +54,8 @@ func CheckSlurm() error {
 // tasks run `nbexec sweep-task DIR` from m.Root. It returns the job id and
 // the points submitted; with none missing it submits nothing and returns
 // "". The batch script is kept as DIR/slurm/job.sh and each job id is
-// appended to DIR/slurm/jobs.
+// appended to DIR/slurm/jobs. A cluster's MaxArraySize (1001 by default)
+// bounds the indices: a larger sweep is an error from sbatch.
 func (m *Manifest) Submit(ctx context.Context, dir string, s SlurmSettings) (jobID string, pts []Point, err error) {
 	if err := CheckSlurm(); err != nil {
 		return "", nil, err
@@ -88,7 +92,11 @@ exec %s sweep-task %s
 	if err := atomicfile.Write(scriptPath, []byte(script), 0o755); err != nil {
 		return "", nil, err
 	}
-	args := []string{"--parsable", "--array=" + ArraySpec(idx)}
+	array := ArraySpec(idx)
+	if s.MaxRunning > 0 {
+		array += "%" + strconv.Itoa(s.MaxRunning)
+	}
+	args := []string{"--parsable", "--array=" + array}
 	if s.Partition != "" {
 		args = append(args, "--partition="+s.Partition)
 	}

@@ -30,6 +30,8 @@ package sweep
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -53,6 +55,9 @@ const ManifestName = "sweep.json"
 type Manifest struct {
 	// Notebook is the absolute path of the notebook swept.
 	Notebook string `json:"notebook"`
+	// NotebookSHA256 is the hash of the notebook's file when the sweep was
+	// planned.
+	NotebookSHA256 string `json:"notebook_sha256"`
 	// Root is the checkout whose kernel runs the points.
 	Root string `json:"root"`
 	// Grid is the grid as given; Types the Go type of each of its
@@ -64,6 +69,10 @@ type Manifest struct {
 	// CellTimeout and MaxOutput are the run settings of every point.
 	CellTimeout time.Duration `json:"cell_timeout"`
 	MaxOutput   int           `json:"max_output"`
+
+	// Changed is set by Plan when the directory held points run from
+	// another version of the notebook: they count as done all the same.
+	Changed bool `json:"-"`
 }
 
 // Plan checks a sweep of notebook over g into dir before any work and
@@ -80,7 +89,12 @@ func Plan(notebook, dir, root string, g Grid, s kernel.RunSettings) (*Manifest, 
 	if err != nil {
 		return nil, err
 	}
-	m := &Manifest{Notebook: abs, Root: root, Grid: g, Types: map[string]string{}, Points: g.Points(),
+	src, err := os.ReadFile(abs)
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(src)
+	m := &Manifest{Notebook: abs, NotebookSHA256: hex.EncodeToString(sum[:]), Root: root, Grid: g, Types: map[string]string{}, Points: g.Points(),
 		CellTimeout: s.CellTimeout, MaxOutput: s.MaxOutput}
 	if len(g) > 0 {
 		ps, err := params.Of(nb)
@@ -103,8 +117,11 @@ func Plan(notebook, dir, root string, g Grid, s kernel.RunSettings) (*Manifest, 
 	if dir == "" {
 		return nil, errors.New("a sweep needs an output directory (-o DIR)")
 	}
-	if old, err := ReadManifest(dir); err == nil && old.Notebook != m.Notebook {
-		return nil, fmt.Errorf("%s holds a sweep of %s: choose another output directory for %s", dir, old.Notebook, m.Notebook)
+	if old, err := ReadManifest(dir); err == nil {
+		if old.Notebook != m.Notebook {
+			return nil, fmt.Errorf("%s holds a sweep of %s: choose another output directory for %s", dir, old.Notebook, m.Notebook)
+		}
+		m.Changed = old.NotebookSHA256 != m.NotebookSHA256 && len(old.Points) > len(old.Missing(dir))
 	}
 	for _, d := range []string{dir, filepath.Join(dir, "points")} {
 		if err := os.MkdirAll(d, 0o755); err != nil {

@@ -181,3 +181,28 @@ x=2_seed=3,failed,points/x=2_seed=3.partial.ipynb,2,3,,
 		}
 	}
 }
+
+// A notebook edited after some points ran is noticed when the sweep is
+// planned again; its points done are kept.
+func TestPlanNoticesAnEditedNotebook(t *testing.T) {
+	src, err := os.ReadFile(testNotebook(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	nb := filepath.Join(t.TempDir(), "nb.ipynb")
+	os.WriteFile(nb, src, 0o644)
+	dir := t.TempDir()
+	g, _ := ParseGrid([]string{"x=1,2"})
+	m, err := Plan(nb, dir, "/", g, kernel.RunSettings{})
+	if err != nil || m.Changed {
+		t.Fatalf("first plan: %v, changed %v", err, m.Changed)
+	}
+	fakeRun(t, dir, m.Points[0], false)
+	if m, err = Plan(nb, dir, "/", g, kernel.RunSettings{}); err != nil || m.Changed {
+		t.Fatalf("same notebook: %v, changed %v", err, m.Changed)
+	}
+	os.WriteFile(nb, append(src, ' '), 0o644)
+	if m, err = Plan(nb, dir, "/", g, kernel.RunSettings{}); err != nil || !m.Changed || len(m.Missing(dir)) != 1 {
+		t.Fatalf("edited notebook: %v, changed %v", err, m.Changed)
+	}
+}

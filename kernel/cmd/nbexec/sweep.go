@@ -103,6 +103,7 @@ func runSweep(ctx context.Context, args []string) (int, error) {
 	fs.StringVar(&ss.Time, "time", "", "Slurm time limit per task (sbatch --time)")
 	fs.IntVar(&ss.CPUs, "cpus", 0, "CPUs per task (sbatch --cpus-per-task)")
 	fs.StringVar(&ss.Mem, "mem", "", "memory per task (sbatch --mem)")
+	fs.IntVar(&ss.MaxRunning, "max-running", 0, "with -slurm: at most this many tasks at once (sbatch --array=...%N)")
 	extra := fs.String("sbatch", "", "further sbatch arguments, separated by spaces")
 	noWait := fs.Bool("no-wait", false, "with -slurm: print the job id and return; gather the table later with nbexec gather DIR")
 	poll := fs.Duration("poll", 5*time.Second, "with -slurm: how often to ask squeue whether the job is done")
@@ -145,6 +146,9 @@ func runSweep(ctx context.Context, args []string) (int, error) {
 		return 1, err
 	}
 	missing := m.Missing(*out)
+	if m.Changed {
+		fmt.Printf("sweep: %s changed since the points done in %s ran: they are kept as they are (remove %s to run them again)\n", fs.Arg(0), *out, filepath.Join(*out, "points"))
+	}
 	fmt.Printf("sweep: %d points, %d done already, %d to run → %s\n", len(m.Points), len(m.Points)-len(missing), len(missing), *out)
 	if *useSlurm {
 		return slurmSweep(ctx, m, *out, ss, *noWait, *poll, sum)
