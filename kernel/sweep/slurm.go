@@ -25,7 +25,10 @@ type SlurmSettings struct {
 	// MaxRunning, if positive, bounds the tasks running at once (the
 	// array's %N).
 	MaxRunning int
-	Extra      []string // further sbatch arguments, as they are
+	// TestOnly asks sbatch to check the submission (--test-only: the
+	// script, the resources, the partition) without submitting it.
+	TestOnly bool
+	Extra    []string // further sbatch arguments, as they are
 	// Executable is the nbexec the tasks run; it is copied into the
 	// sweep's directory (bin/nbexec), on the shared filesystem, so that a
 	// `go run` binary, removed when it exits, still serves tasks that start
@@ -53,7 +56,7 @@ func CheckSlurm() error {
 // per point (its array index is the point's index in the manifest), whose
 // tasks run `nbexec sweep-task DIR` from m.Root. It returns the job id and
 // the points submitted; with none missing it submits nothing and returns
-// "". The batch script is kept as DIR/slurm/job.sh and each job id is
+// "" (also with s.TestOnly, which submits nothing). The batch script is kept as DIR/slurm/job.sh and each job id is
 // appended to DIR/slurm/jobs. A cluster's MaxArraySize (1001 by default)
 // bounds the indices: a larger sweep is an error from sbatch.
 func (m *Manifest) Submit(ctx context.Context, dir string, s SlurmSettings) (jobID string, pts []Point, err error) {
@@ -110,6 +113,9 @@ exec %s sweep-task %s
 		args = append(args, "--mem="+s.Mem)
 	}
 	args = append(args, s.Extra...)
+	if s.TestOnly {
+		args = append(args, "--test-only")
+	}
 	args = append(args, scriptPath)
 	cmd := exec.CommandContext(ctx, "sbatch", args...)
 	cmd.Dir = absDir
@@ -118,6 +124,9 @@ exec %s sweep-task %s
 	out, err := cmd.Output()
 	if err != nil {
 		return "", nil, fmt.Errorf("sbatch %s: %v: %s", strings.Join(args, " "), err, strings.TrimSpace(stderr.String()))
+	}
+	if s.TestOnly {
+		return "", pts, nil
 	}
 	jobID, _, _ = strings.Cut(strings.TrimSpace(string(out)), ";")
 	if _, err := strconv.Atoi(jobID); err != nil {

@@ -150,16 +150,32 @@ func runSweep(ctx context.Context, args []string) (int, error) {
 		fmt.Printf("sweep: %s changed since the points done in %s ran: they are kept as they are (remove %s to run them again)\n", fs.Arg(0), *out, filepath.Join(*out, "points"))
 	}
 	fmt.Printf("sweep: %d points, %d done already, %d to run → %s\n", len(m.Points), len(m.Points)-len(missing), len(missing), *out)
-	if *useSlurm {
-		return slurmSweep(ctx, m, *out, ss, *noWait, *poll, sum)
+	if *useSlurm && len(missing) > 0 {
+		// sbatch checks the submission before any work: a partition that
+		// does not exist, a time limit past the partition's.
+		exe, err := os.Executable()
+		if err != nil {
+			return 1, err
+		}
+		ss.Executable = exe
+		check := ss
+		check.TestOnly = true
+		if _, _, err := m.Submit(ctx, *out, check); err != nil {
+			return 1, err
+		}
 	}
 	l, err := kernel.NewLayout(root)
 	if err != nil {
 		return 1, err
 	}
+	// Installed here first, also for Slurm: the tasks share this
+	// checkout, and tasks installing at once would race.
 	spec, err := headlessSpec(ctx, l)
 	if err != nil {
 		return 1, err
+	}
+	if *useSlurm {
+		return slurmSweep(ctx, m, *out, ss, *noWait, *poll, sum)
 	}
 	base := kernel.RunFileSettings{Argv: spec.Argv, Env: spec.EnvList(os.Environ())}
 	t0 := time.Now()
@@ -196,11 +212,6 @@ func pointLine(r sweep.Result) string {
 }
 
 func slurmSweep(ctx context.Context, m *sweep.Manifest, dir string, ss sweep.SlurmSettings, noWait bool, poll time.Duration, sum summaryFlags) (int, error) {
-	exe, err := os.Executable()
-	if err != nil {
-		return 1, err
-	}
-	ss.Executable = exe
 	id, pts, err := m.Submit(ctx, dir, ss)
 	if err != nil {
 		return 1, err
