@@ -217,8 +217,17 @@ func TestSweepOnSlurm(t *testing.T) {
 		}
 		return string(b), code
 	}
+	// A partition that does not exist: sbatch says so before anything is
+	// submitted or run.
+	got, code := run("sweep", "-slurm", "-partition", "nope", "-o", out, "-p", "x=1,2", nb)
+	if code == 0 || !strings.Contains(got, "--test-only") || !strings.Contains(strings.ToLower(got), "invalid partition") {
+		t.Fatalf("a partition that does not exist: exit %d\n%s", code, got)
+	}
+	if strings.Contains(got, "submitted") {
+		t.Fatalf("submitted with a partition that does not exist:\n%s", got)
+	}
 	grid := []string{"sweep", "-slurm", "-poll", "500ms", "-cpus", "1", "-o", out, "-p", "x=1,2,3", "-p", "label=a,fail"}
-	got, code := run(append(grid, "-no-wait", nb)...)
+	got, code = run(append(grid, "-no-wait", nb)...)
 	if code != 0 || !strings.Contains(got, "submitted 6 point(s) as Slurm job array") {
 		t.Fatalf("sweep -slurm -no-wait: exit %d\n%s", code, got)
 	}
