@@ -185,17 +185,6 @@ func freePort(t *testing.T) int {
 	return l.Addr().(*net.TCPAddr).Port
 }
 
-func waitFor(t *testing.T, what string, limit time.Duration, ok func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(limit)
-	for !ok() {
-		if time.Now().After(deadline) {
-			t.Fatalf("waited %v for %s", limit, what)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
-}
-
 // A 6-point sweep runs on a real Slurm cluster as one job array: submitted
 // without waiting, gathered later; the 3 points that fail are reported
 // with their log; submitted again, only those 3 run.

@@ -256,3 +256,14 @@ func TestSweepInterruptKeepsFinishedPoints(t *testing.T) {
 		t.Errorf("after the interruption: exit %d\n%s", code, got)
 	}
 }
+
+func waitFor(t *testing.T, what string, limit time.Duration, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatalf("waited %v for %s", limit, what)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
