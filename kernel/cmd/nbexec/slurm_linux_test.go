@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"os/user"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -115,8 +116,19 @@ PartitionName=test Nodes=%[1]s Default=YES MaxTime=INFINITE State=UP
 	// cgroup hierarchy serves.
 	os.WriteFile(filepath.Join(dir, "cgroup.conf"), []byte("CgroupAutomount=no\n"), 0o644)
 	env := append(os.Environ(), "SLURM_CONF="+conf)
+	// Last of all: whatever still carries this cluster's SLURM_CONF in its
+	// environment (slurmstepd, a task, the kernel a task started) is
+	// killed, so that nothing of the cluster outlives the test, even one
+	// that failed halfway.
+	t.Cleanup(func() { killCarrying("SLURM_CONF=" + conf) })
 	startEnv(t, env, "slurmctld", "-D", "-c", "-f", conf)
 	startEnv(t, env, "slurmd", "-D", "-f", conf, "-N", host)
+	// First, before the daemons stop: every job of this cluster cancelled.
+	t.Cleanup(func() {
+		cmd := exec.Command("scancel", "--full", "--user="+u.Username)
+		cmd.Env = env
+		cmd.Run()
+	})
 	waitFor(t, "the node to be idle (sinfo)", 60*time.Second, func() bool {
 		cmd := exec.Command("sinfo", "-h", "-o", "%T")
 		cmd.Env = env
@@ -165,6 +177,25 @@ func startEnv(t *testing.T, env []string, name string, args ...string) {
 		log.Close()
 		os.Remove(log.Name())
 	})
+}
+
+// killCarrying kills every process whose environment holds entry.
+func killCarrying(entry string) {
+	procs, _ := filepath.Glob("/proc/[0-9]*/environ")
+	for _, p := range procs {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		for _, e := range strings.Split(string(b), "\x00") {
+			if e == entry {
+				if pid, err := strconv.Atoi(filepath.Base(filepath.Dir(p))); err == nil && pid != os.Getpid() {
+					syscall.Kill(pid, syscall.SIGKILL)
+				}
+				break
+			}
+		}
+	}
 }
 
 func tail(s string, n int) string {
