@@ -169,6 +169,9 @@ func run(ctx context.Context, args []string, st settings) (int, error) {
 		}
 		t0 := time.Now()
 		cells := codeCells(p)
+		if len(sets[p]) > 0 {
+			cells++ // the injected-parameters cell
+		}
 		partial, err := kernel.RunFile(ctx, p, s)
 		secs := time.Since(t0).Seconds()
 		if live {
