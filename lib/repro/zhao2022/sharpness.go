@@ -134,7 +134,7 @@ func Sharpness(s SharpnessSettings) (*SharpnessResult, error) {
 	curvX := train.X.Slice(0, s.Curvature, 0, 784).(*mat.Dense)
 	names := []string{"SGD", "teleport up", "teleport down"}
 	type seedOut struct {
-		lamBefore, testBefore float64
+		lamBefore, testBefore                 float64
 		lamAfter, lamEnd, testErr, lossChange [3]float64
 		cost                                  [3]int
 		curve                                 [3][]float64
