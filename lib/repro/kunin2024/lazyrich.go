@@ -45,8 +45,8 @@ type LazyRichSettings struct {
 	T, Target float64
 	// LR sets the learning rate of gradient descent at imbalance δ,
 	// η = LR/(1 + |δ|); 0 means 0.1.
-	LR float64
-	Seeds     int // base draws; 0 means 3
+	LR    float64
+	Seeds int // base draws; 0 means 3
 }
 
 // Fast returns the preset of the tests: δ ∈ {−10, −1, 0, 1, 10}, 2 seeds.
