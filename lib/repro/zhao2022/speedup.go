@@ -133,9 +133,12 @@ type SpeedupResult struct {
 	Cases    []SpeedupCase
 }
 
-// speedupProblem draws the network, data and initial parameters of one seed.
-func speedupProblem(act nn.Activation, seed uint64) (nn.MLP, *nn.Objective, []float64) {
-	rng := rand.New(rand.NewPCG(seed, 2022))
+// SpeedupProblem returns the network, the objective ½‖Y − f(X)‖² (as
+// nn.SquaredError, which is twice it: Speedup halves the learning rate) and
+// the initial parameters of one seed of Speedup, for act nn.Linear or
+// nn.LeakyReLU(0.1).
+func SpeedupProblem(act nn.Activation, seed int) (nn.MLP, *nn.Objective, []float64) {
+	rng := rand.New(rand.NewPCG(uint64(seed), 2022))
 	net := nn.MLP{Sizes: []int{5, 6, 7, 8}, Act: act, NoBias: true}
 	x, y := mat.NewDense(5, 4, nil), mat.NewDense(8, 4, nil)
 	uniform := func(m *mat.Dense) {
@@ -152,7 +155,6 @@ func speedupProblem(act nn.Activation, seed uint64) (nn.MLP, *nn.Objective, []fl
 	for i := range p.Vec() {
 		p.Vec()[i] = rng.Float64()
 	}
-	// ½‖Y − f‖² is SquaredError/2: the factor goes into the learning rate.
 	return net, nn.NewObjective(net, x, y, nn.SquaredError), p.Vec()
 }
 
@@ -184,7 +186,7 @@ func Speedup(s SpeedupSettings) (*SpeedupResult, error) {
 		sc := SpeedupCase{Name: c.name, Group: c.group, Loss: make([]float64, s.Steps+1), LossTele: make([]float64, s.Steps+1),
 			Steps: make([][]int, nt), StepsTele: make([][]int, nt), Seconds: make([][]float64, nt), SecondsTele: make([][]float64, nt)}
 		for seed := range s.Seeds {
-			net, obj, theta0 := speedupProblem(c.act, uint64(seed))
+			net, obj, theta0 := SpeedupProblem(c.act, seed)
 			l0 := obj.Func(theta0, nil)
 			for _, tele := range []bool{false, true} {
 				theta := append([]float64(nil), theta0...)
