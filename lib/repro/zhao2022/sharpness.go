@@ -266,3 +266,50 @@ func (r *SharpnessResult) Table() show.Table {
 	}
 	return t
 }
+
+// Notebook19Table is the closing table of notebook 19: measured values
+// beside the papers' claims (none of them prints a number for these
+// settings) and the derived ones.
+func Notebook19Table(sp *SpeedupResult, sh *SharpnessResult) show.Table {
+	t := show.Table{
+		Caption: "Notebook 19, measured beside the reference. Asserted by TestSpeedup and TestSharpness (go test ./lib/repro/zhao2022), TestTeleport and TestAlgebraGradient (go test ./lib/teleport)",
+		Header:  []string{"claim", "measured", "reference", "source"},
+	}
+	var change float64
+	for _, c := range sp.Cases {
+		for _, v := range c.LossChange {
+			change = math.Max(change, v)
+		}
+	}
+	for _, b := range sh.Branches[1:] {
+		for _, v := range b.LossChange {
+			change = math.Max(change, v)
+		}
+	}
+	t.AddRow("a teleport changes the loss by (largest |ΔL|/L)", fmt.Sprintf("%.1e", change), "0 up to rounding", "derived")
+	for _, c := range sp.Cases {
+		ratio := make([]float64, len(c.GradAfter))
+		for i := range ratio {
+			ratio[i] = c.GradAfter[i] / c.GradBefore[i]
+		}
+		t.AddRow(c.Name+": ‖∇L‖² after / before the teleport", NewInterval(ratio).String(), "larger", "paper (NeurIPS 2022)")
+		i := 2 // the target 3e-3 L₀ of the default settings
+		t.AddRow(fmt.Sprintf("%s: steps saved to %g L₀", c.Name, sp.Settings.Targets[i]), c.Gain[i].String(), "fewer steps with the teleport", "paper (NeurIPS 2022, MLP figure)")
+		t.AddRow(fmt.Sprintf("%s: saved to %g L₀, the teleport's %d gradient evaluations counted", c.Name, sp.Settings.Targets[i], c.Cost[0]), c.GainCost[i].String(), "not reported", "—")
+		t.AddRow(fmt.Sprintf("%s: saved to %g L₀, teleport's cost counted", c.Name, sp.Settings.Targets[0]), c.GainCost[0].String(), "not reported", "—")
+		ms := c.GainTime[i]
+		t.AddRow(fmt.Sprintf("%s: wall time saved to %g L₀ (ms)", c.Name, sp.Settings.Targets[i]), fmt.Sprintf("%.2f [%.2f, %.2f]", 1e3*ms.Mean, 1e3*ms.Lo, 1e3*ms.Hi), "plotted by the official script, no number printed", "paper (NeurIPS 2022)")
+	}
+	up, down := sh.Branches[1], sh.Branches[2]
+	t.AddRow("Fashion-MNIST MLP: λ_max before → after the teleport up", fmt.Sprintf("%s → %s", NewInterval(sh.LambdaBefore), NewInterval(up.LambdaAfter)), "sharpness can be raised", "paper (ICLR 2024, Fig. 4)")
+	t.AddRow("… before → after the teleport down", fmt.Sprintf("%s → %s", NewInterval(sh.LambdaBefore), NewInterval(down.LambdaAfter)), "sharpness can be lowered", "paper (ICLR 2024, Fig. 4)")
+	t.AddRow("… λ_max at the end, up minus plain SGD", up.DLambdaEnd.String(), "not reported", "—")
+	for _, b := range []SharpnessBranch{up, down} {
+		verdict := "no effect detected"
+		if b.DError.Excludes0() {
+			verdict = "an effect"
+		}
+		t.AddRow(fmt.Sprintf("… test error at the end, %s minus plain SGD", b.Name), fmt.Sprintf("%s (%s)", b.DError, verdict), "teleporting to a different curvature changes generalisation", "paper (ICLR 2024, abstract)")
+	}
+	return t
+}
