@@ -17,9 +17,15 @@
 //	GL       all of GL(h_i)                  the activation is the identity
 //	Rescale  the positive diagonal matrices  σ(cx) = c σ(x) for c > 0 (ReLU, LeakyReLU)
 //
-// (sym.DeepGL, sym.DeepRescale). The data-dependent nonlinear action of Zhao
-// et al. (sym.NonlinearPi) is exact only on a batch of at most h samples, so
-// it is not used here: on a real data set it would change the loss.
+// (sym.DeepGL, sym.DeepRescale). The third group is the data-dependent
+// nonlinear action of Zhao et al. (sym.NonlinearPi), for any elementwise σ:
+//
+//	Nonlinear  W_i → g W_i,  W_{i+1} → W_{i+1} π,  π = σ(W_i H_i) σ(g W_i H_i)⁺
+//
+// with H_i the input of layer i on the data (Settings.Inputs). It leaves the
+// outputs on those inputs unchanged only when there are at most h_i of them
+// (σ(g W_i H_i) has full column rank), and changes them elsewhere: a symmetry
+// of the loss of a tiny data set, not of the network.
 //
 // A teleport composes elements g_i = exp(A_i), one per hidden layer, chosen
 // by gradient ascent in the Lie algebra. If Φ(θ) is the quantity to move and
@@ -29,7 +35,9 @@
 //
 //	G_i = w_{W_i} W_iᵀ + w_{b_i} b_iᵀ − W_{i+1}ᵀ w_{W_{i+1}}     (h_i×h_i),
 //
-// its diagonal for Rescale. One step moves by A_i = ±α G_i/‖G‖ (‖G‖ over all
+// its diagonal for Rescale. For Nonlinear the action is not linear in θ and
+// G_i is taken instead by central differences of Φ along each of the h_i²
+// directions E_ab (two evaluations of Φ each). One step moves by A_i = ±α G_i/‖G‖ (‖G‖ over all
 // layers), so α is the length of the step in the algebra, and is halved until
 // the step improves Φ.
 //
@@ -67,6 +75,11 @@ const (
 	// Rescale is the positive diagonal group at every hidden layer: exact
 	// for 1-homogeneous activations (ReLU, LeakyReLU) and linear MLPs.
 	Rescale
+	// Nonlinear is the data-dependent action of GL(h) at every hidden
+	// layer, for MLPs without biases and any elementwise activation: exact
+	// on Settings.Inputs when there are no more of them than the narrowest
+	// hidden layer's width. Only the GradNorm target.
+	Nonlinear
 )
 
 func (g Group) String() string {
@@ -75,6 +88,8 @@ func (g Group) String() string {
 		return "GL"
 	case Rescale:
 		return "rescale"
+	case Nonlinear:
+		return "nonlinear"
 	}
 	return fmt.Sprintf("Group(%d)", int(g))
 }
@@ -125,6 +140,9 @@ type Settings struct {
 	// estimate; 0 means 20. Each estimate starts from the previous
 	// eigenvector.
 	LanczosSteps int
+	// Inputs are the data the Nonlinear action is fitted on (n×k, one
+	// sample per column): the inputs of the objective.
+	Inputs *mat.Dense
 }
 
 func (s Settings) withDefaults() Settings {
@@ -175,6 +193,26 @@ func Teleport(obj *nn.Objective, net nn.MLP, theta []float64, s Settings) (Resul
 	if s.Group == Rescale && net.Act.Degree != 1 {
 		return Result{}, fmt.Errorf("teleport: the rescaling is a symmetry of 1-homogeneous activations only, not of %s", net.Act.Name)
 	}
+	if s.Group == Nonlinear {
+		switch {
+		case s.Target != GradNorm:
+			return Result{}, errors.New("teleport: the nonlinear action supports the GradNorm target only")
+		case !net.NoBias:
+			return Result{}, errors.New("teleport: the nonlinear action needs an MLP without biases")
+		case !net.Act.Elementwise():
+			return Result{}, fmt.Errorf("teleport: the nonlinear action needs an elementwise activation, not %s", net.Act.Name)
+		case s.Inputs == nil:
+			return Result{}, errors.New("teleport: the nonlinear action needs Settings.Inputs")
+		}
+		if r, k := s.Inputs.Dims(); r != net.Sizes[0] {
+			panic(fmt.Sprintf("teleport: Inputs are %d×%d, the MLP takes %d inputs", r, k, net.Sizes[0]))
+		}
+		for _, h := range net.Sizes[1 : len(net.Sizes)-1] {
+			if _, k := s.Inputs.Dims(); k > h {
+				return Result{}, fmt.Errorf("teleport: the nonlinear action is exact on at most h = %d samples, Inputs has %d", h, k)
+			}
+		}
+	}
 	if len(theta) != obj.Len() {
 		panic(fmt.Sprintf("teleport: len(theta) = %d, objective has %d parameters", len(theta), obj.Len()))
 	}
@@ -198,7 +236,12 @@ func Teleport(obj *nn.Objective, net nn.MLP, theta []float64, s Settings) (Resul
 		if s.MaxRatio > 0 && r.Trace[len(r.Trace)-1] > s.MaxRatio*r.Before {
 			break
 		}
-		G := tp.algebraGradient(p, theta, w)
+		var G []*mat.Dense
+		if s.Group == Nonlinear {
+			G = tp.differenceGradient(p, theta, &r)
+		} else {
+			G = tp.algebraGradient(p, theta, w)
+		}
 		accepted := false
 		for try := 0; try < 9; try++ {
 			copy(trial, theta)
@@ -256,6 +299,10 @@ func (tp *teleporter) eval(theta []float64, r *Result) (float64, []float64, erro
 		g := make([]float64, n)
 		tp.loss = tp.obj.Func(theta, g)
 		r.Grads++
+		if tp.s.Group == Nonlinear {
+			// The ascent direction comes from differences of Φ itself.
+			return floats.Dot(g, g), nil, nil
+		}
 		hg := make([]float64, n)
 		tp.obj.HessVec(hg, theta, g)
 		r.HVPs++
@@ -351,6 +398,10 @@ func (tp *teleporter) move(p *nn.Params, theta []float64, G []*mat.Dense, alpha 
 		A.Scale(alpha/norm, g)
 		var nW []*mat.Dense
 		var nb []*mat.VecDense
+		if tp.s.Group == Nonlinear {
+			tp.nonlinear(W, i, sym.Expm(1, &A))
+			continue
+		}
 		if tp.s.Group == Rescale {
 			h := A.RawMatrix().Rows
 			c := make([]float64, h)
@@ -367,4 +418,53 @@ func (tp *teleporter) move(p *nn.Params, theta []float64, G []*mat.Dense, alpha 
 			b[i].CopyVec(nb[i])
 		}
 	}
+}
+
+// nonlinear applies g to hidden layer i of the weights W in place by the
+// data-dependent action: W_i → g W_i, W_{i+1} → W_{i+1} σ(W_i H)σ(g W_i H)⁺,
+// H the layer's input on Settings.Inputs under the current weights.
+func (tp *teleporter) nonlinear(W []*mat.Dense, i int, g *mat.Dense) {
+	H := tp.s.Inputs
+	for l := 0; l < i; l++ {
+		var Z mat.Dense
+		Z.Mul(W[l], H)
+		H = tp.net.Act.Eval(nil, &Z)
+	}
+	pi := sym.NonlinearPi(tp.net.Act, g, W[i], H)
+	nU, nV := sym.NonlinearAct(pi, g, W[i+1], W[i])
+	W[i].Copy(nV)
+	W[i+1].Copy(nU)
+}
+
+// differenceGradient returns G_i for the Nonlinear group by central
+// differences (Φ(e^{εE_ab}·θ) − Φ(e^{−εE_ab}·θ))/(2ε), ε = 1e-5, along every
+// direction E_ab of every hidden layer, counting the gradients in r.
+func (tp *teleporter) differenceGradient(p *nn.Params, theta []float64, r *Result) []*mat.Dense {
+	const eps = 1e-5
+	trial := make([]float64, len(theta))
+	g := make([]float64, len(theta))
+	phi := func(i, a, b int, e float64) float64 {
+		copy(trial, theta)
+		p.Bind(trial)
+		W, _ := tp.net.Layers(p)
+		h := W[i].RawMatrix().Rows
+		E := mat.NewDense(h, h, nil)
+		E.Set(a, b, e)
+		tp.nonlinear(W, i, sym.Expm(1, E))
+		tp.obj.Func(trial, g)
+		r.Grads++
+		return floats.Dot(g, g)
+	}
+	var G []*mat.Dense
+	for i := 0; i+2 < len(tp.net.Sizes); i++ {
+		h := tp.net.Sizes[i+1]
+		Gi := mat.NewDense(h, h, nil)
+		for a := range h {
+			for b := range h {
+				Gi.Set(a, b, (phi(i, a, b, eps)-phi(i, a, b, -eps))/(2*eps))
+			}
+		}
+		G = append(G, Gi)
+	}
+	return G
 }

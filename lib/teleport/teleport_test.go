@@ -162,3 +162,42 @@ func TestTeleportRefuses(t *testing.T) {
 		t.Error("rescaling a tanh MLP: no error")
 	}
 }
+
+// The nonlinear action on 4 ≤ h samples leaves the loss unchanged to 1e-10
+// (its pseudo-inverse is exact to rounding times the condition number of
+// σ(gWH), below 10⁴ here) and raises ‖∇L‖²; on more samples than units it
+// is refused, as it would change the loss.
+func TestTeleportNonlinear(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	net := nn.MLP{Sizes: []int{5, 6, 7, 3}, Act: nn.LeakyReLU(0.1), NoBias: true}
+	x, y := mat.NewDense(5, 4, nil), mat.NewDense(3, 4, nil)
+	for i := range 5 {
+		for k := range 4 {
+			x.Set(i, k, rng.NormFloat64())
+		}
+	}
+	for i := range 3 {
+		for k := range 4 {
+			y.Set(i, k, rng.NormFloat64())
+		}
+	}
+	p := net.Init(rng, nn.LeCunNormal)
+	obj := nn.NewObjective(net, x, y, nn.HalfSquaredError)
+	r, err := Teleport(obj, net, p.Vec(), Settings{Group: Nonlinear, Steps: 4, Inputs: x})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := math.Abs(r.LossAfter-r.LossBefore) / r.LossBefore; d > 1e-10 || r.After <= r.Before || r.Steps == 0 {
+		t.Errorf("loss %.15g → %.15g (%.1e), ‖∇L‖² %g → %g in %d steps", r.LossBefore, r.LossAfter, d, r.Before, r.After, r.Steps)
+	}
+	// Each ascent step costs 2·(6² + 7²) gradients for the differences
+	// and one per trial point.
+	if r.Grads < 1+r.Steps*(2*(36+49)+1) || r.HVPs != 0 {
+		t.Errorf("%d gradients and %d products for %d steps", r.Grads, r.HVPs, r.Steps)
+	}
+	_, obj2, theta2 := problem(nn.LeakyReLU(0.1), false)
+	x20 := mat.NewDense(5, 20, nil)
+	if _, err := Teleport(obj2, nn.MLP{Sizes: []int{5, 6, 7, 3}, Act: nn.LeakyReLU(0.1), NoBias: true}, theta2, Settings{Group: Nonlinear, Inputs: x20}); err == nil {
+		t.Error("20 samples for widths 6 and 7: no error")
+	}
+}

@@ -107,7 +107,7 @@ func (s SpeedupSettings) withDefaults() SpeedupSettings {
 // SpeedupCase is one network of Speedup: every seed trained with and
 // without the teleport.
 type SpeedupCase struct {
-	Name  string // "linear, GL(h)" or "LeakyReLU(0.1), rescaling"
+	Name  string // "linear, GL(h)", "LeakyReLU(0.1), rescaling" or "LeakyReLU(0.1), nonlinear action"
 	Group teleport.Group
 	// Loss[k] and LossTele[k] are the loss at step k averaged over seeds
 	// (geometric mean), without and with the teleport.
@@ -138,6 +138,12 @@ type SpeedupResult struct {
 // the initial parameters of one seed of Speedup, for act nn.Linear or
 // nn.LeakyReLU(0.1).
 func SpeedupProblem(act nn.Activation, seed int) (nn.MLP, *nn.Objective, []float64) {
+	net, obj, theta, _ := speedupProblem(act, seed)
+	return net, obj, theta
+}
+
+// speedupProblem is SpeedupProblem with the inputs X (5×4) as well.
+func speedupProblem(act nn.Activation, seed int) (nn.MLP, *nn.Objective, []float64, *mat.Dense) {
 	rng := rand.New(rand.NewPCG(uint64(seed), 2022))
 	net := nn.MLP{Sizes: []int{5, 6, 7, 8}, Act: act, NoBias: true}
 	x, y := mat.NewDense(5, 4, nil), mat.NewDense(8, 4, nil)
@@ -155,16 +161,17 @@ func SpeedupProblem(act nn.Activation, seed int) (nn.MLP, *nn.Objective, []float
 	for i := range p.Vec() {
 		p.Vec()[i] = rng.Float64()
 	}
-	return net, nn.NewObjective(net, x, y, nn.SquaredError), p.Vec()
+	return net, nn.NewObjective(net, x, y, nn.SquaredError), p.Vec(), x
 }
 
 // Speedup measures symmetry teleportation's speed-up of gradient descent
 // (Zhao et al. 2022, Sec. 5 and Fig. 4's MLP): each seed's network is trained
 // by GD from the same start twice, once plainly and once with a teleport
 // after TeleportAt steps that maximises ‖∇L‖² on the orbit (package teleport:
-// exact GL(h) for the linear network, the exact rescaling group for
-// LeakyReLU(0.1); the paper uses its data-dependent nonlinear action, which
-// on these 4 ≤ h samples is exact too). The loss is unchanged by the
+// exact GL(h) for the linear network; for LeakyReLU(0.1) the rescalings,
+// exact for every input, and the paper's data-dependent nonlinear action of
+// GL(h), exact on these 4 ≤ h samples, whose ascent direction takes central
+// differences along all 6² + 7² directions). The loss is unchanged by the
 // teleport; what changes is how fast GD goes from there. The steps to reach
 // Target × L(θ₀), the same count with the teleport's cost added (in gradient
 // evaluations), and the wall time are compared seed by seed.
@@ -181,12 +188,13 @@ func Speedup(s SpeedupSettings) (*SpeedupResult, error) {
 	}{
 		{"linear, GL(h)", nn.Linear, teleport.GL},
 		{"LeakyReLU(0.1), rescaling", nn.LeakyReLU(0.1), teleport.Rescale},
+		{"LeakyReLU(0.1), nonlinear action", nn.LeakyReLU(0.1), teleport.Nonlinear},
 	} {
 		nt := len(s.Targets)
 		sc := SpeedupCase{Name: c.name, Group: c.group, Loss: make([]float64, s.Steps+1), LossTele: make([]float64, s.Steps+1),
 			Steps: make([][]int, nt), StepsTele: make([][]int, nt), Seconds: make([][]float64, nt), SecondsTele: make([][]float64, nt)}
 		for seed := range s.Seeds {
-			net, obj, theta0 := SpeedupProblem(c.act, seed)
+			net, obj, theta0, x := speedupProblem(c.act, seed)
 			l0 := obj.Func(theta0, nil)
 			for _, tele := range []bool{false, true} {
 				theta := append([]float64(nil), theta0...)
@@ -214,7 +222,7 @@ func Speedup(s SpeedupSettings) (*SpeedupResult, error) {
 					return nil, fmt.Errorf("zhao2022: Speedup: %w", err)
 				}
 				if tele {
-					r, err := teleport.Teleport(obj, net, theta, teleport.Settings{Group: c.group, Steps: s.TeleSteps, StepSize: s.StepSize})
+					r, err := teleport.Teleport(obj, net, theta, teleport.Settings{Group: c.group, Steps: s.TeleSteps, StepSize: s.StepSize, Inputs: x})
 					if err != nil {
 						return nil, fmt.Errorf("zhao2022: Speedup: %w", err)
 					}
