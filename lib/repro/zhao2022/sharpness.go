@@ -272,7 +272,7 @@ func (r *SharpnessResult) Table() show.Table {
 // settings) and the derived ones.
 func Notebook19Table(sp *SpeedupResult, sh *SharpnessResult) show.Table {
 	t := show.Table{
-		Caption: "Notebook 19, measured beside the reference. Asserted by TestSpeedup and TestSharpness (go test ./lib/repro/zhao2022), TestTeleport and TestAlgebraGradient (go test ./lib/teleport)",
+		Caption: "Notebook 19, measured beside the reference. Asserted by TestSpeedup and TestSharpness (go test ./lib/repro/zhao2022), TestTeleport, TestTeleportNonlinear and TestAlgebraGradient (go test ./lib/teleport)",
 		Header:  []string{"claim", "measured", "reference", "source"},
 	}
 	var change float64
