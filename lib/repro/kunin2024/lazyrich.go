@@ -108,6 +108,20 @@ type LazyRichPoint struct {
 type LazyRichModel struct {
 	Name   string
 	Points []LazyRichPoint
+	// Features are the learned first-layer features of the first seed,
+	// one per point of the sweep.
+	Features []LazyRichFeatures
+}
+
+// LazyRichFeatures are the hidden units of one trained network: for unit
+// j, the cosines of w_j with the teacher directions β₁ (and β₂ for the ReLU
+// teacher) at the start and at the end, and its contribution |a_j|‖w_j‖ at
+// the end.
+type LazyRichFeatures struct {
+	Delta                float64
+	Cos1, Cos2           []float64
+	Cos1Start, Cos2Start []float64
+	Contribution         []float64
 }
 
 // LazyRichResult holds the two models' sweeps.
@@ -250,13 +264,25 @@ func LazyRich(s LazyRichSettings) (*LazyRichResult, error) {
 				jobs = append(jobs, job{seed, k})
 			}
 		}
-		pts, err := par.MapErr(len(jobs), func(i int) (LazyRichPoint, error) {
-			return lazyRichRun(s, m.act, m.h, mi, jobs[i].seed, s.Deltas[jobs[i].k])
+		type out struct {
+			pt LazyRichPoint
+			f  LazyRichFeatures
+		}
+		outs, err := par.MapErr(len(jobs), func(i int) (out, error) {
+			pt, f, err := lazyRichRun(s, m.act, m.h, mi, jobs[i].seed, s.Deltas[jobs[i].k])
+			return out{pt, f}, err
 		})
 		if err != nil {
 			return nil, fmt.Errorf("kunin2024: LazyRich: %s: %w", m.name, err)
 		}
 		lm := LazyRichModel{Name: m.name}
+		pts := make([]LazyRichPoint, len(outs))
+		for i, o := range outs {
+			pts[i] = o.pt
+			if jobs[i].seed == 0 {
+				lm.Features = append(lm.Features, o.f)
+			}
+		}
 		for k, d := range s.Deltas {
 			p := LazyRichPoint{Delta: d}
 			var tf []float64
@@ -329,7 +355,7 @@ func lazyRichProblem(s LazyRichSettings, act nn.Activation, h, mi, seed int) (ne
 	return net, X, Y, teachers, p
 }
 
-func lazyRichRun(s LazyRichSettings, act nn.Activation, h, mi, seed int, delta float64) (LazyRichPoint, error) {
+func lazyRichRun(s LazyRichSettings, act nn.Activation, h, mi, seed int, delta float64) (LazyRichPoint, LazyRichFeatures, error) {
 	net, X, Y, teachers, p := lazyRichProblem(s, act, h, mi, seed)
 	U, V := net.UV(p)
 	f0 := nn.Predict(net, p, X)
@@ -340,6 +366,8 @@ func lazyRichRun(s LazyRichSettings, act nn.Activation, h, mi, seed int, delta f
 	pt.Function = sym.RelDiff(f0, nn.Predict(net, p, X))
 	K0 := Kernel(act, U, V, X)
 	pt.AlignmentStart = alignment(U, V, teachers)
+	feat := LazyRichFeatures{Delta: delta}
+	feat.Cos1Start, feat.Cos2Start, _ = unitCosines(U, V, teachers)
 	obj := nn.NewObjective(net, X, Y, nn.HalfSquaredError)
 	l0 := obj.Func(p.Vec(), nil)
 	obs := optim.ObserverFunc(func(st *optim.State) {
@@ -352,16 +380,75 @@ func lazyRichRun(s LazyRichSettings, act nn.Activation, h, mi, seed int, delta f
 	// to O(η), and δ drifts by O(η) (GD breaks the law at second order).
 	lr := s.LR / (1 + math.Abs(delta))
 	if _, err := optim.Run(obj.Func, p.Vec(), &optim.GD{LR: lr}, optim.Settings{Steps: int(math.Ceil(s.T / lr)), LossTol: s.Target * l0 * 0.999, Observers: []optim.Observer{obs}}); err != nil {
-		return pt, fmt.Errorf("δ = %g, seed %d: %w", delta, seed, err)
+		return pt, feat, fmt.Errorf("δ = %g, seed %d: %w", delta, seed, err)
 	}
 	pt.Loss = obj.Func(p.Vec(), nil) / l0
 	pt.KernelDistance = kernelDistance(K0, Kernel(act, U, V, X))
 	pt.Alignment = alignment(U, V, teachers)
+	feat.Cos1, feat.Cos2, feat.Contribution = unitCosines(U, V, teachers)
 	q := conserved.Neurons(nil, 1, U, V, nil)
 	for _, v := range q {
 		pt.DeltaDrift = math.Max(pt.DeltaDrift, math.Abs(v-delta))
 	}
-	return pt, nil
+	return pt, feat, nil
+}
+
+// unitCosines returns, per hidden unit, cos(w_j, β₁), cos(w_j, β₂) (nil
+// with one teacher) and |a_j|‖w_j‖.
+func unitCosines(U, V mat.Matrix, teachers [][]float64) (c1, c2, contrib []float64) {
+	h, _ := V.Dims()
+	for j := range h {
+		w := mat.Row(nil, j, V)
+		nw := floats.Norm(w, 2)
+		c1 = append(c1, floats.Dot(w, teachers[0])/nw)
+		if len(teachers) > 1 {
+			c2 = append(c2, floats.Dot(w, teachers[1])/nw)
+		}
+		contrib = append(contrib, math.Abs(U.At(0, j))*nw)
+	}
+	return c1, c2, contrib
+}
+
+// FeaturesPlot returns the learned features of the ReLU network (first
+// seed) at the imbalances deltas: each hidden unit's weights as the point
+// (cos(w_j, β₁), cos(w_j, β₂)) at the start (grey) and at the end, the units
+// that carry at least a tenth of the largest contribution |a_j|‖w_j‖ drawn
+// apart. Rich learning moves the units that matter to (1, 0) and (0, 1),
+// the two teacher directions.
+func (r *LazyRichResult) FeaturesPlot(deltas ...float64) ([]*plot.Plot, error) {
+	var out []*plot.Plot
+	m := r.Models[len(r.Models)-1]
+	for _, d := range deltas {
+		var f *LazyRichFeatures
+		for i := range m.Features {
+			if m.Features[i].Delta == d {
+				f = &m.Features[i]
+			}
+		}
+		if f == nil {
+			return nil, fmt.Errorf("kunin2024: FeaturesPlot: no δ = %g in the sweep", d)
+		}
+		big := floats.Max(f.Contribution) / 10
+		var bx, by, sx, sy []float64
+		for j := range f.Cos1 {
+			if f.Contribution[j] >= big {
+				bx, by = append(bx, f.Cos1[j]), append(by, f.Cos2[j])
+			} else {
+				sx, sy = append(sx, f.Cos1[j]), append(sy, f.Cos2[j])
+			}
+		}
+		ss := []show.Series{{Name: "start", X: f.Cos1Start, Y: f.Cos2Start}, {Name: "end: units that matter", X: bx, Y: by}}
+		if len(sx) > 0 {
+			ss = append(ss, show.Series{Name: "end: the others", X: sx, Y: sy})
+		}
+		p, err := show.Scatter(show.Axes{Title: fmt.Sprintf("ReLU net, δ = %g", d), X: "cos(w_j, β₁)", Y: "cos(w_j, β₂)"}, ss...)
+		if err != nil {
+			return nil, err
+		}
+		p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = -1, 1, -1, 1
+		out = append(out, p)
+	}
+	return out, nil
 }
 
 // Plot returns the transition: kernel distance and feature alignment at the
@@ -378,11 +465,12 @@ func (r *LazyRichResult) Plot() (*plot.Plot, error) {
 			ss = append(ss, show.Series{Name: m.Name + ": feature alignment", X: x, Y: al})
 		}
 	}
-	p, err := show.Lines(show.Axes{Title: "lazy or rich, at a fixed initial function", X: "imbalance δ = a² − ‖w‖² (← upstream · downstream →)", Y: "at the end of the flow"}, ss...)
+	p, err := show.Lines(show.Axes{Title: "lazy or rich, at a fixed initial function", X: "imbalance δ = a² − ‖w‖² (← second layer faster · first layer faster →)", Y: "at the end of training"}, ss...)
 	if err != nil {
 		return nil, err
 	}
 	show.SetSymLog(&p.X, 0.01)
+	p.Y.Min, p.Y.Max = 0, 1.3 // room for the legend above the curves
 	return p, nil
 }
 

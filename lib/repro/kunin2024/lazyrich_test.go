@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/plot"
 
 	"github.com/noetherlab/noether/lib/conserved"
 	"github.com/noetherlab/noether/lib/nn"
@@ -109,5 +110,15 @@ func TestLazyRich(t *testing.T) {
 	}
 	if err != nil {
 		t.Errorf("figure: %v", err)
+	}
+	fp, err := r.FeaturesPlot(-10, 0, 10)
+	if err == nil {
+		err = show.Grid([][]*plot.Plot{fp}, show.Settings{})
+	}
+	if err != nil {
+		t.Errorf("features figure: %v", err)
+	}
+	if _, err := r.FeaturesPlot(3); err == nil {
+		t.Error("FeaturesPlot at a δ not in the sweep: no error")
 	}
 }
