@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"gonum.org/v1/gonum/floats"
@@ -281,8 +282,15 @@ func Speedup(s SpeedupSettings) (*SpeedupResult, error) {
 // without the teleport, for both networks.
 func (r *SpeedupResult) Plot() (*plot.Plot, error) {
 	var ss []show.Series
+	plain := map[string]bool{}
 	for _, c := range r.Cases {
-		ss = append(ss, show.Series{Name: c.Name + ", GD", Y: c.Loss}, show.Series{Name: c.Name + ", GD + teleport", Y: c.LossTele})
+		// Cases of one activation share the network and plain GD's curve.
+		act, _, _ := strings.Cut(c.Name, ",")
+		if !plain[act] {
+			plain[act] = true
+			ss = append(ss, show.Series{Name: act + ", GD", Y: c.Loss})
+		}
+		ss = append(ss, show.Series{Name: c.Name + ", GD + teleport", Y: c.LossTele})
 	}
 	return show.Lines(show.Axes{Title: fmt.Sprintf("GD with a teleport after step %d (mean of %d seeds)", r.Settings.TeleportAt, r.Settings.Seeds), X: "step", Y: "loss ½‖Y − f‖²", LogY: true}, ss...)
 }
