@@ -358,7 +358,7 @@ func advPanel(a show.Axes, xs []float64, c *Fig11Curves) (*plot.Plot, error) {
 // them, with the tests that assert them.
 func (r *Fig11Result) Table() show.Table {
 	t := show.Table{
-		Caption: fmt.Sprintf("Asserted by TestFig11Transfer, TestFig11WhiteBox and TestFig11PGD (lib/repro/zhao2023). "+
+		Caption: fmt.Sprintf("One network, one draw: asserted by TestFig11WhiteBox and TestFig11PGD, the transfer curves over five networks by TestFig11Runs (lib/repro/zhao2023). "+
 			"Accuracy on the first %d test images of %s; paper: 1000 CIFAR-10 images, clipped to [0, 1].", r.Test, r.Data),
 		Header: []string{"attack"},
 		Format: "%.3f",
