@@ -40,14 +40,6 @@ type Fig11Settings struct {
 	NoWhiteBoxPGD bool
 }
 
-// Fast returns s with the fast preset the tests run: the conv net trained on
-// the first 10000 images, FGSM at 0, 0.012 (the paper's strongest), 0.05 and
-// 0.1, and PGD at 0 and 3 iterations, transferred only.
-func (s Fig11Settings) Fast() Fig11Settings {
-	s.Net.Train, s.FGSM, s.PGD, s.NoWhiteBoxPGD = 10000, []float64{0, 0.012, 0.05, 0.1}, []int{0, 3}, true
-	return s
-}
-
 // The official PGD: advertorch's defaults, radius 0.3, step 0.01, random
 // start.
 const (

@@ -150,14 +150,6 @@ type Fig10Settings struct {
 	Test int
 }
 
-// Fast returns s with the fast preset the tests run: the conv net trained on
-// the first 10000 images (test accuracy about 0.83 instead of 0.88),
-// ensembles of 10 and 60 members, evaluated on 5000 test images.
-func (s Fig10Settings) Fast() Fig10Settings {
-	s.Net.Train, s.Sizes, s.Test = 10000, []int{10, 60}, 5000
-	return s
-}
-
 func (s Fig10Settings) withDefaults() (Fig10Settings, error) {
 	if s.Eps == nil {
 		s.Eps = []float64{20, 10, 1, 0.1, 0.01, 1e-3, 1e-4}
