@@ -165,9 +165,10 @@ func TestFig10ReLU2(t *testing.T) {
 //     -short on the MLP at 0.1;
 //   - the official pipeline (softmax twice, FGSM twice, clipped to [0, 1])
 //     does not give the paper's factor of three at 0.012: the ratio of mean
-//     accuracies is below 2 (measured 0.94), while its clipping alone costs
-//     the original accuracy on clean images (0.678 ± 0.017 against
-//     0.882 ± 0.014).
+//     accuracies is below 2 (measured 0.94), although at its weakest
+//     strength, 0.003, it costs the original far more than the corrected
+//     FGSM does (0.621 ± 0.021 against 0.862 ± 0.013), as in the paper's
+//     steep first step.
 func TestFig11Runs(t *testing.T) {
 	r := runsResult(t, runs11, func(r *Fig11RunsResult) bool { return r.Synthetic })
 	idx := func(eps float64) int {
@@ -208,8 +209,8 @@ func TestFig11Runs(t *testing.T) {
 	if off, _ := r.OfficialFactor(idx(0.012)); !(off < 2) {
 		t.Errorf("official pipeline, FGSM 0.012: group / original = %.2f, want below 2", off)
 	}
-	if o, c := r.At(r.OfficialOriginal, 0), r.At(r.Original, 0); !(o.Hi < c.Lo) {
-		t.Errorf("clean: original %v after the official clipping, %v without: want the intervals apart", o, c)
+	if d := r.Diff(r.OfficialOriginal, r.Original, idx(0.003)); !(d.Hi < 0) {
+		t.Errorf("FGSM 0.003: original under the official pipeline − under the corrected one %v, want below 0", d)
 	}
 }
 
