@@ -200,3 +200,50 @@ func TestFGSMIncreasesLoss(t *testing.T) {
 		prevLoss, prevAcc = loss, acc
 	}
 }
+
+// SPSA on a linear loss L(x) = wᵀx per sample, whose gradient w it never
+// sees: with enough directions the sign of its estimate is sign(w) in every
+// coordinate, so one step of α from x moves every coordinate by α towards
+// sign(w), as FGSM would, and the ball and box bound the result exactly.
+// The estimate of coordinate i is Σ_k (wᵀv_k) v_ki: mean 2000·w_i, standard
+// deviation √2000·‖w_{−i}‖ ≤ 170, so the smallest |w_i| = 0.5 is 5.9
+// standard deviations from a wrong sign.
+func TestSPSALinear(t *testing.T) {
+	const d, N = 6, 3
+	w := []float64{1, -2, 0.5, -0.7, 3, -1}
+	loss := func(x *mat.Dense, labels []int) []float64 {
+		out := make([]float64, N)
+		for j := range N {
+			for i := range d {
+				out[j] += w[i] * x.At(i, j)
+			}
+		}
+		return out
+	}
+	x := mat.NewDense(d, N, nil)
+	for i := range d {
+		for j := range N {
+			x.Set(i, j, 0.1*float64(i-j))
+		}
+	}
+	labels := []int{0, 1, 2}
+	s := attack.SPSA{Eps: 0.05, Step: 0.01, Delta: 0.01, Samples: 2000, Iters: 1, Seed: 1, Box: attack.Box{Lo: -1, Hi: 1}}
+	adv := s.Attack(nil, x, labels, loss)
+	for i := range d {
+		for j := range N {
+			if want := x.At(i, j) + 0.01*math.Copysign(1, w[i]); math.Abs(adv.At(i, j)-want) > 1e-15 {
+				t.Errorf("one step, (%d, %d): %g, want %g", i, j, adv.At(i, j), want)
+			}
+		}
+	}
+	s.Iters = 20 // 0.2 of steps, held to the ball of 0.05 and the box
+	adv = s.Attack(nil, x, labels, loss)
+	for i := range d {
+		for j := range N {
+			want := math.Max(-1, math.Min(1, x.At(i, j)+0.05*math.Copysign(1, w[i])))
+			if math.Abs(adv.At(i, j)-want) > 1e-15 {
+				t.Errorf("20 steps, (%d, %d): %g, want %g", i, j, adv.At(i, j), want)
+			}
+		}
+	}
+}

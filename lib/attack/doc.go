@@ -1,6 +1,7 @@
 // Package attack crafts adversarial examples: the fast gradient sign method
-// (FGSM, Goodfellow et al. 2015) and projected gradient descent (PGD, Madry
-// et al. 2018) in the L∞ ball, always clipped to the true range of the data.
+// (FGSM, Goodfellow et al. 2015), projected gradient descent (PGD, Madry et
+// al. 2018) and the gradient-free SPSA (Uesato et al. 2018) in the L∞ ball,
+// always clipped to the true range of the data.
 //
 // An attack needs only an input-gradient oracle, a Gradient: for inputs X
 // (d×N, one sample per column) and labels y it returns a loss L(X, y) and
@@ -25,6 +26,13 @@
 // This is advertorch's LinfPGDAttack (used by the official adversarial
 // notebook of Zhao et al.), whose defaults are ε = 0.3, α = 0.01 and a random
 // start, with its clip range [lo, hi] set to the data's.
+//
+// # SPSA
+//
+// SPSA needs no gradient, only a Loss per sample: it estimates the gradient
+// from the loss at x ± δv for random sign vectors v and takes PGD's signed
+// steps. A model that resists gradient attacks only because its gradient is
+// uninformative (gradient masking) does not resist it.
 //
 // # The data's range
 //

@@ -233,5 +233,5 @@ func (n ConvNet) Forward(t *ad.Tape, w []*ad.Node, x *ad.Node) *ad.Node {
 }
 
 func (n ConvNet) String() string {
-	return fmt.Sprintf("ConvNet(%v → %d ch → %d → %d)", n.In, n.Channels, n.Hidden, n.Classes)
+	return fmt.Sprintf("ConvNet(%v → %d ch → %d %s → %d)", n.In, n.Channels, n.Hidden, n.act().Name, n.Classes)
 }

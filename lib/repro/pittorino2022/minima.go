@@ -10,7 +10,6 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat"
-	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/noetherlab/noether/lib/cache"
 	"github.com/noetherlab/noether/lib/classify"
@@ -18,6 +17,7 @@ import (
 	"github.com/noetherlab/noether/lib/landscape"
 	"github.com/noetherlab/noether/lib/nn"
 	"github.com/noetherlab/noether/lib/par"
+	"github.com/noetherlab/noether/lib/stats"
 )
 
 // Sizes is the architecture of every experiment: 784-64-64-10.
@@ -220,27 +220,13 @@ func params(theta []float64) *nn.Params {
 	return p
 }
 
-// Interval is a mean with a two-sided 95% confidence interval.
-type Interval struct {
-	Mean, Lo, Hi float64
-	N            int
-}
-
-func (iv Interval) String() string {
-	return fmt.Sprintf("%.3f [%.3f, %.3f]", iv.Mean, iv.Lo, iv.Hi)
-}
+// Interval is a mean with a two-sided 95% confidence interval (the one
+// type of package stats).
+type Interval = stats.Interval
 
 // MeanCI returns the mean of x with Student's t interval, mean ± t_{0.975,
-// n−1} s/√n.
-func MeanCI(x []float64) Interval {
-	n := len(x)
-	m := stat.Mean(x, nil)
-	if n < 2 {
-		return Interval{m, math.NaN(), math.NaN(), n}
-	}
-	h := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(n - 1)}.Quantile(0.975) * stat.StdDev(x, nil) / math.Sqrt(float64(n))
-	return Interval{m, m - h, m + h, n}
-}
+// n−1} s/√n (stats.MeanCI).
+func MeanCI(x []float64) Interval { return stats.MeanCI(x) }
 
 // ranks returns the ranks of x (1-based, ties averaged).
 func ranks(x []float64) []float64 {
@@ -283,9 +269,9 @@ func Spearman(x, y []float64) Interval {
 	}
 	slices.Sort(boot)
 	if len(boot) == 0 {
-		return Interval{rho, math.NaN(), math.NaN(), n}
+		return Interval{Mean: rho, Lo: math.NaN(), Hi: math.NaN(), N: n}
 	}
-	return Interval{rho, stat.Quantile(0.025, stat.Empirical, boot, nil), stat.Quantile(0.975, stat.Empirical, boot, nil), n}
+	return Interval{Mean: rho, Lo: stat.Quantile(0.025, stat.Empirical, boot, nil), Hi: stat.Quantile(0.975, stat.Empirical, boot, nil), N: n}
 }
 
 // labelColumnOf returns the N×1 matrix of class labels nn's objectives

@@ -40,14 +40,6 @@ type Fig11Settings struct {
 	NoWhiteBoxPGD bool
 }
 
-// Fast returns s with the fast preset the tests run: the conv net trained on
-// the first 10000 images, FGSM at 0, 0.012 (the paper's strongest), 0.05 and
-// 0.1, and PGD at 0 and 3 iterations, transferred only.
-func (s Fig11Settings) Fast() Fig11Settings {
-	s.Net.Train, s.FGSM, s.PGD, s.NoWhiteBoxPGD = 10000, []float64{0, 0.012, 0.05, 0.1}, []int{0, 3}, true
-	return s
-}
-
 // The official PGD: advertorch's defaults, radius 0.3, step 0.01, random
 // start.
 const (
@@ -358,7 +350,7 @@ func advPanel(a show.Axes, xs []float64, c *Fig11Curves) (*plot.Plot, error) {
 // them, with the tests that assert them.
 func (r *Fig11Result) Table() show.Table {
 	t := show.Table{
-		Caption: fmt.Sprintf("Asserted by TestFig11Transfer, TestFig11WhiteBox and TestFig11PGD (lib/repro/zhao2023). "+
+		Caption: fmt.Sprintf("One network, one draw: asserted by TestFig11WhiteBox and TestFig11PGD, the transfer curves over five networks by TestFig11Runs (lib/repro/zhao2023). "+
 			"Accuracy on the first %d test images of %s; paper: 1000 CIFAR-10 images, clipped to [0, 1].", r.Test, r.Data),
 		Header: []string{"attack"},
 		Format: "%.3f",

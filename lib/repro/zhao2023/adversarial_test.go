@@ -1,18 +1,18 @@
 package zhao2023
 
 import (
-	"math"
 	"slices"
 	"sync"
 	"testing"
+
+	"github.com/noetherlab/noether/lib/cache"
 )
 
-// The attacks of the claim tests of notebook 09 (Fig. 11), made once per
-// test binary on the networks of ensembles_test.go: the fast preset
-// (Fig11Settings.Fast, the conv net trained on 10000 images, transfer PGD
-// only) or, under -short, advShort on the MLP trained on the same images.
-// Bounds quote what was measured on the fast preset and, where a claim
-// depends on the run, its spread over the seeds 0–3.
+// The attacks of the single-run claim tests of notebook 09 (Fig. 11):
+// without -short the notebook's own (Fig11Settings{}, through cache.Call);
+// under -short advShort on the MLP trained on 10000 images. The transfer
+// claims, which depend on the run, are asserted over five networks by the
+// tests of runs_test.go.
 var (
 	advShort = Fig11Settings{Net: ConvNetSettings{MLP: true, Train: 10000},
 		FGSM: []float64{0, 0.05}, PGD: []int{0, 3}, NoWhiteBoxPGD: true}
@@ -20,11 +20,7 @@ var (
 		if testing.Short() {
 			return Fig11(advShort)
 		}
-		return Fig11(Fig11Settings{}.Fast())
-	})
-	// advMLP is the MLP trained on all 60000 images, transfer FGSM only.
-	advMLP = sync.OnceValues(func() (*Fig11Result, error) {
-		return Fig11(Fig11Settings{Net: ConvNetSettings{MLP: true}, FGSM: []float64{0, 0.05, 0.1}, PGD: []int{}})
+		return cache.Call(Fig11, Fig11Settings{})
 	})
 )
 
@@ -57,76 +53,17 @@ func advAt(t *testing.T, r *Fig11Result, c []float64, eps float64) float64 {
 	return c[i]
 }
 
-// Attacks crafted on the original and transferred (the paper's Fig. 11), on
-// the first 1000 test images, clipped to the data's range:
-//   - clean, the group ensemble is below the original by at most 0.1
-//     (measured 0.011; 0.004–0.026 over seeds 0–3; the paper: 0.538
-//     against 0.598); not under -short: on the MLP it is 0.003 above;
-//   - the official clipping to [0, 1] alone costs the original at least 0.1
-//     (measured 0.119; 0.12–0.20 over seeds);
-//   - at the paper's strongest FGSM, 0.012, its gain is not reproduced: the
-//     group is within ±0.02 of the original (measured 0.000; −0.014 to
-//     +0.016 over seeds), where the paper has 0.083 against 0.028;
-//   - at FGSM 0.05 and 0.1 the group is above the original (measured +0.057
-//     and +0.068; at least +0.026 over seeds), and the interpolated
-//     permutation, built without the symmetry, within 0.05 of the group at
-//     0.05 (measured +0.010; −0.058 to +0.010 over seeds, so not every run
-//     keeps within 0.05): the gain is not the symmetry's own;
-//   - g⁻¹ at chance, within [0.05, 0.17], at every strength (measured
-//     0.092–0.127 over seeds).
-func TestFig11Transfer(t *testing.T) {
-	r := advResult(t, advFast)
-	if d := r.Clean.Group - r.Clean.Original; !testing.Short() && !(d < 0 && d >= -0.1) {
-		t.Errorf("clean: group %.3f, original %.3f: want the group below, by at most 0.1", r.Clean.Group, r.Clean.Original)
-	}
-	if r.Clipped > r.Clean.Original-0.1 {
-		t.Errorf("clipped to [0, 1]: original %.3f of %.3f, want a loss of at least 0.1", r.Clipped, r.Clean.Original)
-	}
-	if !testing.Short() {
-		if d := advAt(t, r, r.FGSM.Group, 0.012) - advAt(t, r, r.FGSM.Original, 0.012); math.Abs(d) > 0.02 {
-			t.Errorf("FGSM 0.012: group − original = %+.3f, want within ±0.02", d)
-		}
-	}
-	for _, eps := range advStrong(r) {
-		if g, o := advAt(t, r, r.FGSM.Group, eps), advAt(t, r, r.FGSM.Original, eps); !(g > o) {
-			t.Errorf("FGSM %g: group %.3f, original %.3f: want the group above", eps, g, o)
-		}
-	}
-	if ip, g := advAt(t, r, r.FGSM.Interpolated, 0.05), advAt(t, r, r.FGSM.Group, 0.05); math.Abs(ip-g) > 0.05 {
-		t.Errorf("FGSM 0.05: interpolated permutation %.3f, group %.3f: want within 0.05", ip, g)
-	}
-	for _, v := range append(slices.Clone(r.FGSM.Inverse), r.PGD.Inverse...) {
-		if v < 0.05 || v > 0.17 {
-			t.Errorf("g⁻¹: accuracies %v (FGSM) and %v (PGD), want within [0.05, 0.17]", r.FGSM.Inverse, r.PGD.Inverse)
-			break
-		}
-	}
-}
-
-// The transfer gain on the MLP trained on all 60000 images is larger: at
-// FGSM 0.05 and 0.1 its group ensemble is at least 0.03 above the original
-// (measured +0.08 and +0.06).
-func TestFig11MLP(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short: the MLP trained on all images takes seconds")
-	}
-	r := advResult(t, advMLP)
-	for _, eps := range []float64{0.05, 0.1} {
-		if g, o := advAt(t, r, r.FGSM.Group, eps), advAt(t, r, r.FGSM.Original, eps); !(g >= o+0.03) {
-			t.Errorf("MLP, FGSM %g: group %.3f, original %.3f: want 0.03 above", eps, g, o)
-		}
-	}
-}
-
 // White-box attacks, crafted on the group ensemble's own loss, are weaker
 // than the transferred one: at FGSM 0.05 and 0.1 the ensemble keeps more
-// accuracy against its mean-softmax loss (measured 0.652 and 0.499 against
-// 0.589 and 0.356) and against its members' mean loss (0.789, 0.767) — the
-// gradient is masked. The reasons, on clean images: a member alone is a poor
-// classifier, at least 0.2 below the vote (measured 0.372 against 0.816;
-// 0.35–0.37 over seeds), and its softmax saturates (top probability above
-// 0.99) on at least 0.15 more of the images than the original's (measured
-// 44% against 18%; 0.25–0.30 more over seeds).
+// accuracy against its mean-softmax loss (measured on the notebook's
+// network 0.647 and 0.512 against 0.552 and 0.325) and against its members'
+// mean loss (0.817, 0.749) — the gradient is masked (TestFig11SPSA checks
+// that a gradient-free attack removes the difference). The reasons, on
+// clean images: a member alone is a poor classifier, at least 0.2 below the
+// vote (measured 0.318 against 0.855; 0.35–0.37 below on four runs of a
+// network trained on 10000 images), and its softmax saturates (top
+// probability above 0.99) on at least 0.15 more of the images than the
+// original's (measured 58% against 38%; 0.25–0.30 more on those runs).
 func TestFig11WhiteBox(t *testing.T) {
 	r := advResult(t, advFast)
 	for _, eps := range advStrong(r) {
@@ -144,20 +81,15 @@ func TestFig11WhiteBox(t *testing.T) {
 }
 
 // PGD as the official notebook ran it (ε = 0.3, step 0.01, random start),
-// transferred: its random start alone costs the group more than the
-// original (measured 0.052 against 0.043; over seeds 1–3 the order
-// reverses, so this holds for this run only); after 3 iterations the group
-// is at least the original (measured +0.076; +0.008 to +0.081 over seeds).
+// transferred: after 3 iterations the group is at least the original
+// (measured +0.016 on the notebook's network, +0.008 to +0.081 on four runs
+// of a network trained on 10000 images: positive on every run measured; a
+// single-network claim, which §5 of the notebook does not repeat).
 func TestFig11PGD(t *testing.T) {
 	r := advResult(t, advFast)
-	i0, i3 := slices.Index(r.PGDIters, 0), slices.Index(r.PGDIters, 3)
-	if i0 < 0 || i3 < 0 {
-		t.Fatalf("PGD iterations %v, want 0 and 3", r.PGDIters)
-	}
-	if !testing.Short() {
-		if dg, do := r.Clean.Group-r.PGD.Group[i0], r.Clean.Original-r.PGD.Original[i0]; !(dg > do) {
-			t.Errorf("PGD's random start costs the group %.3f, the original %.3f: want the group more", dg, do)
-		}
+	i3 := slices.Index(r.PGDIters, 3)
+	if i3 < 0 {
+		t.Fatalf("PGD iterations %v, want 3", r.PGDIters)
 	}
 	if g, o := r.PGD.Group[i3], r.PGD.Original[i3]; !(g >= o) {
 		t.Errorf("PGD 3 iterations: group %.3f, original %.3f: want the group at least the original", g, o)

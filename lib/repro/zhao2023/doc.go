@@ -2,7 +2,8 @@
 // "Symmetries, Flat Minima, and the Conserved Quantities of Gradient Flow"
 // (ICLR 2023, arXiv:2210.17216): one function per figure or claim, each with
 // a Settings struct whose zero value is the paper's setting, a fast preset
-// for tests, and a typed result (see package repro for the shape).
+// for tests where the paper's setting is too slow for them, and a typed
+// result (see package repro for the shape).
 //
 // Orientation: as in the paper, a two-layer network is f(X) = U σ(V X) with
 // U m×h, V h×n and samples as the columns of X (the official code stores V
@@ -22,6 +23,8 @@
 //	nonlinear.go     07  the nonlinear, data-dependent action
 //	ensembles.go     08  Fig. 10, ensembles from the nonlinear action
 //	adversarial.go   09  Fig. 11, robustness of the group ensemble
+//	runs.go          08  Fig. 10 over five trained networks × five draws, with intervals
+//	adversarial_runs.go  09  Fig. 11 over five networks, and its controls
 package zhao2023
 
 import "github.com/noetherlab/noether/lib/nn"
