@@ -107,13 +107,13 @@ func renderOutput(o *nbformat.Output) (string, error) {
 		case "text/latex":
 			return `<div class="latex">` + html.EscapeString(s) + `</div>`, nil
 		case "image/svg+xml":
-			return image("image/svg+xml", base64.StdEncoding.EncodeToString([]byte(s)), o.Metadata[mime])
+			return imgTag("image/svg+xml", base64.StdEncoding.EncodeToString([]byte(s)), o.Metadata[mime])
 		case "image/png", "image/jpeg", "image/gif":
 			b64 := strings.Join(strings.Fields(s), "")
 			if _, err := base64.StdEncoding.DecodeString(b64); err != nil {
 				return "", fmt.Errorf("%s is not base64: %v", mime, err)
 			}
-			return image(mime, b64, o.Metadata[mime])
+			return imgTag(mime, b64, o.Metadata[mime])
 		case "text/plain":
 			return `<pre class="text">` + ansiHTML(s) + `</pre>`, nil
 		}
@@ -121,10 +121,10 @@ func renderOutput(o *nbformat.Output) (string, error) {
 	return "", nil
 }
 
-// image returns an <img> holding the image as a data: URI, with the width
+// imgTag returns an <img> holding the image as a data: URI, with the width
 // and height Jupyter's metadata gives it (the page's style shrinks it to the
 // column, keeping its proportions).
-func image(mime, b64 string, meta any) (string, error) {
+func imgTag(mime, b64 string, meta any) (string, error) {
 	size := ""
 	if m, ok := meta.(map[string]any); ok {
 		for _, k := range []string{"width", "height"} {
