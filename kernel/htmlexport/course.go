@@ -13,6 +13,7 @@ import (
 type Step struct {
 	Notebook  string // the notebook's name without .ipynb, e.g. "02-conserved-quantities"
 	Line      int    // the row's line in the file, from 1
+	Part      string // the heading above its table, if any (Markdown)
 	Needs     string // the notebooks to read first
 	Teaches   string // what it teaches, in a line
 	Read      string // how long it takes to read
@@ -42,7 +43,7 @@ func ReadingPathFile(file string) ([]Step, error) {
 
 // ParseReadingPath returns the reading path a Markdown text gives in its
 // course tables: the tables whose first header is "notebook", read in
-// order, one step per row whose first cell links to a notebook
+// order (each in the part the heading above it names), one step per row whose first cell links to a notebook
 // ([02-conserved-quantities](02-conserved-quantities.ipynb)). Rows that link
 // to none (a placeholder for notebooks still to come) are not steps. A
 // notebook named twice is an error, naming both lines.
@@ -50,7 +51,11 @@ func ParseReadingPath(md string) ([]Step, error) {
 	var steps []Step
 	seen := map[string]int{}
 	lines := strings.Split(md, "\n")
+	part := ""
 	for i := 0; i < len(lines); i++ {
+		if m := heading.FindStringSubmatch(lines[i]); m != nil {
+			part = m[1]
+		}
 		head := tableCells(lines[i])
 		if len(head) == 0 || !strings.HasPrefix(strings.ToLower(head[0]), "notebook") {
 			continue
@@ -81,7 +86,7 @@ func ParseReadingPath(md string) ([]Step, error) {
 				}
 				return ""
 			}
-			steps = append(steps, Step{Notebook: name, Line: i + 1, Needs: get("needs"), Teaches: get("teaches"),
+			steps = append(steps, Step{Notebook: name, Line: i + 1, Part: part, Needs: get("needs"), Teaches: get("teaches"),
 				Read: get("read"), Run: get("run"), Exercises: get("exercises")})
 		}
 	}

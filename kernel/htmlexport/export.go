@@ -291,10 +291,10 @@ func indexPage(title, mathJax string, pages []Page) ([]byte, error) {
 		title = "Notebooks"
 	}
 	type row struct {
-		Page                                  Page
-		Number                                int
-		Title, Needs, Teaches, Run, Exercises template.HTML
-		Read                                  string
+		Page                                        Page
+		Number                                      int
+		Part, Title, Needs, Teaches, Run, Exercises template.HTML
+		Read                                        string
 	}
 	inline := func(md string) (template.HTML, error) {
 		h, err := renderMarkdown(md)
@@ -303,6 +303,7 @@ func indexPage(title, mathJax string, pages []Page) ([]byte, error) {
 		return template.HTML(h), err
 	}
 	var rows []row
+	part := ""
 	for i, p := range pages {
 		r := row{Page: p, Number: i + 1}
 		var err error
@@ -319,6 +320,12 @@ func indexPage(title, mathJax string, pages []Page) ([]byte, error) {
 				}
 			}
 			r.Read = p.Step.Read
+			if p.Step.Part != part {
+				part = p.Step.Part
+				if r.Part, err = inline(part); err != nil {
+					return nil, err
+				}
+			}
 		}
 		rows = append(rows, r)
 	}

@@ -204,6 +204,9 @@ func TestParseReadingPath(t *testing.T) {
 	if s := steps[1]; s.Needs != "[00](00-welcome.ipynb)" || s.Teaches != "$|Q|$ and `a|b`" || s.Read != "9 min" || s.Run != "1 min" || s.Line != 6 {
 		t.Errorf("second step %+v", s)
 	}
+	if steps[0].Part != "Course" || steps[2].Part != "Course" {
+		t.Errorf("parts %q and %q, want the heading above the tables", steps[0].Part, steps[2].Part)
+	}
 	if s := steps[0]; s.Exercises != "00.1–00.3" || s.Teaches != "the library in one screen" {
 		t.Errorf("first step %+v", s)
 	}
@@ -275,8 +278,8 @@ func TestExport(t *testing.T) {
 		t.Errorf("pages in order %q, want the reading path's then the rest", order)
 	}
 	index := read(t, filepath.Join(out, "index.html"))
-	for _, want := range []string{"<h1>A course</h1>", `<a href="02-a.html">02 · Ay</a>`, `<dd>first $x$</dd>`,
-		`<dd><a href="02-a.html">02-a</a></dd>`, `<a href="03-c.html">03 · Sea</a>`, `src="assets/mathjax/MathJax.js?config=TeX-AMS_CHTML"`} {
+	for _, want := range []string{"<h1>A course</h1>", `<a href="02-a.html">02 · Ay</a>`, `<p class="teaches">first $x$</p>`,
+		`<span>needs <a href="02-a.html">02-a</a></span>`, `<a href="03-c.html">03 · Sea</a>`, `src="assets/mathjax/MathJax.js?config=TeX-AMS_CHTML"`} {
 		if !strings.Contains(index, want) {
 			t.Errorf("index.html lacks %s:\n%s", want, index)
 		}

@@ -59,15 +59,19 @@ var indexTemplate = template.Must(template.New("index").Parse(head + `<body>
 <p>{{len .Rows}} notebooks, in reading order. Each page shows a notebook as it was executed: its text, its code and what the code printed and drew.</p>
 <ol class="contents">
 {{- range .Rows}}
-<li><a href="{{.Page.File}}">{{.Title}}</a>
+{{- if .Part}}
+<li class="part"><h2>{{.Part}}</h2></li>
+{{- end}}
+<li value="{{.Number}}"><a href="{{.Page.File}}">{{.Title}}</a>
 {{- if .Page.Step}}
-<dl>
-{{- if .Teaches}}<dt>teaches</dt><dd>{{.Teaches}}</dd>{{end}}
-{{- if .Needs}}<dt>needs</dt><dd>{{.Needs}}</dd>{{end}}
-{{- if .Read}}<dt>read</dt><dd>{{.Read}}</dd>{{end}}
-{{- if .Run}}<dt>run</dt><dd>{{.Run}}</dd>{{end}}
-{{- if .Exercises}}<dt>exercises</dt><dd>{{.Exercises}}</dd>{{end}}
-</dl>
+{{- if .Teaches}}
+<p class="teaches">{{.Teaches}}</p>{{end}}
+<p class="meta">
+{{- if .Needs}}<span>needs {{.Needs}}</span>{{end}}
+{{- if .Read}}<span>read {{.Read}}</span>{{end}}
+{{- if .Run}}<span>run {{.Run}}</span>{{end}}
+{{- if .Exercises}}<span>exercises {{.Exercises}}</span>{{end -}}
+</p>
 {{- end}}
 </li>
 {{- end}}
@@ -124,9 +128,12 @@ nav.pages { max-width: 56rem; margin: 0 auto; padding: 0.6rem 1.5rem; display: f
 nav.pages:last-of-type { border-bottom: 0; border-top: 1px solid var(--rule); }
 nav.pages .next { margin-left: auto; }
 footer { max-width: 56rem; margin: 0 auto 2rem; padding: 0 1.5rem; color: var(--muted); font-size: 0.8rem; }
+ol.contents { list-style: none; padding-left: 0; }
 ol.contents > li { margin: 0.9rem 0; }
-ol.contents dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.1rem 0.8rem; margin: 0.3rem 0 0; font-size: 0.85rem; }
-ol.contents dt { color: var(--muted); } ol.contents dd { margin: 0; }
+ol.contents > li.part h2 { margin: 1.8rem 0 0.4rem; }
+ol.contents p { margin: 0.15rem 0 0; }
+ol.contents p.meta { color: var(--muted); font-size: 0.85rem; }
+ol.contents p.meta span + span::before { content: " · "; }
 @media (max-width: 50rem) {
   main { padding-left: 1rem; padding-right: 1rem; }
   .prompt { position: static; width: auto; text-align: left; padding: 0; }
