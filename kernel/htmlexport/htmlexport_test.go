@@ -64,6 +64,19 @@ func TestMarkdownIsSanitised(t *testing.T) {
 	}
 }
 
+// Headings get anchors from their words, math included, each once.
+func TestHeadingIDs(t *testing.T) {
+	got, err := renderMarkdown("## 1 · Where $Q$ comes from\n\n## Drift of $\\eta$\n\n## Drift of $\\eta$\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`<h2 id="1--where-q-comes-from">1 · Where $Q$ comes from</h2>`, `<h2 id="drift-of-eta">`, `<h2 id="drift-of-eta-1">`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("headings render as\n%s\nwant %s", got, want)
+		}
+	}
+}
+
 // GFM tables become HTML tables with their alignment.
 func TestMarkdownTables(t *testing.T) {
 	got, err := renderMarkdown("| quantity | value |\n|:---|---:|\n| $\\eta$ | 0.1 |\n")

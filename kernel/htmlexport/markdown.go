@@ -3,7 +3,9 @@ package htmlexport
 import (
 	"bytes"
 	"net/url"
+	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -33,11 +35,45 @@ var markdown = goldmark.New(
 func renderMarkdown(src string) (string, error) {
 	protected, pieces := protectMath(src)
 	var buf bytes.Buffer
-	if err := markdown.Convert([]byte(protected), &buf); err != nil {
+	ctx := parser.NewContext(parser.WithIDs(&headingIDs{pieces: pieces, used: map[string]bool{}}))
+	if err := markdown.Convert([]byte(protected), &buf, parser.WithContext(ctx)); err != nil {
 		return "", err
 	}
 	return restoreMath(buf.String(), pieces), nil
 }
+
+// headingIDs gives headings their anchors: the heading's words, math
+// included (\eta as eta), lower case, joined by hyphens; -1, -2, … for a
+// heading met again.
+type headingIDs struct {
+	pieces []string
+	used   map[string]bool
+}
+
+func (h *headingIDs) Generate(value []byte, _ ast.NodeKind) []byte {
+	text := restore(string(value), h.pieces, func(s string) string { return s })
+	var b strings.Builder
+	for _, r := range strings.ToLower(text) {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || r == '_':
+			b.WriteRune(r)
+		case unicode.IsSpace(r):
+			b.WriteByte('-')
+		}
+	}
+	id := strings.Trim(b.String(), "-")
+	if id == "" {
+		id = "section"
+	}
+	base := id
+	for n := 1; h.used[id]; n++ {
+		id = base + "-" + strconv.Itoa(n)
+	}
+	h.used[id] = true
+	return []byte(id)
+}
+
+func (h *headingIDs) Put(value []byte) { h.used[string(value)] = true }
 
 // notebookLinks points relative links to notebooks (02-conserved-quantities.ipynb,
 // with or without a #section) at their pages: the site holds NAME.html

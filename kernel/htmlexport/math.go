@@ -181,6 +181,11 @@ func indexUnescaped(s, sub string) int {
 // restoreMath puts the pieces back into rendered HTML, escaped for HTML
 // (MathJax reads the text, in which &lt; is <).
 func restoreMath(h string, pieces []string) string {
+	return restore(h, pieces, html.EscapeString)
+}
+
+// restore replaces the placeholders in s by esc of their pieces.
+func restore(h string, pieces []string, esc func(string) string) string {
 	if len(pieces) == 0 {
 		return h
 	}
@@ -197,7 +202,7 @@ func restoreMath(h string, pieces []string) string {
 		n, err := strconv.Atoi(h[i+len(string(mathOpen)) : i+j])
 		out.WriteString(h[:i])
 		if err == nil && n >= 0 && n < len(pieces) {
-			out.WriteString(html.EscapeString(pieces[n]))
+			out.WriteString(esc(pieces[n]))
 		} else {
 			out.WriteString(h[i : i+j+len(string(mathClose))])
 		}
