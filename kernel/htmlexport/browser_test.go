@@ -86,8 +86,11 @@ const reportJS = `JSON.stringify((() => {
 // the math of the Markdown cells is typeset with no TeX error and no $
 // left over, code is highlighted, and every file a page asks for is in
 // the site. The index lists both, in order, and opens from the disk
-// (file://) too.
+// (file://) too. About 4 s; skipped with -short.
 func TestPagesInARealBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: not starting a browser")
+	}
 	chromium, mathJax := browserNeeds(t)
 	notebooks := []string{"../../notebooks/02-conserved-quantities.ipynb", "../../notebooks/06-sharpness.ipynb"}
 	site := t.TempDir()

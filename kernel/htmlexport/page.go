@@ -99,7 +99,7 @@ h1, h2, h3, h4 { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; 
 h1 { font-size: 1.9rem; } h2 { font-size: 1.45rem; } h3 { font-size: 1.15rem; }
 code, pre { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 0.8rem; }
 :not(pre) > code { background: var(--code-bg); padding: 0.1em 0.3em; border-radius: 3px; }
-pre { margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; }
+pre { margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; tab-size: 4; }
 table { border-collapse: collapse; margin: 0.8em 0; font-size: 0.85rem; display: block; overflow-x: auto; }
 th, td { border: 1px solid var(--rule); padding: 0.3em 0.6em; vertical-align: top; }
 th { background: var(--code-bg); }
