@@ -51,15 +51,24 @@ func TestMathSurvivesMarkdown(t *testing.T) {
 }
 
 // A Markdown cell cannot put a script, an event handler or a javascript:
-// link on the page: raw HTML is left out, as Jupyter's sanitiser does.
+// link on the page: raw HTML with anything but plain formatting tags is
+// left out, as Jupyter's sanitiser removes it. Plain tags (a hint in
+// <details>, a subscript) are kept.
 func TestMarkdownIsSanitised(t *testing.T) {
-	got, err := renderMarkdown("Hi <script>alert(1)</script> <img src=x onerror=alert(2)>\n\n[x](javascript:alert(3))\n\n<script>\nalert(4)\n</script>\n")
+	got, err := renderMarkdown("Hi <script>alert(1)</script> <img src=x onerror=alert(2)> <span onclick=\"alert(5)\">x</span>\n\n" +
+		"[x](javascript:alert(3))\n\n<script>\nalert(4)\n</script>\n\n<div style=\"background:url(javascript:alert(6))\">\nno\n</div>\n\n" +
+		"<details>\n<summary>Hint</summary>\n\nLook at $Q$.\n\n</details>\n\nH<sub>2</sub>O<br/>\n")
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, bad := range []string{"<script", "onerror", "javascript:", "alert(4)"} {
+	for _, bad := range []string{"<script", "onerror", "onclick", "javascript:", "alert(4)", "style="} {
 		if strings.Contains(got, bad) {
 			t.Errorf("rendered Markdown contains %q:\n%s", bad, got)
+		}
+	}
+	for _, good := range []string{"<details>\n<summary>Hint</summary>\n<p>Look at $Q$.</p>\n</details>", "H<sub>2</sub>O<br/>"} {
+		if !strings.Contains(got, good) {
+			t.Errorf("rendered Markdown lacks %q:\n%s", good, got)
 		}
 	}
 }
