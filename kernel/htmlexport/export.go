@@ -59,10 +59,11 @@ type Page struct {
 
 // Site is what Export wrote.
 type Site struct {
-	Dir   string
-	Pages []Page // in reading order
-	Files int    // files written, index and assets included
-	Bytes int64  // their size
+	Dir       string
+	Pages     []Page // in reading order
+	Documents []Page // the Markdown files beside the notebooks (README.md aside), in name order
+	Files     int    // files written, index and assets included
+	Bytes     int64  // their size
 }
 
 // FindMathJax returns the MathJax 2.7 directory Export would copy for s,
@@ -93,7 +94,8 @@ func FindMathJax(s Settings) (string, error) {
 // README.md, if it has a course table (ParseReadingPath), orders its
 // notebooks; notebooks it does not list follow in name order, and a listed
 // notebook that is not there is an error. Otherwise notebooks keep the
-// order given, directories in name order.
+// order given, directories in name order. A directory's other Markdown
+// files (REFERENCES.md) become pages too, listed at the end of the index.
 //
 // Every notebook is read and rendered before anything is written, so that
 // a malformed one (named, with what is wrong) leaves dir untouched; each
@@ -109,6 +111,7 @@ func Export(dir string, inputs []string, s Settings) (*Site, error) {
 		step *Step
 	}
 	var sources []source
+	var docs []string // the Markdown files beside the notebooks, README.md aside
 	for _, in := range inputs {
 		fi, err := os.Stat(in)
 		if err != nil {
@@ -144,6 +147,15 @@ func Export(dir string, inputs []string, s Settings) (*Site, error) {
 		}
 		for _, p := range paths {
 			sources = append(sources, source{path: p})
+		}
+		mds, err := filepath.Glob(filepath.Join(in, "*.md"))
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range mds {
+			if filepath.Base(p) != "README.md" {
+				docs = append(docs, p)
+			}
 		}
 	}
 
@@ -187,6 +199,34 @@ func Export(dir string, inputs []string, s Settings) (*Site, error) {
 		b    []byte
 	}
 	var files []file
+	for _, d := range docs {
+		b, err := os.ReadFile(d)
+		if err != nil {
+			return nil, err
+		}
+		body, err := renderMarkdown(string(b))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", d, err)
+		}
+		name := strings.TrimSuffix(filepath.Base(d), ".md")
+		title := Title(&nbformat.Notebook{Cells: []*nbformat.Cell{{Type: "markdown", Source: string(b)}}})
+		if title == "" {
+			title = name
+		}
+		if other, ok := byFile[name+".html"]; ok {
+			return nil, fmt.Errorf("%s and %s would both be exported as %s.html", other, d, name)
+		}
+		byFile[name+".html"] = d
+		page := Page{Notebook: d, File: name + ".html", Title: title}
+		site.Documents = append(site.Documents, page)
+		var buf bytes.Buffer
+		err = pageTemplate.Execute(&buf, pageData{Title: plain(title), MathJax: mathJax, Source: filepath.Base(d),
+			Body: template.HTML(`<section class="cell markdown">` + "\n" + body + "</section>\n")})
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, file{page.File, buf.Bytes()})
+	}
 	for i, p := range site.Pages {
 		var prev, next *Page
 		if i > 0 {
@@ -205,7 +245,7 @@ func Export(dir string, inputs []string, s Settings) (*Site, error) {
 		}
 		files = append(files, file{p.File, buf.Bytes()})
 	}
-	index, err := indexPage(s.Title, mathJax, site.Pages)
+	index, err := indexPage(s.Title, mathJax, site.Pages, site.Documents)
 	if err != nil {
 		return nil, err
 	}
@@ -286,7 +326,7 @@ type pageData struct {
 
 // indexPage renders index.html: the notebooks in reading order, each with
 // its title and its row of the reading path.
-func indexPage(title, mathJax string, pages []Page) ([]byte, error) {
+func indexPage(title, mathJax string, pages, docs []Page) ([]byte, error) {
 	if title == "" {
 		title = "Notebooks"
 	}
@@ -333,6 +373,7 @@ func indexPage(title, mathJax string, pages []Page) ([]byte, error) {
 	err := indexTemplate.Execute(&buf, struct {
 		Title, MathJax string
 		Rows           []row
-	}{title, mathJax, rows})
+		Documents      []Page
+	}{title, mathJax, rows, docs})
 	return buf.Bytes(), err
 }

@@ -285,6 +285,7 @@ func TestExport(t *testing.T) {
 	readme := "| notebook | needs | teaches | read | run | exercises |\n|---|---|---|---|---|---|\n" +
 		"| [02-a](02-a.ipynb) | — | first $x$ | 1 min | 5 s | 02.1 |\n| [01-b](01-b.ipynb) | [02-a](02-a.ipynb) | second | 2 min | 6 s | 01.1 |\n"
 	os.WriteFile(filepath.Join(in, "README.md"), []byte(readme), 0o644)
+	os.WriteFile(filepath.Join(in, "REFERENCES.md"), []byte("# References\n\nSee [the first](02-a.ipynb) and [us](REFERENCES.md#x), [up](../README.md).\n"), 0o644)
 	mj := fakeMathJax(t)
 
 	out := t.TempDir()
@@ -306,9 +307,16 @@ func TestExport(t *testing.T) {
 			t.Errorf("index.html lacks %s:\n%s", want, index)
 		}
 	}
+	if !strings.Contains(index, `<li><a href="REFERENCES.html">References</a></li>`) {
+		t.Errorf("index.html does not list REFERENCES.html")
+	}
+	refs := read(t, filepath.Join(out, "REFERENCES.html"))
+	if !strings.Contains(refs, `<a href="02-a.html">the first</a> and <a href="REFERENCES.html#x">us</a>, <a href="../README.md">up</a>`) {
+		t.Errorf("REFERENCES.html:\n%s", refs)
+	}
 	page := read(t, filepath.Join(out, "01-b.html"))
 	for _, want := range []string{`<title>01 · Bee</title>`, `href="02-a.html" rel="prev">← 02 · Ay</a>`, `href="03-c.html" rel="next">03 · Sea →</a>`,
-		`$$Q = U^\top U - VV^\top.$$`, `<img src="data:image/png;base64,`, "Exported from the executed notebook 01-b.ipynb."} {
+		`$$Q = U^\top U - VV^\top.$$`, `<img src="data:image/png;base64,`, "Exported from 01-b.ipynb."} {
 		if !strings.Contains(page, want) {
 			t.Errorf("01-b.html lacks %s", want)
 		}

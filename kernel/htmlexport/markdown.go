@@ -146,8 +146,9 @@ func (h *headingIDs) Generate(value []byte, _ ast.NodeKind) []byte {
 func (h *headingIDs) Put(value []byte) { h.used[string(value)] = true }
 
 // notebookLinks points relative links to notebooks (02-conserved-quantities.ipynb,
-// with or without a #section) at their pages: the site holds NAME.html
-// beside each NAME.ipynb it was made from.
+// with or without a #section), and to Markdown files beside them
+// (REFERENCES.md), at their pages: the site holds NAME.html for each
+// NAME.ipynb and NAME.md it was made from.
 type notebookLinks struct{}
 
 func (notebookLinks) Transform(doc *ast.Document, _ text.Reader, _ parser.Context) {
@@ -159,14 +160,22 @@ func (notebookLinks) Transform(doc *ast.Document, _ text.Reader, _ parser.Contex
 	})
 }
 
-// pageLink returns dest with a relative .ipynb path turned into .html.
+// pageLink returns dest with a relative .ipynb path, or a .md file of the
+// same directory, turned into .html.
 func pageLink(dest string) string {
 	u, err := url.Parse(dest)
-	if err != nil || u.Scheme != "" || u.Host != "" || !strings.HasSuffix(u.Path, ".ipynb") {
+	if err != nil || u.Scheme != "" || u.Host != "" {
 		return dest
 	}
 	path, frag, _ := strings.Cut(dest, "#")
-	path = strings.TrimSuffix(path, ".ipynb") + ".html"
+	switch {
+	case strings.HasSuffix(u.Path, ".ipynb"):
+		path = strings.TrimSuffix(path, ".ipynb") + ".html"
+	case strings.HasSuffix(u.Path, ".md") && !strings.Contains(u.Path, "/"):
+		path = strings.TrimSuffix(path, ".md") + ".html"
+	default:
+		return dest
+	}
 	if frag != "" {
 		path += "#" + frag
 	}

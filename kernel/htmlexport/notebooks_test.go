@@ -20,9 +20,8 @@ func exportSettings() Settings {
 	return Settings{}
 }
 
-// The whole set exports: a page per committed notebook, in the reading
-// path's order, each titled by its first heading and holding every code
-// cell, and an index linking them all.
+// The whole set exports: a page per committed notebook, each titled by its
+// first heading, a page for REFERENCES.md, and an index linking them all.
 func TestExportNotebooks(t *testing.T) {
 	paths, err := filepath.Glob(filepath.Join(notebooksDir, "*.ipynb"))
 	if err != nil || len(paths) == 0 {
@@ -50,6 +49,9 @@ func TestExportNotebooks(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(out, p.File)); err != nil {
 			t.Error(err)
 		}
+	}
+	if len(site.Documents) != 1 || site.Documents[0].File != "REFERENCES.html" || !strings.Contains(string(index), `href="REFERENCES.html"`) {
+		t.Errorf("documents %+v, want REFERENCES.html, linked from the index", site.Documents)
 	}
 	t.Logf("%d pages, %d files, %.1f MB", len(site.Pages), site.Files, float64(site.Bytes)/1e6)
 }

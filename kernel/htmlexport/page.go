@@ -48,7 +48,7 @@ var pageTemplate = template.Must(template.New("page").Parse(head + `<body>
 {{- with .Prev}}<a class="prev" href="{{.File}}" rel="prev">← {{.Title}}</a>{{end}}
 {{- with .Next}}<a class="next" href="{{.File}}" rel="next">{{.Title}} →</a>{{end}}
 </nav>
-<footer>Exported from the executed notebook {{.Source}}.</footer>
+<footer>Exported from {{.Source}}.</footer>
 </body>
 </html>
 `))
@@ -76,6 +76,14 @@ var indexTemplate = template.Must(template.New("index").Parse(head + `<body>
 </li>
 {{- end}}
 </ol>
+{{- with .Documents}}
+<h2>Also</h2>
+<ul class="documents">
+{{- range .}}
+<li><a href="{{.File}}">{{.Title}}</a></li>
+{{- end}}
+</ul>
+{{- end}}
 </main>
 </body>
 </html>
