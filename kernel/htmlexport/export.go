@@ -106,74 +106,29 @@ func Export(dir string, inputs []string, s Settings) (*Site, error) {
 	if len(inputs) == 0 {
 		return nil, errors.New("htmlexport: no notebooks to export")
 	}
-	type source struct {
-		path string
-		step *Step
-	}
-	var sources []source
-	var docs []string // the Markdown files beside the notebooks, README.md aside
-	for _, in := range inputs {
-		fi, err := os.Stat(in)
-		if err != nil {
-			return nil, err
-		}
-		if !fi.IsDir() {
-			sources = append(sources, source{path: in})
-			continue
-		}
-		paths, err := filepath.Glob(filepath.Join(in, "*.ipynb"))
-		if err != nil {
-			return nil, err
-		}
-		paths = slices.DeleteFunc(paths, func(p string) bool {
-			return strings.HasSuffix(p, ".partial.ipynb") || strings.HasSuffix(p, ".executed.ipynb")
-		})
-		if len(paths) == 0 {
-			return nil, fmt.Errorf("%s: no notebooks (*.ipynb)", in)
-		}
-		steps, err := ReadingPathFile(filepath.Join(in, "README.md"))
-		if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return nil, err
-		}
-		for i := range steps {
-			p := filepath.Join(in, steps[i].Notebook+".ipynb")
-			j := slices.Index(paths, p)
-			if j < 0 {
-				return nil, fmt.Errorf("%s, line %d: the reading path names %s, which is not in %s",
-					filepath.Join(in, "README.md"), steps[i].Line, steps[i].Notebook, in)
-			}
-			sources = append(sources, source{path: p, step: &steps[i]})
-			paths = slices.Delete(paths, j, j+1)
-		}
-		for _, p := range paths {
-			sources = append(sources, source{path: p})
-		}
-		mds, err := filepath.Glob(filepath.Join(in, "*.md"))
-		if err != nil {
-			return nil, err
-		}
-		for _, p := range mds {
-			if filepath.Base(p) != "README.md" {
-				docs = append(docs, p)
-			}
-		}
+	sources, docs, err := collect(inputs)
+	if err != nil {
+		return nil, err
 	}
 
 	mathJax := s.MathJaxURL
 	mathJaxDir := ""
 	if mathJax == "" {
-		var err error
 		if mathJaxDir, err = FindMathJax(s); err != nil {
 			return nil, err
 		}
 		mathJax = "assets/mathjax/MathJax.js"
 	}
-	mathJax += "?config=TeX-AMS_CHTML"
+	if strings.Contains(mathJax, "?") {
+		mathJax += "&config=TeX-AMS_CHTML"
+	} else {
+		mathJax += "?config=TeX-AMS_CHTML"
+	}
 
 	// Read and render everything first.
 	site := &Site{Dir: dir}
 	bodies := make([]string, len(sources))
-	byFile := map[string]string{}
+	byFile := map[string]string{"index.html": "the index"}
 	for i, src := range sources {
 		nb, err := nbformat.ReadFile(src.path)
 		if err != nil {
@@ -283,6 +238,66 @@ func Export(dir string, inputs []string, s Settings) (*Site, error) {
 		return nil, err
 	}
 	return site, nil
+}
+
+// source is a notebook to export, with its step of the reading path if it
+// has one.
+type source struct {
+	path string
+	step *Step
+}
+
+// collect returns the notebooks to export in their order and the Markdown
+// files beside them (README.md aside), as Export describes.
+func collect(inputs []string) (sources []source, docs []string, err error) {
+	for _, in := range inputs {
+		fi, err := os.Stat(in)
+		if err != nil {
+			return nil, nil, err
+		}
+		if !fi.IsDir() {
+			sources = append(sources, source{path: in})
+			continue
+		}
+		paths, err := filepath.Glob(filepath.Join(in, "*.ipynb"))
+		if err != nil {
+			return nil, nil, err
+		}
+		paths = slices.DeleteFunc(paths, func(p string) bool {
+			return strings.HasSuffix(p, ".partial.ipynb") || strings.HasSuffix(p, ".executed.ipynb")
+		})
+		if len(paths) == 0 {
+			return nil, nil, fmt.Errorf("%s: no notebooks (*.ipynb)", in)
+		}
+		steps, err := ReadingPathFile(filepath.Join(in, "README.md"))
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, nil, err
+		}
+		for i := range steps {
+			p := filepath.Join(in, steps[i].Notebook+".ipynb")
+			j := slices.Index(paths, p)
+			if j < 0 {
+				return nil, nil, fmt.Errorf("%s, line %d: the reading path names %s, which is not in %s",
+					filepath.Join(in, "README.md"), steps[i].Line, steps[i].Notebook, in)
+			}
+			sources = append(sources, source{path: p, step: &steps[i]})
+			paths = slices.Delete(paths, j, j+1)
+		}
+		for _, p := range paths {
+			sources = append(sources, source{path: p})
+		}
+		mds, err := filepath.Glob(filepath.Join(in, "*.md"))
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, p := range mds {
+			if filepath.Base(p) != "README.md" {
+				docs = append(docs, p)
+			}
+		}
+	}
+
+	return sources, docs, nil
 }
 
 // copyMathJax copies mathJaxFiles from dir to assets/mathjax through write,

@@ -366,7 +366,8 @@ func read(t *testing.T, p string) string {
 }
 
 // Bad input is named and leaves the site as it was: a malformed notebook,
-// a reading path naming a notebook that is not there, no MathJax.
+// a reading path naming a notebook that is not there, a notebook whose page
+// would be the index, no MathJax.
 func TestExportErrors(t *testing.T) {
 	in := t.TempDir()
 	writeNotebook(t, filepath.Join(in, "01-b.ipynb"), "01")
@@ -391,6 +392,13 @@ func TestExportErrors(t *testing.T) {
 		t.Errorf("a reading path naming a missing notebook gives %v", err)
 	}
 	os.Remove(filepath.Join(in, "README.md"))
+
+	index := filepath.Join(t.TempDir(), "index.ipynb")
+	writeNotebook(t, index, "Index")
+	_, err = Export(out, []string{in, index}, Settings{MathJax: mj})
+	if err == nil || !strings.Contains(err.Error(), "the index and "+index+" would both be exported as index.html") {
+		t.Errorf("a notebook named index gives %v", err)
+	}
 
 	_, err = Export(out, []string{in}, Settings{MathJax: t.TempDir()})
 	if err == nil || !strings.Contains(err.Error(), "holds no MathJax.js") {
