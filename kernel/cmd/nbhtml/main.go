@@ -16,6 +16,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"time"
 
@@ -23,25 +24,40 @@ import (
 )
 
 func main() {
-	out := flag.String("o", "site", "the directory to write the site to")
-	mathJax := flag.String("mathjax", "", "a MathJax 2.7 directory to copy (default "+htmlexport.DebianMathJax+", Debian's libjs-mathjax)")
-	mathJaxURL := flag.String("mathjax-url", "", "link MathJax.js at this URL instead of copying it (the pages then need the network)")
-	title := flag.String("title", "", "the index page's heading (default \"Notebooks\")")
-	flag.Usage = func() {
-		fmt.Fprintf(flag.CommandLine.Output(), "usage: nbhtml [-o DIR] [-mathjax DIR | -mathjax-url URL] [-title T] [notebook.ipynb | directory]...\n")
-		flag.PrintDefaults()
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run is the command with its arguments and outputs; it returns the exit
+// code.
+func run(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("nbhtml", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	out := fs.String("o", "site", "the directory to write the site to")
+	mathJax := fs.String("mathjax", "", "a MathJax 2.7 directory to copy (default "+htmlexport.DebianMathJax+", Debian's libjs-mathjax)")
+	mathJaxURL := fs.String("mathjax-url", "", "link MathJax.js at this URL instead of copying it (the pages then need the network)")
+	title := fs.String("title", "", "the index page's heading (default \"Notebooks\")")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: nbhtml [-o DIR] [-mathjax DIR | -mathjax-url URL] [-title T] [notebook.ipynb | directory]...\n")
+		fs.PrintDefaults()
 	}
-	flag.Parse()
-	inputs := flag.Args()
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *mathJax != "" && *mathJaxURL != "" {
+		fmt.Fprintln(stderr, "nbhtml: -mathjax and -mathjax-url exclude each other: copy MathJax, or link it")
+		return 2
+	}
+	inputs := fs.Args()
 	if len(inputs) == 0 {
 		inputs = []string{"notebooks"}
 	}
 	t0 := time.Now()
 	site, err := htmlexport.Export(*out, inputs, htmlexport.Settings{MathJax: *mathJax, MathJaxURL: *mathJaxURL, Title: *title})
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "nbhtml:", err)
-		os.Exit(1)
+		fmt.Fprintln(stderr, "nbhtml:", err)
+		return 1
 	}
-	fmt.Printf("wrote %s/index.html and %d pages (%d files, %.1f MB) in %.1f s\n",
-		site.Dir, len(site.Pages), site.Files, float64(site.Bytes)/1e6, time.Since(t0).Seconds())
+	fmt.Fprintf(stdout, "wrote %s and %d pages (%d files, %.1f MB) in %.1f s\n",
+		site.Dir+string(os.PathSeparator)+"index.html", len(site.Pages), site.Files, float64(site.Bytes)/1e6, time.Since(t0).Seconds())
+	return 0
 }
