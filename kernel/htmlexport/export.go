@@ -22,7 +22,7 @@ const DebianMathJax = "/usr/share/javascript/mathjax"
 // mathJaxFiles are the parts of MathJax 2.7 the pages load: the TeX input,
 // the CommonHTML output with its web fonts, and the extensions the
 // TeX-AMS_CHTML configuration pulls in (the menu, zoom, accessibility),
-// about 1.5 MB of the package's 54 MB.
+// 125 files, 1.7 MB of the package's 54 MB.
 var mathJaxFiles = []string{
 	"MathJax.js",
 	"config/TeX-AMS_CHTML.js",
