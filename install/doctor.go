@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 
 	"github.com/noetherlab/noether/kernel"
@@ -104,7 +105,8 @@ func doctor(ctx context.Context, l *kernel.Layout) []check {
 		add(check{what: "Jupyter", ok: true, optional: true, detail: p})
 	}
 
-	add(fashionMNIST())
+	add(downloads())
+	add(fashionMNIST(ctx))
 
 	// MathJax (only for the HTML export of the notebooks).
 	if dir, err := htmlexport.FindMathJax(htmlexport.Settings{}); err != nil {
@@ -119,38 +121,111 @@ func doctor(ctx context.Context, l *kernel.Layout) []check {
 // fashionMNIST checks the data of the real-data notebooks by loading one
 // image of each split through lib/data, exactly as the notebooks find it:
 // the directory in $NOETHER_FASHION_MNIST if set, else Debian's
-// dataset-fashion-mnist, gzipped or not. Files that are there but do not
-// load are a failure, not a fallback: the notebooks would stop on them.
-func fashionMNIST() check {
+// dataset-fashion-mnist, gzipped or not, else the download cache. It never
+// downloads: when the data set is nowhere, it says whether the notebooks
+// will download it. Files that are there but do not load are a failure,
+// not a fallback: the notebooks would stop on them.
+func fashionMNIST(ctx context.Context) check {
 	c := check{what: "Fashion-MNIST", optional: true}
-	dir, fromEnv := os.LookupEnv(data.FashionMNISTEnv)
-	if !fromEnv || dir == "" {
-		dir, fromEnv = data.FashionMNISTDir, false
+	envDir, fromEnv := os.LookupEnv(data.FashionMNISTEnv)
+	fromEnv = fromEnv && envDir != ""
+	dir, err := data.FetchFashionMNIST(ctx, &data.Settings{Offline: true})
+	if err != nil {
+		c.detail = "not installed"
+		if data.Offline(nil) {
+			c.detail += " and downloads are off: the real-data notebooks fall back to synthetic data"
+		} else {
+			c.detail += ": the real-data notebooks download it into the cache the first time"
+		}
+		c.fix = fmt.Sprintf("sudo apt-get install dataset-fashion-mnist   (or download it now: go run ./install -data; or set %s to a directory holding the four files)", data.FashionMNISTEnv)
+		return c
 	}
 	for _, split := range []data.Split{data.Train, data.Test} {
-		_, err := data.FashionMNIST(split, &data.Settings{Limit: 1})
+		_, err := data.FashionMNIST(split, &data.Settings{Dir: dir, Limit: 1})
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
-			c.detail = fmt.Sprintf("not found in %s (real-data notebooks fall back to synthetic data)", dir)
-			if fromEnv {
-				c.detail = fmt.Sprintf("not found in %s (from $%s; real-data notebooks fall back to synthetic data)", dir, data.FashionMNISTEnv)
-				c.fix = fmt.Sprintf("put {train,t10k}-{images-idx3,labels-idx1}-ubyte.gz in %s, or unset %s to use %s", dir, data.FashionMNISTEnv, data.FashionMNISTDir)
-			} else {
-				c.fix = fmt.Sprintf("sudo apt-get install dataset-fashion-mnist   (or set %s to a directory holding the four files)", data.FashionMNISTEnv)
-			}
+			// Only a directory named by the environment is returned unchecked.
+			c.detail = fmt.Sprintf("not found in %s (from $%s; real-data notebooks fall back to synthetic data)", dir, data.FashionMNISTEnv)
+			c.fix = fmt.Sprintf("put {train,t10k}-{images-idx3,labels-idx1}-ubyte.gz in %s, or unset %s to use %s or a download", dir, data.FashionMNISTEnv, data.FashionMNISTDir)
 			return c
 		case err != nil:
 			c.optional = false // present but unreadable: the notebooks would fail on it
 			c.detail = err.Error()
 			c.fix = fmt.Sprintf("replace the files in %s (sudo apt-get install --reinstall dataset-fashion-mnist)", dir)
+			if cache, err := data.CacheDir(); err == nil && strings.HasPrefix(dir, cache) {
+				c.fix = fmt.Sprintf("remove %s to download it again", dir)
+			}
 			return c
 		}
 	}
 	c.ok, c.detail = true, dir
 	if fromEnv {
 		c.detail += " (from $" + data.FashionMNISTEnv + ")"
+	} else if cache, err := data.CacheDir(); err == nil && strings.HasPrefix(dir, cache) {
+		c.detail += " (downloaded)"
 	}
 	return c
+}
+
+// downloads says whether the loaders of lib/data may download a data set
+// that is not installed, where to and from where. It checks that the cache
+// directory can be written (creating and removing a temporary file in it,
+// or in its nearest existing parent) and contacts no server.
+func downloads() check {
+	c := check{what: "data downloads", optional: true}
+	cache, err := data.CacheDir()
+	if err != nil {
+		c.detail = err.Error()
+		c.fix = "set " + data.CacheEnv + " to a writable directory"
+		return c
+	}
+	src, err := data.DownloadSource()
+	if err != nil {
+		c.detail = err.Error()
+		c.fix = "set " + data.MirrorEnv + " to the http(s) URL of a directory of the data files, or unset it"
+		return c
+	}
+	from := "the data sets' own sites"
+	if src != "" {
+		from = src + " ($" + data.MirrorEnv + ")"
+	}
+	if data.Offline(nil) {
+		c.detail = fmt.Sprintf("off ($%s=%s); already downloaded data in %s is still read", data.OfflineEnv, os.Getenv(data.OfflineEnv), cache)
+		c.fix = "unset " + data.OfflineEnv + " to let the loaders download what is not installed"
+		return c
+	}
+	if err := writable(cache); err != nil {
+		c.detail = fmt.Sprintf("cache %s cannot be written: %v", cache, err)
+		c.fix = "set " + data.CacheEnv + " to a writable directory"
+		return c
+	}
+	c.ok = true
+	c.detail = fmt.Sprintf("allowed, from %s into %s (%s=1 forbids them)", from, cache, data.OfflineEnv)
+	return c
+}
+
+// writable checks that a file can be created in dir, or in its nearest
+// existing parent if dir does not exist yet, and leaves nothing behind.
+func writable(dir string) error {
+	for {
+		fi, err := os.Stat(dir)
+		if err == nil {
+			if !fi.IsDir() {
+				return fmt.Errorf("%s is not a directory", dir)
+			}
+			f, err := os.CreateTemp(dir, ".noether-doctor-*")
+			if err != nil {
+				return err
+			}
+			f.Close()
+			return os.Remove(f.Name())
+		}
+		parent := filepath.Dir(dir)
+		if !errors.Is(err, fs.ErrNotExist) || parent == dir {
+			return err
+		}
+		dir = parent
+	}
 }
 
 // findJupyter looks for the jupyter command, also at Debian's /usr/bin when a

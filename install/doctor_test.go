@@ -37,7 +37,7 @@ func fashionFixtures(t *testing.T) string {
 func TestFashionMNISTFollowsTheEnvironment(t *testing.T) {
 	dir := fashionFixtures(t)
 	t.Setenv(data.FashionMNISTEnv, dir)
-	c := fashionMNIST()
+	c := fashionMNIST(t.Context())
 	if !c.ok || !strings.Contains(c.detail, dir) || !strings.Contains(c.detail, data.FashionMNISTEnv) {
 		t.Fatalf("%v\nwant ok, naming %s and %s", c, dir, data.FashionMNISTEnv)
 	}
@@ -46,7 +46,7 @@ func TestFashionMNISTFollowsTheEnvironment(t *testing.T) {
 func TestFashionMNISTMissing(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv(data.FashionMNISTEnv, dir)
-	c := fashionMNIST()
+	c := fashionMNIST(t.Context())
 	if c.ok || !c.optional {
 		t.Fatalf("%v\nwant a missing optional requirement", c)
 	}
@@ -64,8 +64,48 @@ func TestFashionMNISTMalformed(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Setenv(data.FashionMNISTEnv, dir)
-	c := fashionMNIST()
+	c := fashionMNIST(t.Context())
 	if c.ok || c.optional || !strings.Contains(c.detail, bad) {
 		t.Fatalf("%v\nwant a failure naming %s", c, bad)
+	}
+}
+
+// The doctor says whether the loaders may download, where to and from
+// where, and how to change it; it contacts no server.
+func TestDownloadsCheck(t *testing.T) {
+	cache := filepath.Join(t.TempDir(), "not", "yet")
+	t.Setenv(data.CacheEnv, cache)
+	t.Setenv(data.OfflineEnv, "")
+	t.Setenv(data.MirrorEnv, "")
+	if c := downloads(); !c.ok || !strings.Contains(c.detail, cache) || !strings.Contains(c.detail, data.OfflineEnv) {
+		t.Errorf("%v\nwant allowed, naming %s and how to forbid downloads", c, cache)
+	}
+	if _, err := os.Stat(filepath.Dir(cache)); err == nil {
+		t.Errorf("the check created %s", filepath.Dir(cache))
+	}
+
+	t.Setenv(data.MirrorEnv, "http://127.0.0.1:9/data")
+	if c := downloads(); !c.ok || !strings.Contains(c.detail, "http://127.0.0.1:9/data/") {
+		t.Errorf("%v\nwant allowed from the mirror", c)
+	}
+	t.Setenv(data.MirrorEnv, "ftp://example.org/")
+	if c := downloads(); c.ok || !strings.Contains(c.fix, data.MirrorEnv) {
+		t.Errorf("%v\nwant a bad mirror reported, with a fix naming %s", c, data.MirrorEnv)
+	}
+	t.Setenv(data.MirrorEnv, "")
+
+	t.Setenv(data.OfflineEnv, "1")
+	if c := downloads(); c.ok || !c.optional || !strings.Contains(c.detail, cache) || !strings.Contains(c.fix, "unset "+data.OfflineEnv) {
+		t.Errorf("%v\nwant downloads off, naming the cache and how to allow them", c)
+	}
+	t.Setenv(data.OfflineEnv, "")
+
+	file := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(data.CacheEnv, filepath.Join(file, "datasets"))
+	if c := downloads(); c.ok || !strings.Contains(c.detail, "not a directory") || !strings.Contains(c.fix, data.CacheEnv) {
+		t.Errorf("%v\nwant an unwritable cache reported, with a fix naming %s", c, data.CacheEnv)
 	}
 }

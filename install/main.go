@@ -4,6 +4,7 @@
 //	                            register the "Go (noether)" kernelspec, warm the build cache
 //	go run ./install -gopls     also build gopls (code completion; minutes the first time)
 //	go run ./install -check     report each requirement and the command that fixes it
+//	go run ./install -data      download Fashion-MNIST into the user's cache if it is not installed
 //	go run ./install -uninstall remove the kernelspec and .noether, nothing else
 //
 // The kernelspec goes to $JUPYTER_DATA_DIR/kernels/noether (default
@@ -20,6 +21,7 @@ import (
 	"syscall"
 
 	"github.com/noetherlab/noether/kernel"
+	"github.com/noetherlab/noether/lib/data"
 )
 
 func main() {
@@ -27,8 +29,9 @@ func main() {
 	uninstall := flag.Bool("uninstall", false, "remove what install wrote (the kernelspec and .noether), nothing else")
 	gopls := flag.Bool("gopls", false, "also build gopls for code completion (takes minutes the first time)")
 	noWarm := flag.Bool("nowarm", false, "skip warming the Go build cache")
+	fetch := flag.Bool("data", false, "only download Fashion-MNIST into the user's cache if it is not installed (NOETHER_OFFLINE=1 forbids it)")
 	flag.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: go run ./install [-check | -uninstall] [-gopls] [-nowarm]")
+		fmt.Fprintln(os.Stderr, "usage: go run ./install [-check | -uninstall | -data] [-gopls] [-nowarm]")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -38,6 +41,15 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
 	defer stop()
+	if *fetch {
+		dir, err := data.FetchFashionMNIST(ctx, nil)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "install:", err)
+			os.Exit(1)
+		}
+		fmt.Println("Fashion-MNIST is in", dir)
+		return
+	}
 	if err := run(ctx, *check, *uninstall, *gopls, *noWarm); err != nil {
 		fmt.Fprintln(os.Stderr, "install:", err)
 		os.Exit(1)

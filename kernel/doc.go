@@ -26,7 +26,9 @@
 // Ready says whether a headless run can start, HeadlessSpec is what it
 // starts). Notebooks themselves are read, written and validated by
 // kernel/nbformat. The commands on top, go run ./install (with its doctor,
-// -check) and kernel/cmd/nbexec, use only this API. Executed notebooks are
-// rendered to a static site, with no kernel, by kernel/htmlexport
-// (kernel/cmd/nbhtml).
+// -check) and kernel/cmd/nbexec, use only this API. kernel/params gives a
+// notebook papermill-style parameters (nbexec -p), and kernel/sweep runs it
+// over a grid of them, locally or as a Slurm job array (nbexec sweep).
+// Executed notebooks are rendered to a static site, with no kernel, by
+// kernel/htmlexport (kernel/cmd/nbhtml).
 package kernel

@@ -415,13 +415,20 @@ type RunFileSettings struct {
 	Env []string
 	// Output is where the executed notebook is written; "" means in place.
 	Output string
+	// Partial is where the partial result of a failed run is written; ""
+	// means beside the notebook (PartialPath).
+	Partial string
+	// Edit, if not nil, is applied to the notebook once it is read, before
+	// its kernel starts (nbexec -p injects the parameters here); an error
+	// stops the run before anything ran.
+	Edit func(nb *nbformat.Notebook) error
 }
 
-// RunFile executes the notebook at path in a fresh kernel started in the
-// notebook's directory, and writes the executed notebook atomically (to
-// s.Output, or over path). If a cell fails, the file is left untouched and
-// the partial result, executed up to and including the failing cell, is
-// written beside it as NAME.partial.ipynb; the returned error is a
+// RunFile executes the notebook at path (after s.Edit, if set) in a fresh
+// kernel started in the notebook's directory, and writes the executed
+// notebook atomically (to s.Output, or over path). If a cell fails, the file
+// is left untouched and the partial result, executed up to and including the
+// failing cell, is written to s.Partial or beside it as NAME.partial.ipynb; the returned error is a
 // *CellError (joined with the reason, if the partial result could not be
 // written: errors.As finds the CellError). The notebook is never
 // overwritten with a partial result, nor with any result if it was saved
@@ -434,6 +441,11 @@ func RunFile(ctx context.Context, path string, s RunFileSettings) (partial strin
 	nb, err := nbformat.Parse(orig)
 	if err != nil {
 		return "", fmt.Errorf("%s: %w", path, err)
+	}
+	if s.Edit != nil {
+		if err := s.Edit(nb); err != nil {
+			return "", fmt.Errorf("%s: %w", path, err)
+		}
 	}
 	abs, err := filepath.Abs(path)
 	if err != nil {
@@ -461,7 +473,10 @@ func RunFile(ctx context.Context, path string, s RunFileSettings) (partial strin
 		if errors.As(runErr, &ce) {
 			clearAfter(nb, ce.Cell)
 		}
-		partial = PartialPath(path)
+		partial = s.Partial
+		if partial == "" {
+			partial = PartialPath(path)
+		}
 		if err := nbformat.WriteFile(partial, nb, 0o644); err != nil {
 			return "", errors.Join(runErr, fmt.Errorf("the partial result could not be kept: %w", err))
 		}
@@ -470,7 +485,11 @@ func RunFile(ctx context.Context, path string, s RunFileSettings) (partial strin
 	if err := writeResult(path, orig, nb, s.Output); err != nil {
 		return "", err
 	}
-	os.Remove(PartialPath(path)) // a stale partial result from an earlier failure
+	if s.Partial != "" {
+		os.Remove(s.Partial) // a stale partial result from an earlier failure
+	} else {
+		os.Remove(PartialPath(path))
+	}
 	return "", nil
 }
 

@@ -56,9 +56,10 @@ type LoadSettings struct {
 }
 
 // Load returns CIFAR-10 if $NOETHER_CIFAR10 names its files, else
-// Fashion-MNIST, else a synthetic mixture (see the package documentation).
-// Only a missing data set moves on to the next; a malformed file is an
-// error.
+// Fashion-MNIST (installed, or downloaded unless downloads are off), else a
+// synthetic mixture (see the package documentation). Only a missing data
+// set, or one whose download failed, moves on to the next; a malformed file
+// is an error.
 func Load(s LoadSettings) (*Data, error) {
 	if os.Getenv(data.CIFAR10Env) != "" {
 		d, err := load("CIFAR-10", data.CIFAR10, s)
@@ -74,7 +75,7 @@ func Load(s LoadSettings) (*Data, error) {
 	lo, hi := bounds(train.X, test.X)
 	return &Data{
 		Name: "synthetic mixture",
-		Note: "Fashion-MNIST is not installed (sudo apt-get install dataset-fashion-mnist): " +
+		Note: "Fashion-MNIST is not installed (sudo apt-get install dataset-fashion-mnist) and was not downloaded: " +
 			"this is a synthetic stand-in (data.Mixture, 10 Gaussian classes in 784 dimensions), " +
 			"which keeps the notebook running; its numbers are not comparable with the paper's.",
 		Train: train, Test: test, Lo: lo, Hi: hi,

@@ -12,7 +12,8 @@
 //  1. CIFAR-10, when $NOETHER_CIFAR10 names a directory holding its binary
 //     files (data.CIFAR10);
 //  2. Fashion-MNIST, from the Debian package dataset-fashion-mnist or
-//     $NOETHER_FASHION_MNIST (data.FashionMNIST);
+//     $NOETHER_FASHION_MNIST, else downloaded into the user's cache the
+//     first time unless NOETHER_OFFLINE=1 (data.FashionMNIST);
 //  3. otherwise a Gaussian mixture of ten classes shaped as 1×28×28 images
 //     (data.Mixture), so that a notebook still runs; Data.Note says so, and
 //     no number measured on it should be compared with a paper's.

@@ -1,6 +1,7 @@
 package data
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -41,42 +42,104 @@ const (
 
 // CIFAR10 loads the training (data_batch_1.bin … data_batch_5.bin, 50000
 // images) or test (test_batch.bin, 10000 images) part of CIFAR-10 in its
-// binary version (cifar-10-batches-bin), from s.Dir or else the directory
-// in $NOETHER_CIFAR10. Each row of X is one 32×32 colour image in CHW
-// order (1024 red, 1024 green, 1024 blue values, each plane row-major),
-// scaled as s.Scale says, by default to [0, 1]; s.Limit, if positive, loads
-// only the first Limit images.
+// binary version (cifar-10-batches-bin), from the directory FetchCIFAR10
+// returns: s.Dir, else the directory in $NOETHER_CIFAR10, else the download
+// cache, where the data set is downloaded the first time unless downloads
+// are off (s.Offline, $NOETHER_OFFLINE). Each row of X is one 32×32 colour
+// image in CHW order (1024 red, 1024 green, 1024 blue values, each plane
+// row-major), scaled as s.Scale says, by default to [0, 1]; s.Limit, if
+// positive, loads only the first Limit images.
 //
-// If no directory is given, or the files are missing, errors.Is(err,
-// fs.ErrNotExist) holds. Malformed files give a *FormatError naming the file
-// and the byte offset.
+// If the files are missing and cannot be downloaded, errors.Is(err,
+// fs.ErrNotExist) holds and the error says where the loader looked and how
+// to get them. Malformed files give a *FormatError naming the file and the
+// byte offset.
 func CIFAR10(split Split, s *Settings) (*Set, error) {
 	s = s.orDefault()
-	dir := s.Dir
-	if dir == "" {
-		dir = os.Getenv(CIFAR10Env)
-	}
-	if dir == "" {
-		return nil, fmt.Errorf("data: CIFAR-10 directory not given: set Settings.Dir or %s to the "+
-			"cifar-10-batches-bin directory of the binary version of CIFAR-10: %w", CIFAR10Env, fs.ErrNotExist)
-	}
-	var files []string
+	var names []string
 	switch split {
 	case Train:
-		for i := 1; i <= 5; i++ {
-			files = append(files, filepath.Join(dir, fmt.Sprintf("data_batch_%d.bin", i)))
-		}
+		names = cifarBatches[:5]
 	case Test:
-		files = []string{filepath.Join(dir, "test_batch.bin")}
+		names = cifarBatches[5:]
 	default:
 		panic(fmt.Sprintf("data: CIFAR10: unknown split %v", split))
 	}
+	dir, err := FetchCIFAR10(context.Background(), s)
+	if err != nil {
+		return nil, err
+	}
+	files := make([]string, len(names))
+	for i, n := range names {
+		files[i] = filepath.Join(dir, n)
+	}
 	set, err := ReadCIFAR10(s, files...)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("data: CIFAR-10 %v set not found: %w; set %s to the cifar-10-batches-bin directory",
-			split, err, CIFAR10Env)
+		return nil, fmt.Errorf("data: CIFAR-10 %v set not found: %w; set %s to the cifar-10-batches-bin directory "+
+			"(unset, a download is used)", split, err, CIFAR10Env)
 	}
 	return set, err
+}
+
+// cifarBatches are the files of CIFAR-10's binary version that CIFAR10
+// reads: the five training batches, then the test batch.
+var cifarBatches = []string{
+	"data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin", "data_batch_5.bin",
+	"test_batch.bin",
+}
+
+// cifarDir is the directory of the batch files, in the archive and in the
+// cache.
+const cifarDir = "cifar-10-batches-bin"
+
+// FetchCIFAR10 returns the directory holding the six batch files of
+// CIFAR-10's binary version, downloading them if needed. It returns s.Dir
+// or else $NOETHER_CIFAR10 when set, without looking inside; else the
+// cifar-10-batches-bin directory in the cifar-10 subdirectory of CacheDir,
+// after downloading cifar-10-binary.tar.gz there (170 MB, from the
+// authors' page or $NOETHER_DATA_MIRROR) and extracting its six batch
+// files, unless s.Offline or $NOETHER_OFFLINE forbids it. The archive is
+// removed once extracted.
+//
+// The archive is checked against its published size and checksums before
+// it is extracted, and the batch directory appears under its name only
+// once complete; a failed, corrupt or interrupted download (ctx cancelled)
+// leaves nothing behind. Errors are as for FetchFashionMNIST.
+func FetchCIFAR10(ctx context.Context, s *Settings) (string, error) {
+	s = s.orDefault()
+	if s.Dir != "" {
+		return s.Dir, nil
+	}
+	if d := os.Getenv(CIFAR10Env); d != "" {
+		return d, nil
+	}
+	how := fmt.Sprintf("set %s to the %s directory of CIFAR-10's binary version", CIFAR10Env, cifarDir)
+	root, err := CacheDir()
+	if err != nil {
+		return "", notFound(cifarRemote, nil, err, how)
+	}
+	cache := filepath.Join(root, cifarRemote.dir)
+	dir := filepath.Join(cache, cifarDir)
+	have := func() bool { return complete(dir, cifarBatches...) }
+	if have() {
+		return dir, nil
+	}
+	if err := allowed(s); err != nil {
+		return "", notFound(cifarRemote, []string{dir}, err, how)
+	}
+	archive := filepath.Join(cache, cifarArchive)
+	extract := func() error {
+		if err := extractCIFAR10(archive, dir); err != nil {
+			os.Remove(archive)
+			return err
+		}
+		os.Remove(archive)
+		return nil
+	}
+	if err := fetch(ctx, cifarRemote, cache, have, extract); err != nil {
+		return "", notFound(cifarRemote, []string{dir}, err, how)
+	}
+	return dir, nil
 }
 
 // ReadCIFAR10 reads the records of the named CIFAR-10 binary files, in

@@ -17,8 +17,8 @@
 // FashionMNIST reads the four files of the Debian package
 // dataset-fashion-mnist (sudo apt-get install dataset-fashion-mnist) from
 // /usr/share/datasets/fashion-mnist, or from the directory in
-// $NOETHER_FASHION_MNIST or Settings.Dir. They are in the IDX format of
-// LeCun's MNIST files:
+// $NOETHER_FASHION_MNIST or Settings.Dir, or else downloads them (see
+// Downloads below). They are in the IDX format of LeCun's MNIST files:
 //
 //	offset  size  content
 //	0       2     0x00 0x00
@@ -38,8 +38,8 @@
 //
 // CIFAR10 reads the binary version of CIFAR-10 (data_batch_1.bin …
 // data_batch_5.bin and test_batch.bin, 10000 records each) from the
-// directory in Settings.Dir or $NOETHER_CIFAR10; it cannot be downloaded on
-// every machine, so it has no default location. A file is a sequence of
+// directory in Settings.Dir or $NOETHER_CIFAR10, or else downloads it (see
+// Downloads below); no distribution packages it. A file is a sequence of
 // 3073-byte records with no header:
 //
 //	offset  size  content
@@ -49,6 +49,31 @@
 //	2049    1024  blue plane
 //
 // which is already CHW order.
+//
+// # Downloads
+//
+// A data set that is not installed is downloaded the first time it is
+// loaded (FetchFashionMNIST, FetchCIFAR10), into its own directory under
+// CacheDir: $NOETHER_DATA_CACHE, else noether/datasets in the user's cache
+// directory (~/.cache on Linux). Fashion-MNIST's four .gz files (31 MB) come
+// from the S3 site its README names, CIFAR-10's cifar-10-binary.tar.gz
+// (170 MB) from its authors' page at the University of Toronto, or both
+// from $NOETHER_DATA_MIRROR, a base URL under which the files lie by name.
+// Every file is checked against its size, SHA-256 and published MD5 before
+// it takes its name in the cache; a download that fails, is corrupt or is
+// cancelled leaves nothing behind, and a partial file left by a killed
+// process is removed by the next download. Loaders running at once wait
+// for each other, so each file is fetched once. CIFAR-10's archive is then
+// unpacked (only its six batch files, each checked and bounded) and
+// removed.
+//
+// NOETHER_OFFLINE=1 (or Settings.Offline) forbids downloads: a data set
+// that is nowhere then gives an error saying where the loader looked and
+// how to get the data. Programs compiled by go test download only from
+// $NOETHER_DATA_MIRROR, so that no test reaches the internet. A progress
+// bar shows each download: on standard error when it is a terminal, in the
+// cell's output in a notebook (package show sets ProgressBar), nowhere
+// otherwise.
 //
 // # Errors
 //

@@ -2,11 +2,14 @@ package data_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
 	"log"
 	"math/rand/v2"
+	"os"
+	"os/signal"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -99,4 +102,16 @@ func ExampleMixture() {
 	fmt.Println(data.ClassCounts(train.Labels, 3), data.ClassCounts(test.Labels, 3))
 	// Output:
 	// [100 100 100] [10 10 10]
+}
+
+// Fetch Fashion-MNIST ahead of time, downloading it if it is not installed;
+// Ctrl-C cancels the download and leaves nothing of it behind.
+func ExampleFetchFashionMNIST() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	dir, err := data.FetchFashionMNIST(ctx, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("Fashion-MNIST is in", dir)
 }

@@ -1,12 +1,14 @@
 package data
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -30,25 +32,21 @@ var FashionMNISTClasses = [10]string{
 // of Fashion-MNIST: 28×28 grey-scale images of clothing in ten classes.
 //
 // The files {train,t10k}-{images-idx3,labels-idx1}-ubyte.gz (or the same
-// names without .gz) are read from s.Dir, else from the directory in
-// $NOETHER_FASHION_MNIST, else from FashionMNISTDir. The result has one
-// image per row of X (N×784, pixels in row-major order) scaled as s.Scale
-// says, by default to [0, 1]; s.Limit, if positive, loads only the first
-// Limit images, which is much faster for a quick notebook.
+// names without .gz) are read from the directory FetchFashionMNIST returns:
+// s.Dir, else the directory in $NOETHER_FASHION_MNIST, else FashionMNISTDir
+// (Debian's package), else the download cache, where they are downloaded
+// the first time unless downloads are off (s.Offline, $NOETHER_OFFLINE).
+// The result has one image per row of X (N×784, pixels in row-major
+// order) scaled as s.Scale says, by default to [0, 1]; s.Limit, if
+// positive, loads only the first Limit images, which is much faster for a
+// quick notebook.
 //
-// If the files are missing the error says how to install them, and
-// errors.Is(err, fs.ErrNotExist) holds, so that a caller can fall back to a
-// synthetic set (see Mixture). Malformed files give a *FormatError naming
-// the file and the byte offset.
+// If the files are missing and cannot be downloaded the error says where
+// it looked and how to get them, and errors.Is(err, fs.ErrNotExist) holds,
+// so that a caller can fall back to a synthetic set (see Mixture).
+// Malformed files give a *FormatError naming the file and the byte offset.
 func FashionMNIST(split Split, s *Settings) (*Set, error) {
 	s = s.orDefault()
-	dir := s.Dir
-	if dir == "" {
-		dir = os.Getenv(FashionMNISTEnv)
-	}
-	if dir == "" {
-		dir = FashionMNISTDir
-	}
 	var prefix string
 	switch split {
 	case Train:
@@ -58,12 +56,17 @@ func FashionMNIST(split Split, s *Settings) (*Set, error) {
 	default:
 		panic(fmt.Sprintf("data: FashionMNIST: unknown split %v", split))
 	}
+	dir, err := FetchFashionMNIST(context.Background(), s)
+	if err != nil {
+		return nil, err
+	}
 	images := findFile(dir, prefix+"-images-idx3-ubyte.gz")
 	labels := findFile(dir, prefix+"-labels-idx1-ubyte.gz")
 	set, err := loadIDX(images, labels, len(FashionMNISTClasses), Shape{1, 28, 28}, s)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("data: Fashion-MNIST %v set not found: %w; install it with "+
-			"`sudo apt-get install dataset-fashion-mnist`, or set %s to a directory holding %s and %s",
+			"`sudo apt-get install dataset-fashion-mnist`, or set %s to a directory holding %s and %s "+
+			"(unset, the installed package or a download is used)",
 			split, err, FashionMNISTEnv, filepath.Base(images), filepath.Base(labels))
 	}
 	if err != nil {
@@ -71,6 +74,64 @@ func FashionMNIST(split Split, s *Settings) (*Set, error) {
 	}
 	set.Classes = slices.Clone(FashionMNISTClasses[:])
 	return set, nil
+}
+
+// fashionDirs are the directories where Fashion-MNIST may be installed;
+// tests replace them.
+var fashionDirs = []string{FashionMNISTDir}
+
+// FetchFashionMNIST returns the directory holding the four files of
+// Fashion-MNIST, downloading them if they are not installed. It returns
+// s.Dir or else $NOETHER_FASHION_MNIST when set, without looking inside;
+// else FashionMNISTDir if it holds the four files (gzipped or not); else
+// the fashion-mnist subdirectory of CacheDir, after downloading the files
+// that are missing there or not of their published size (31 MB in all,
+// from the data set's canonical location or $NOETHER_DATA_MIRROR; see the
+// package documentation), unless s.Offline or $NOETHER_OFFLINE forbids it.
+//
+// Each file is checked against its published size and checksums before it
+// appears in the cache under its name; a failed, corrupt or interrupted
+// download (ctx cancelled) leaves nothing behind. A data set found nowhere
+// gives an error for which errors.Is(err, fs.ErrNotExist) holds, and also
+// errors.Is(err, ErrOffline) if downloads were off, or errors.As(err,
+// **DownloadError) if the download failed; its message says where the
+// loader looked and how to get the data.
+func FetchFashionMNIST(ctx context.Context, s *Settings) (string, error) {
+	s = s.orDefault()
+	if s.Dir != "" {
+		return s.Dir, nil
+	}
+	if d := os.Getenv(FashionMNISTEnv); d != "" {
+		return d, nil
+	}
+	names := make([]string, len(fashionRemote.files))
+	for i, f := range fashionRemote.files {
+		names[i] = f.Name
+	}
+	for _, d := range fashionDirs {
+		if complete(d, names...) {
+			return d, nil
+		}
+	}
+	how := fmt.Sprintf("install it with `sudo apt-get install dataset-fashion-mnist`, or set %s to a directory holding %s",
+		FashionMNISTEnv, strings.Join(names, ", "))
+	root, err := CacheDir()
+	if err != nil {
+		return "", notFound(fashionRemote, fashionDirs, err, how)
+	}
+	dir := filepath.Join(root, fashionRemote.dir)
+	have := func() bool { return fashionRemote.cached(dir) }
+	if have() {
+		return dir, nil
+	}
+	looked := append(slices.Clone(fashionDirs), dir)
+	if err := allowed(s); err != nil {
+		return "", notFound(fashionRemote, looked, err, how)
+	}
+	if err := fetch(ctx, fashionRemote, dir, have, nil); err != nil {
+		return "", notFound(fashionRemote, looked, err, how)
+	}
+	return dir, nil
 }
 
 // findFile returns dir/name, or dir/name without its .gz suffix if only that

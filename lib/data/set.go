@@ -94,6 +94,10 @@ type Settings struct {
 	Limit int
 	// Scale maps pixel bytes to inputs.
 	Scale Scaling
+	// Offline forbids downloading a data set that is not installed, as
+	// $NOETHER_OFFLINE does: the loader then fails, saying where it looked
+	// and how to get the data.
+	Offline bool
 }
 
 func (s *Settings) orDefault() *Settings {

@@ -266,10 +266,11 @@ func LinearSharpness(U, V, x *mat.Dense, loss nn.Loss) (float64, error) {
 	return 2 * alpha * (float64(m)*vxx*vxx + u*u*xx*xx) / float64(N), nil
 }
 
-// Hutchinson estimates S = Tr ∇²L(θ) of any objective f by Hutchinson's
+// Hutchinson estimates S = Tr ∇²L(θ) of any objective by Hutchinson's
 // method (hessian.Trace) with the given number of Rademacher probes on
-// hessian.NewHVP's finite-difference Hessian-vector products, with its
-// standard error.
-func Hutchinson(f hessian.Func, theta []float64, probes int, rng *rand.Rand) hessian.TraceEstimate {
-	return hessian.Trace(hessian.NewHVP(f, theta), probes, rng)
+// hessian.New's Hessian-vector products (exact for the library's
+// objectives, finite differences for a plain function), with its standard
+// error.
+func Hutchinson(obj hessian.Objective, theta []float64, probes int, rng *rand.Rand) hessian.TraceEstimate {
+	return hessian.Trace(hessian.New(obj, theta), probes, rng)
 }

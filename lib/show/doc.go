@@ -12,7 +12,9 @@
 //   - Table.Show sends text/html with the aligned text as text/plain;
 //   - Markdown sends text/markdown, HTML sends text/html;
 //   - a Progress bar updates one output block in place (text/html with a
-//     display id) a bounded number of times, however long the loop;
+//     display id) a bounded number of times, however long the loop; the
+//     downloads of package data (a data set loaded for the first time)
+//     show one too, as importing show sets data.ProgressBar;
 //   - Explore shows a slider (GoNB widgets) and a figure redrawn in place as
 //     it moves (drawn on a goroutine of its own, kept by position, drawn
 //     ahead), until a Done button, an idle timeout or an interrupt; the cell

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/janpfeifer/gonb/gonbui/protocol"
+
+	"github.com/noetherlab/noether/lib/data"
 )
 
 // fakeClock stops the clock of progress bars; the test advances it.
@@ -117,5 +119,29 @@ func TestProgressUnknownTotal(t *testing.T) {
 	}
 	if !strings.Contains(lines[0], "/s") {
 		t.Errorf("line %q has no rate", lines[0])
+	}
+}
+
+// A data set's download shows a bar in the notebook, counting bytes; outside
+// the notebook show leaves the bar to package data.
+func TestDownloadBar(t *testing.T) {
+	c := capture(t, true)
+	stopClock(t)
+	p := data.ProgressBar("Fashion-MNIST t10k-labels-idx1-ubyte.gz", 5148)
+	if p == nil {
+		t.Fatal("no bar in the notebook")
+	}
+	p.Set(5148)
+	p.Done()
+	if len(c.sent) < 2 {
+		t.Fatalf("%d displays, want the bar and its final state", len(c.sent))
+	}
+	last := c.sent[len(c.sent)-1].Data[protocol.MIMETextHTML].(string)
+	if !strings.Contains(last, "downloading Fashion-MNIST t10k-labels-idx1-ubyte.gz: 5148/5148 (100%)") {
+		t.Errorf("final bar %q", last)
+	}
+	capture(t, false)
+	if p := data.ProgressBar("x", 1); p != nil {
+		t.Errorf("outside the notebook: %T, want nil", p)
 	}
 }

@@ -1,7 +1,9 @@
 // Command nbexec executes notebooks headless through noether's kernel: the
 // real GoNB, driven over the Jupyter protocol by a Go client, no Python.
 //
-//	go run ./kernel/cmd/nbexec [flags] [notebook.ipynb | directory ...]
+//	go run ./kernel/cmd/nbexec [flags] [-p name=value ...] [notebook.ipynb | directory ...]
+//	go run ./kernel/cmd/nbexec sweep -o DIR [-j N] [-p name=v1,v2 | -p name=a..b ...] [-slurm ...] notebook.ipynb
+//	go run ./kernel/cmd/nbexec gather DIR
 //
 // With no arguments it runs every notebook under notebooks/ in name order; a
 // directory stands for the notebooks in it, in name order. Before anything
@@ -13,6 +15,18 @@
 // left as it was and the partial result is written beside it as
 // NAME.partial.ipynb. It prints a line per notebook and exits non-zero if any
 // failed.
+//
+// -p name=value overrides a parameter, papermill's way: the notebook's
+// cell tagged "parameters" declares the defaults, and a cell tagged
+// "injected-parameters" inserted after it declares the values given (see
+// kernel/params); a name that is not a parameter, or a value that does not
+// parse as its type, is an error before anything runs.
+//
+// nbexec sweep runs a notebook over a grid of parameter values, locally
+// with -j workers or as one Slurm job array with -slurm, and gathers the
+// values its cells record (lib/record) into DIR/results.csv and
+// DIR/results.json; nbexec gather gathers them again (after -no-wait).
+// See kernel/sweep, and nbexec sweep -h.
 package main
 
 import (
@@ -33,21 +47,31 @@ import (
 
 	"github.com/noetherlab/noether/kernel"
 	"github.com/noetherlab/noether/kernel/nbformat"
+	"github.com/noetherlab/noether/kernel/params"
 )
 
 func main() {
+	if len(os.Args) > 1 {
+		switch os.Args[1] {
+		case "sweep", "sweep-task", "gather":
+			os.Exit(subcommand(os.Args[1], os.Args[2:]))
+		}
+	}
+	var ps multiFlag
+	flag.Var(&ps, "p", "set a parameter: name=value (repeatable); the notebook declares it in its cell tagged \"parameters\"")
 	timeout := flag.Duration("timeout", 10*time.Minute, "time limit for each cell")
 	outDir := flag.String("o", "", "write executed notebooks into this directory instead of in place")
 	keepGoing := flag.Bool("k", true, "run the remaining notebooks after one fails")
 	maxOutput := flag.Int("max-output", kernel.DefaultMaxOutput, "bytes of output kept per cell (-1: no limit); past it, a line in the cell says what was left out")
 	flag.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: go run ./kernel/cmd/nbexec [-timeout D] [-o DIR] [-k=false] [-max-output N] [notebook.ipynb | directory ...]")
+		fmt.Fprintln(os.Stderr, "usage: go run ./kernel/cmd/nbexec [-timeout D] [-o DIR] [-k=false] [-max-output N] [-p name=value ...] [notebook.ipynb | directory ...]")
+		fmt.Fprintln(os.Stderr, "       go run ./kernel/cmd/nbexec sweep -h   (a grid of parameters, locally or on Slurm)")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
 	defer stop()
-	code, err := run(ctx, flag.Args(), settings{timeout: *timeout, outDir: *outDir, keepGoing: *keepGoing, maxOutput: *maxOutput})
+	code, err := run(ctx, flag.Args(), settings{timeout: *timeout, outDir: *outDir, keepGoing: *keepGoing, maxOutput: *maxOutput, params: ps})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "nbexec:", err)
 	}
@@ -60,7 +84,14 @@ type settings struct {
 	outDir    string
 	keepGoing bool
 	maxOutput int
+	params    []string // -p name=value
 }
+
+// multiFlag is a flag given any number of times.
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, " ") }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 
 func run(ctx context.Context, args []string, st settings) (int, error) {
 	wd, err := os.Getwd()
@@ -82,10 +113,16 @@ func run(ctx context.Context, args []string, st settings) (int, error) {
 	if err != nil {
 		return 1, err
 	}
-	// Read every notebook first: a malformed one is reported before any runs.
+	// Read every notebook first: a malformed one, or one that the -p
+	// values do not fit, is reported before any runs.
+	sets := map[string][]params.Set{}
 	for _, p := range paths {
-		if _, err := nbformat.ReadFile(p); err != nil {
+		nb, err := nbformat.ReadFile(p)
+		if err != nil {
 			return 1, err
+		}
+		if sets[p], err = params.Resolve(nb, st.params); err != nil {
+			return 1, fmt.Errorf("%s: %w", p, err)
 		}
 	}
 	outDir := st.outDir
@@ -106,14 +143,7 @@ func run(ctx context.Context, args []string, st settings) (int, error) {
 	if err := checkWritable(paths, outDir); err != nil {
 		return 1, err
 	}
-	// This checkout's kernel, whatever kernelspec Jupyter has registered.
-	if err := l.Ready(ctx); err != nil {
-		fmt.Printf("the noether kernel is not installed here (%s): installing it first\n", strings.ReplaceAll(err.Error(), "\n", "; "))
-		if _, err := l.Install(ctx, kernel.InstallSettings{}); err != nil {
-			return 1, fmt.Errorf("install: %w", err)
-		}
-	}
-	spec, err := l.HeadlessSpec(ctx)
+	spec, err := headlessSpec(ctx, l)
 	if err != nil {
 		return 1, err
 	}
@@ -130,8 +160,18 @@ func run(ctx context.Context, args []string, st settings) (int, error) {
 		if outDir != "" {
 			s.Output = filepath.Join(outDir, filepath.Base(p))
 		}
+		if len(st.params) > 0 {
+			in, out := p, p
+			if s.Output != "" {
+				out = s.Output
+			}
+			s.Edit = func(nb *nbformat.Notebook) error { return params.Inject(nb, sets[in], in, out) }
+		}
 		t0 := time.Now()
 		cells := codeCells(p)
+		if len(sets[p]) > 0 {
+			cells++ // the injected-parameters cell
+		}
 		partial, err := kernel.RunFile(ctx, p, s)
 		secs := time.Since(t0).Seconds()
 		if live {
@@ -155,6 +195,18 @@ func run(ctx context.Context, args []string, st settings) (int, error) {
 		return 1, nil
 	}
 	return 0, nil
+}
+
+// headlessSpec is this checkout's kernel, whatever kernelspec Jupyter has
+// registered, installed first if it is not.
+func headlessSpec(ctx context.Context, l *kernel.Layout) (*kernel.KernelSpec, error) {
+	if err := l.Ready(ctx); err != nil {
+		fmt.Printf("the noether kernel is not installed here (%s): installing it first\n", strings.ReplaceAll(err.Error(), "\n", "; "))
+		if _, err := l.Install(ctx, kernel.InstallSettings{}); err != nil {
+			return nil, fmt.Errorf("install: %w", err)
+		}
+	}
+	return l.HeadlessSpec(ctx)
 }
 
 // failure is the report of a notebook that failed: which cell (as Jupyter

@@ -197,7 +197,7 @@ func Flatness(s FlatnessSettings) (*FlatnessResult, error) {
 	tops := par.Map(2, func(i int) float64 {
 		theta := [][]float64{p.Vec(), q.Vec()}[i]
 		obj := nn.NewObjectiveRows(m, hs.X, labelColumnOf(hs.Labels), nn.CrossEntropy)
-		e := hessian.Lanczos(hessian.NewHVP(obj.Func, theta), 1, hessian.LanczosSettings{MaxSteps: 40, Tol: 1e-6})
+		e := hessian.Lanczos(hessian.New(obj, theta), 1, hessian.LanczosSettings{MaxSteps: 40, Tol: 1e-6})
 		return e.Values[0]
 	})
 	dn.HessianBefore, dn.HessianAfter = tops[0], tops[1]

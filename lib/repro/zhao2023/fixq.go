@@ -249,7 +249,7 @@ func fixqMove(act nn.Activation, n, m int, scale float64, d uint64, q float64) (
 // minimum the eigenvalues below the k-th crowd together), all of them from
 // the full matrix.
 func fixqSpectrum(net nn.TwoLayer, p *nn.Params, X, Y *mat.Dense, loss nn.Loss, k int) (top, kth float64, nonzero int, err error) {
-	hvp := hessian.NewHVP(nn.NewObjective(net, X, Y, loss).Func, p.Vec())
+	hvp := hessian.New(nn.NewObjective(net, X, Y, loss), p.Vec())
 	vals, err := sharpSpectrum(hvp, k+10)
 	if err != nil {
 		if vals, err = sharpSpectrum(hvp, 0); err != nil {

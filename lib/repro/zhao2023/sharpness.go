@@ -173,11 +173,13 @@ type Fig9Run struct {
 	Nonzero     int       // how many exceed Fig9RTol·λ_max
 }
 
-// Fig9Exact compares a trained linear network's finite-difference Hessian
-// with the exact one, hessian.TwoLayerLinear.
+// Fig9Exact compares a trained linear network's Hessian as the runs compute
+// it (hessian.New: forward-over-reverse automatic differentiation) with
+// the closed form, hessian.TwoLayerLinear.
 type Fig9Exact struct {
 	Scale float64
-	// Diff is ‖H_fd − H‖₂/‖H‖₂ (Frobenius norms).
+	// Diff is ‖H_ad − H‖₂/‖H‖₂ (Frobenius norms), H_ad the Hessian from
+	// automatic differentiation and H the closed form.
 	Diff float64
 	// Nonzero counts the exact Hessian's eigenvalues above Fig9RTol·λ_max;
 	// Gap50 and Gap51 are its 50th and 51st largest over λ_max.
@@ -194,7 +196,7 @@ type Fig9Exact struct {
 // full-batch gradient descent on the mean squared error from U, V ~ N(0, s²)
 // (the same normals at every s). At the end it computes the full Hessian of
 // the sum of squares ‖Y − U σ(V X)‖²_F over all mh + hn = 750 parameters
-// (hessian.Full from 750 Hessian-vector products, each four exact gradients)
+// (hessian.Full from 750 exact Hessian-vector products, hessian.New)
 // and its eigenvalues. Each run is labelled by Q₀ in the official code's form
 // (conserved.Official). The paper's finding: the spectrum moves right, the
 // minimum gets sharper, as Q₀ (with the scale) grows.
@@ -223,7 +225,7 @@ func Fig9(s Fig9Settings) (*Fig9Result, error) {
 			return Fig9Run{}, err
 		}
 		sq := nn.NewObjective(net, X, Y, nn.SquaredError) // ‖Y − f‖²_F
-		hvp := hessian.NewHVP(sq.Func, p.Vec())
+		hvp := hessian.New(sq, p.Vec())
 		vals, err := sharpSpectrum(hvp, s.Top)
 		if err != nil {
 			return Fig9Run{}, fmt.Errorf("zhao2023: Fig9 %s, s = %g: %w", act.Name, scale, err)
@@ -281,7 +283,7 @@ func sharpSpectrum(op hessian.Operator, top int) ([]float64, error) {
 	return vals, nil
 }
 
-// sharpExact compares the finite-difference Hessian hvp of a trained linear
+// sharpExact compares the Hessian hvp (hessian.New) of a trained linear
 // network with hessian.TwoLayerLinear; top is as in sharpSpectrum.
 func sharpExact(hvp hessian.Operator, top int, p *nn.Params, X, Y *mat.Dense) (Fig9Exact, error) {
 	U, V := p.M("U"), p.M("V")
@@ -369,7 +371,7 @@ func sharpOutline(vals []float64, w, hi float64) (xs, ys []float64) {
 
 // LinearTable returns the checks of the linear runs against the exact Hessian.
 func (r *Fig9Result) LinearTable() show.Table {
-	t := show.Table{Header: []string{"s", "‖H_fd − H‖/‖H‖", "nonzero", "50th/λ_max", "51st/λ_max", "λ_max", "2(‖U‖₂² + ‖V‖₂²)"}}
+	t := show.Table{Header: []string{"s", "‖H_ad − H‖/‖H‖", "nonzero", "50th/λ_max", "51st/λ_max", "λ_max", "2(‖U‖₂² + ‖V‖₂²)"}}
 	for _, e := range r.Linear {
 		t.AddRow(fmt.Sprintf("%g", e.Scale), fmt.Sprintf("%.0e", e.Diff), e.Nonzero, fmt.Sprintf("%.2g", e.Gap50),
 			fmt.Sprintf("%.0e", e.Gap51), fmt.Sprintf("%.2f", e.LambdaMax), fmt.Sprintf("%.2f", e.Closed))
@@ -443,7 +445,7 @@ func Fig9Spread(s Fig9SpreadSettings) (*Fig9SpreadResult, error) {
 			return 0, err
 		}
 		sq := nn.NewObjective(net, X, Y, nn.SquaredError)
-		e := hessian.Lanczos(hessian.NewHVP(sq.Func, p.Vec()), 1, hessian.LanczosSettings{})
+		e := hessian.Lanczos(hessian.New(sq, p.Vec()), 1, hessian.LanczosSettings{})
 		return e.Values[0], nil
 	})
 	if err != nil {

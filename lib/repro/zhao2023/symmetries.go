@@ -776,7 +776,7 @@ func OrbitDimension(s OrbitDimensionSettings) (*OrbitDimensionResult, error) {
 	}
 	r := &OrbitDimensionResult{Settings: s}
 	name := fmt.Sprintf("linear, h = %d, trained", net.Hidden)
-	zero, err := symmZeroEigenvalues(obj.Func, p.Vec())
+	zero, err := symmZeroEigenvalues(obj, p.Vec())
 	if err != nil {
 		return nil, err
 	}
@@ -797,7 +797,7 @@ func OrbitDimension(s OrbitDimensionSettings) (*OrbitDimensionResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	if zero, err = symmZeroEigenvalues(sq.Func, p9.Vec()); err != nil {
+	if zero, err = symmZeroEigenvalues(sq, p9.Vec()); err != nil {
 		return nil, err
 	}
 	r.Rows = append(r.Rows, symmOrbitRow(fmt.Sprintf("linear, Fig. 9 (h = %d)", f9.Hidden), net9, p9, zero))
@@ -830,8 +830,8 @@ func symmOrbitRow(name string, net nn.TwoLayer, p *nn.Params, zero int) OrbitDim
 
 // symmZeroEigenvalues counts the eigenvalues of f's Hessian at θ below 10⁻⁸
 // of the largest.
-func symmZeroEigenvalues(f optim.Func, theta []float64) (int, error) {
-	vals, err := hessian.Eigenvalues(hessian.NewHVP(f, theta))
+func symmZeroEigenvalues(obj hessian.Objective, theta []float64) (int, error) {
+	vals, err := hessian.Eigenvalues(hessian.New(obj, theta))
 	if err != nil {
 		return 0, fmt.Errorf("zhao2023: Hessian eigenvalues: %w", err)
 	}
