@@ -61,6 +61,7 @@ type Page struct {
 type Site struct {
 	Dir       string
 	Pages     []Page // in reading order
+	Extras    []Page // the notebooks of subdirectories (solutions/), off the reading order
 	Documents []Page // the Markdown files beside the notebooks (README.md aside), in name order
 	Files     int    // files written, index and assets included
 	Bytes     int64  // their size
@@ -95,7 +96,9 @@ func FindMathJax(s Settings) (string, error) {
 // notebooks; notebooks it does not list follow in name order, and a listed
 // notebook that is not there is an error. Otherwise notebooks keep the
 // order given, directories in name order. A directory's other Markdown
-// files (REFERENCES.md) become pages too, listed at the end of the index.
+// files (REFERENCES.md) become pages too, listed at the end of the index,
+// and so do the notebooks of its subdirectories (solutions/NAME.ipynb as
+// solutions/NAME.html), off the reading order, reached by the links to them.
 //
 // Every notebook is read and rendered before anything is written, so that
 // a malformed one (named, with what is wrong) leaves dir untouched; each
@@ -106,48 +109,69 @@ func Export(dir string, inputs []string, s Settings) (*Site, error) {
 	if len(inputs) == 0 {
 		return nil, errors.New("htmlexport: no notebooks to export")
 	}
-	sources, docs, err := collect(inputs)
+	sources, extras, docs, err := collect(inputs)
 	if err != nil {
 		return nil, err
 	}
 
-	mathJax := s.MathJaxURL
+	// mathJax is the address of MathJax.js from a page at root (its path
+	// back to the site's directory: "" or "../").
 	mathJaxDir := ""
-	if mathJax == "" {
+	if s.MathJaxURL == "" {
 		if mathJaxDir, err = FindMathJax(s); err != nil {
 			return nil, err
 		}
-		mathJax = "assets/mathjax/MathJax.js"
 	}
-	if strings.Contains(mathJax, "?") {
-		mathJax += "&config=TeX-AMS_CHTML"
-	} else {
-		mathJax += "?config=TeX-AMS_CHTML"
+	mathJax := func(root string) string {
+		u := s.MathJaxURL
+		if u == "" {
+			u = root + "assets/mathjax/MathJax.js"
+		}
+		if strings.Contains(u, "?") {
+			return u + "&config=TeX-AMS_CHTML"
+		}
+		return u + "?config=TeX-AMS_CHTML"
 	}
 
 	// Read and render everything first.
 	site := &Site{Dir: dir}
-	bodies := make([]string, len(sources))
 	byFile := map[string]string{"index.html": "the index"}
-	for i, src := range sources {
+	render := func(src source) (Page, string, error) {
 		nb, err := nbformat.ReadFile(src.path)
 		if err != nil {
-			return nil, err
+			return Page{}, "", err
 		}
-		name := strings.TrimSuffix(filepath.Base(src.path), ".ipynb")
-		file := name + ".html"
-		if other, ok := byFile[file]; ok {
-			return nil, fmt.Errorf("%s and %s would both be exported as %s: export them to different directories", other, src.path, file)
+		if other, ok := byFile[src.file]; ok {
+			return Page{}, "", fmt.Errorf("%s and %s would both be exported as %s: export them to different directories", other, src.path, src.file)
 		}
-		byFile[file] = src.path
-		if bodies[i], err = renderCells(nb); err != nil {
-			return nil, fmt.Errorf("%s: %w", src.path, err)
+		byFile[src.file] = src.path
+		body, err := renderCells(nb)
+		if err != nil {
+			return Page{}, "", fmt.Errorf("%s: %w", src.path, err)
 		}
 		title := Title(nb)
 		if title == "" {
-			title = name
+			title = strings.TrimSuffix(filepath.Base(src.path), ".ipynb")
 		}
-		site.Pages = append(site.Pages, Page{Notebook: src.path, File: file, Title: title, Step: src.step})
+		return Page{Notebook: src.path, File: src.file, Title: title, Step: src.step}, body, nil
+	}
+	bodies := make([]string, len(sources))
+	for i, src := range sources {
+		p, body, err := render(src)
+		if err != nil {
+			return nil, err
+		}
+		site.Pages = append(site.Pages, p)
+		bodies[i] = body
+	}
+	extraBodies := make([]string, len(extras))
+	for i, src := range extras {
+		p, body, err := render(src)
+		if err != nil {
+			return nil, err
+		}
+		site.Extras = append(site.Extras, p)
+		extraBodies[i] = body
 	}
 	type file struct {
 		name string
@@ -175,7 +199,7 @@ func Export(dir string, inputs []string, s Settings) (*Site, error) {
 		page := Page{Notebook: d, File: name + ".html", Title: title}
 		site.Documents = append(site.Documents, page)
 		var buf bytes.Buffer
-		err = pageTemplate.Execute(&buf, pageData{Title: plain(title), MathJax: mathJax, Source: filepath.Base(d),
+		err = pageTemplate.Execute(&buf, pageData{Title: plain(title), MathJax: mathJax(""), Source: filepath.Base(d),
 			Body: template.HTML(`<section class="cell markdown">` + "\n" + body + "</section>\n")})
 		if err != nil {
 			return nil, err
@@ -192,7 +216,7 @@ func Export(dir string, inputs []string, s Settings) (*Site, error) {
 		}
 		var buf bytes.Buffer
 		err := pageTemplate.Execute(&buf, pageData{
-			Title: plain(p.Title), MathJax: mathJax, Source: filepath.Base(p.Notebook),
+			Title: plain(p.Title), MathJax: mathJax(""), Source: filepath.Base(p.Notebook),
 			Prev: prev, Next: next, Body: template.HTML(bodies[i]),
 		})
 		if err != nil {
@@ -200,7 +224,19 @@ func Export(dir string, inputs []string, s Settings) (*Site, error) {
 		}
 		files = append(files, file{p.File, buf.Bytes()})
 	}
-	index, err := indexPage(s.Title, mathJax, site.Pages, site.Documents)
+	for i, p := range site.Extras {
+		root := strings.Repeat("../", strings.Count(p.File, "/"))
+		var buf bytes.Buffer
+		err := pageTemplate.Execute(&buf, pageData{
+			Title: plain(p.Title), Root: root, MathJax: mathJax(root), Source: filepath.ToSlash(p.File[:len(p.File)-len(".html")]) + ".ipynb",
+			Body: template.HTML(extraBodies[i]),
+		})
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", p.Notebook, err)
+		}
+		files = append(files, file{p.File, buf.Bytes()})
+	}
+	index, err := indexPage(s.Title, mathJax(""), site.Pages, site.Documents)
 	if err != nil {
 		return nil, err
 	}
@@ -244,51 +280,62 @@ func Export(dir string, inputs []string, s Settings) (*Site, error) {
 // has one.
 type source struct {
 	path string
+	file string // its page, relative to the site's directory
 	step *Step
 }
 
-// collect returns the notebooks to export in their order and the Markdown
-// files beside them (README.md aside), as Export describes.
-func collect(inputs []string) (sources []source, docs []string, err error) {
+// collect returns the notebooks to export in their order, the notebooks of
+// the directories' subdirectories, and the Markdown files beside them
+// (README.md aside), as Export describes.
+func collect(inputs []string) (sources, extras []source, docs []string, err error) {
 	for _, in := range inputs {
 		fi, err := os.Stat(in)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		if !fi.IsDir() {
-			sources = append(sources, source{path: in})
+			sources = append(sources, source{path: in, file: pageName(in)})
 			continue
 		}
 		paths, err := filepath.Glob(filepath.Join(in, "*.ipynb"))
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
-		paths = slices.DeleteFunc(paths, func(p string) bool {
-			return strings.HasSuffix(p, ".partial.ipynb") || strings.HasSuffix(p, ".executed.ipynb")
-		})
+		paths = slices.DeleteFunc(paths, done)
 		if len(paths) == 0 {
-			return nil, nil, fmt.Errorf("%s: no notebooks (*.ipynb)", in)
+			return nil, nil, nil, fmt.Errorf("%s: no notebooks (*.ipynb)", in)
 		}
 		steps, err := ReadingPathFile(filepath.Join(in, "README.md"))
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		for i := range steps {
 			p := filepath.Join(in, steps[i].Notebook+".ipynb")
 			j := slices.Index(paths, p)
 			if j < 0 {
-				return nil, nil, fmt.Errorf("%s, line %d: the reading path names %s, which is not in %s",
+				return nil, nil, nil, fmt.Errorf("%s, line %d: the reading path names %s, which is not in %s",
 					filepath.Join(in, "README.md"), steps[i].Line, steps[i].Notebook, in)
 			}
-			sources = append(sources, source{path: p, step: &steps[i]})
+			sources = append(sources, source{path: p, file: pageName(p), step: &steps[i]})
 			paths = slices.Delete(paths, j, j+1)
 		}
 		for _, p := range paths {
-			sources = append(sources, source{path: p})
+			sources = append(sources, source{path: p, file: pageName(p)})
+		}
+		subs, err := filepath.Glob(filepath.Join(in, "*", "*.ipynb"))
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		for _, p := range subs {
+			if done(p) {
+				continue
+			}
+			sub := filepath.Base(filepath.Dir(p))
+			extras = append(extras, source{path: p, file: sub + "/" + pageName(p)})
 		}
 		mds, err := filepath.Glob(filepath.Join(in, "*.md"))
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		for _, p := range mds {
 			if filepath.Base(p) != "README.md" {
@@ -297,7 +344,17 @@ func collect(inputs []string) (sources []source, docs []string, err error) {
 		}
 	}
 
-	return sources, docs, nil
+	return sources, extras, docs, nil
+}
+
+// done reports whether p is a run's by-product, not a notebook to export.
+func done(p string) bool {
+	return strings.HasSuffix(p, ".partial.ipynb") || strings.HasSuffix(p, ".executed.ipynb")
+}
+
+// pageName is the page of notebook p: NAME.html for NAME.ipynb.
+func pageName(p string) string {
+	return strings.TrimSuffix(filepath.Base(p), ".ipynb") + ".html"
 }
 
 // copyMathJax copies mathJaxFiles from dir to assets/mathjax through write,
@@ -335,6 +392,7 @@ func copyMathJax(dir string, write func(string, []byte) error) error {
 
 type pageData struct {
 	Title, MathJax, Source string
+	Root                   string // the way back to the site's directory: "" or "../"
 	Prev, Next             *Page
 	Body                   template.HTML
 }
@@ -386,9 +444,9 @@ func indexPage(title, mathJax string, pages, docs []Page) ([]byte, error) {
 	}
 	var buf bytes.Buffer
 	err := indexTemplate.Execute(&buf, struct {
-		Title, MathJax string
-		Rows           []row
-		Documents      []Page
-	}{title, mathJax, rows, docs})
+		Title, MathJax, Root string
+		Rows                 []row
+		Documents            []Page
+	}{title, mathJax, "", rows, docs})
 	return buf.Bytes(), err
 }

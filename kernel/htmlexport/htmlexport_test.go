@@ -283,8 +283,10 @@ func TestExport(t *testing.T) {
 	writeNotebook(t, filepath.Join(in, "03-c.ipynb"), "03 · Sea")
 	os.WriteFile(filepath.Join(in, "03-c.partial.ipynb"), []byte("{"), 0o644)
 	readme := "| notebook | needs | teaches | read | run | exercises |\n|---|---|---|---|---|---|\n" +
-		"| [02-a](02-a.ipynb) | — | first $x$ | 1 min | 5 s | 02.1 |\n| [01-b](01-b.ipynb) | [02-a](02-a.ipynb) | second | 2 min | 6 s | 01.1 |\n"
+		"| [02-a](02-a.ipynb) | — | first $x$ | 1 min | 5 s | 02.1 |\n| [01-b](01-b.ipynb) | [02-a](02-a.ipynb) | second | 2 min | 6 s | 01.1 · [solutions](solutions/01-b.ipynb) |\n"
 	os.WriteFile(filepath.Join(in, "README.md"), []byte(readme), 0o644)
+	os.Mkdir(filepath.Join(in, "solutions"), 0o755)
+	writeNotebook(t, filepath.Join(in, "solutions", "01-b.ipynb"), "Solutions · 01")
 	os.WriteFile(filepath.Join(in, "REFERENCES.md"), []byte("# References\n\nSee [the first](02-a.ipynb) and [us](REFERENCES.md#x), [up](../README.md).\n"), 0o644)
 	mj := fakeMathJax(t)
 
@@ -313,6 +315,19 @@ func TestExport(t *testing.T) {
 	refs := read(t, filepath.Join(out, "REFERENCES.html"))
 	if !strings.Contains(refs, `<a href="02-a.html">the first</a> and <a href="REFERENCES.html#x">us</a>, <a href="../README.md">up</a>`) {
 		t.Errorf("REFERENCES.html:\n%s", refs)
+	}
+	if !strings.Contains(index, `<span>exercises 01.1 · <a href="solutions/01-b.html">solutions</a></span>`) {
+		t.Errorf("index.html does not link the solutions page:\n%s", index)
+	}
+	if len(site.Extras) != 1 || site.Extras[0].File != "solutions/01-b.html" {
+		t.Errorf("extra pages %+v, want solutions/01-b.html", site.Extras)
+	}
+	sol := read(t, filepath.Join(out, "solutions", "01-b.html"))
+	for _, want := range []string{`href="../assets/noether.css"`, `src="../assets/mathjax/MathJax.js?config=TeX-AMS_CHTML"`, `<a href="../index.html">Contents</a>`,
+		"Exported from solutions/01-b.ipynb."} {
+		if !strings.Contains(sol, want) {
+			t.Errorf("solutions/01-b.html lacks %s", want)
+		}
 	}
 	page := read(t, filepath.Join(out, "01-b.html"))
 	for _, want := range []string{`<title>01 · Bee</title>`, `href="02-a.html" rel="prev">← 02 · Ay</a>`, `href="03-c.html" rel="next">03 · Sea →</a>`,

@@ -1,8 +1,10 @@
 package htmlexport
 
 import (
+	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -21,7 +23,9 @@ func exportSettings() Settings {
 }
 
 // The whole set exports: a page per committed notebook, each titled by its
-// first heading, a page for REFERENCES.md, and an index linking them all.
+// first heading, a page per solutions notebook, a page for REFERENCES.md,
+// and an index linking them all; no page links to a file of the site that
+// is not there.
 func TestExportNotebooks(t *testing.T) {
 	paths, err := filepath.Glob(filepath.Join(notebooksDir, "*.ipynb"))
 	if err != nil || len(paths) == 0 {
@@ -53,7 +57,12 @@ func TestExportNotebooks(t *testing.T) {
 	if len(site.Documents) != 1 || site.Documents[0].File != "REFERENCES.html" || !strings.Contains(string(index), `href="REFERENCES.html"`) {
 		t.Errorf("documents %+v, want REFERENCES.html, linked from the index", site.Documents)
 	}
-	t.Logf("%d pages, %d files, %.1f MB", len(site.Pages), site.Files, float64(site.Bytes)/1e6)
+	solutions, _ := filepath.Glob(filepath.Join(notebooksDir, "solutions", "*.ipynb"))
+	if len(site.Extras) != len(solutions) {
+		t.Errorf("%d extra pages for %d solutions notebooks", len(site.Extras), len(solutions))
+	}
+	checkLinks(t, out)
+	t.Logf("%d pages, %d more in subdirectories, %d files, %.1f MB", len(site.Pages), len(site.Extras), site.Files, float64(site.Bytes)/1e6)
 }
 
 // BenchmarkExportNotebooks exports every notebook of the repository, the
@@ -66,4 +75,41 @@ func BenchmarkExportNotebooks(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+var (
+	ref    = regexp.MustCompile(`(?:href|src)="([^"]*)"`)
+	scheme = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9+.-]*:`)
+)
+
+// checkLinks checks that every relative href and src of every page of the
+// site that stays within it names a file of the site. (A link out of the
+// site, into the repository, is the text's business.)
+func checkLinks(t *testing.T, site string) {
+	t.Helper()
+	filepath.WalkDir(site, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".html") {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		for _, m := range ref.FindAllStringSubmatch(string(b), -1) {
+			link, _, _ := strings.Cut(m[1], "#")
+			link, _, _ = strings.Cut(link, "?")
+			if link == "" || scheme.MatchString(link) {
+				continue // within the page, or elsewhere (https:, data:)
+			}
+			target := filepath.Join(filepath.Dir(p), filepath.FromSlash(link))
+			if rel, err := filepath.Rel(site, target); err != nil || strings.HasPrefix(rel, "..") {
+				continue // into the repository, beyond what the site publishes
+			}
+			if _, err := os.Stat(target); err != nil {
+				rel, _ := filepath.Rel(site, p)
+				t.Errorf("%s links %s, which the site does not hold", rel, m[1])
+			}
+		}
+		return nil
+	})
 }

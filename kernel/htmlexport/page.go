@@ -29,7 +29,7 @@ const head = `<!DOCTYPE html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{.Title}}</title>
-<link rel="stylesheet" href="assets/noether.css">
+<link rel="stylesheet" href="{{.Root}}assets/noether.css">
 <script type="text/x-mathjax-config">` + mathJaxConfig + `</script>
 <script src="{{.MathJax}}"></script>
 </head>
@@ -37,14 +37,14 @@ const head = `<!DOCTYPE html>
 
 var pageTemplate = template.Must(template.New("page").Parse(head + `<body>
 <nav class="pages">
-<a href="index.html">Contents</a>
+<a href="{{.Root}}index.html">Contents</a>
 {{- with .Prev}}<a class="prev" href="{{.File}}" rel="prev">← {{.Title}}</a>{{end}}
 {{- with .Next}}<a class="next" href="{{.File}}" rel="next">{{.Title}} →</a>{{end}}
 </nav>
 <main class="notebook">
 {{.Body}}</main>
 <nav class="pages">
-<a href="index.html">Contents</a>
+<a href="{{.Root}}index.html">Contents</a>
 {{- with .Prev}}<a class="prev" href="{{.File}}" rel="prev">← {{.Title}}</a>{{end}}
 {{- with .Next}}<a class="next" href="{{.File}}" rel="next">{{.Title}} →</a>{{end}}
 </nav>

@@ -57,7 +57,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "nbhtml:", err)
 		return 1
 	}
-	fmt.Fprintf(stdout, "wrote %s and %d pages (%d files, %.1f MB) in %.1f s\n",
-		site.Dir+string(os.PathSeparator)+"index.html", len(site.Pages), site.Files, float64(site.Bytes)/1e6, time.Since(t0).Seconds())
+	more := ""
+	if n := len(site.Extras) + len(site.Documents); n > 0 {
+		more = fmt.Sprintf(" and %d more", n)
+	}
+	fmt.Fprintf(stdout, "wrote %s, %d pages in reading order%s (%d files, %.1f MB) in %.1f s\n",
+		site.Dir+string(os.PathSeparator)+"index.html", len(site.Pages), more, site.Files, float64(site.Bytes)/1e6, time.Since(t0).Seconds())
 	return 0
 }

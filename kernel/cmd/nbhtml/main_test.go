@@ -18,7 +18,7 @@ func TestRun(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
-	if want := "wrote " + filepath.Join(out, "index.html") + " and "; !strings.HasPrefix(stdout.String(), want) {
+	if want := "wrote " + filepath.Join(out, "index.html") + ", "; !strings.HasPrefix(stdout.String(), want) || !strings.Contains(stdout.String(), " pages in reading order and ") {
 		t.Errorf("printed %q, want it to start with %q", stdout.String(), want)
 	}
 	if _, err := os.Stat(filepath.Join(out, "00-welcome.html")); err != nil {
