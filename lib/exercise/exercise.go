@@ -4,9 +4,11 @@
 // verdict never contains the answer: its message says what is wrong
 // (a sign, a factor, a missing term), not what is right.
 //
-// The checks of each notebook live beside the reproduction they use, in
-// the exercise packages of this directory; this package holds what they
-// share: the verdict, how it is displayed, and the comparisons.
+// The checks of notebook NN live in nbNN.go, named by what they check
+// (SoftplusConserved, FGSMStep, …); each computes its right answer from the
+// library (lib/repro, lib/conserved, lib/sym, …), never from a literal.
+// exercise.go, funcs.go and choice.go hold what they share: the verdict,
+// how it is displayed, and the comparisons.
 //
 // An answer cell starts unanswered: a number as math.NaN(), a function or
 // slice as nil. A check given such an answer says so and nothing else, so
@@ -64,7 +66,7 @@ type Verdict struct {
 
 // Open is the verdict on an answer cell still holding its placeholder.
 func Open(id string) Verdict {
-	return Verdict{Exercise: id, Status: Unanswered, Message: "not answered yet: fill in the answer cell above and run it and this cell again"}
+	return Verdict{Exercise: id, Status: Unanswered, Message: "not answered yet: replace the placeholder in this cell with your answer and run the cell again"}
 }
 
 // Pass is a right verdict with a message saying what was confirmed.

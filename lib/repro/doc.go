@@ -7,6 +7,14 @@
 //	                Networks on Toroids", ICML 2022 (notebooks 10–13)
 //	ziyin2024       Ziyin, Wang, Li, Wu, "Parameter Symmetry and Noise Equilibrium of
 //	                Stochastic Gradient Descent", NeurIPS 2024 (notebooks 14–17)
+//	marcotte2023    Marcotte, Gribonval, Peyré, "Abide by the Law and Follow the Flow:
+//	                Conservation Laws for Gradient Flows", NeurIPS 2023 (notebook 18)
+//	zhao2022        Zhao, Dehmamy, Walters, Yu, "Symmetry Teleportation for Accelerated
+//	                Optimization", NeurIPS 2022, and its ICLR 2024 follow-up (notebook 19)
+//	kunin2021       Kunin, Sagastuy-Brena, Ganguli, Yamins, Tanaka, "Neural Mechanics",
+//	                ICLR 2021 (notebook 20)
+//	kunin2024       Kunin, Raventós, Dominé, Chen, Klindt, Saxe, Ganguli, "Get rich quick",
+//	                NeurIPS 2024 (notebook 21)
 //
 // Every experiment follows one shape, so that a notebook, a test and a
 // program reuse the same set-up instead of copying it:

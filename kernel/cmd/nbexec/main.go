@@ -48,6 +48,7 @@ import (
 	"github.com/noetherlab/noether/kernel"
 	"github.com/noetherlab/noether/kernel/nbformat"
 	"github.com/noetherlab/noether/kernel/params"
+	"github.com/noetherlab/noether/lib/data"
 )
 
 func main() {
@@ -63,12 +64,14 @@ func main() {
 	outDir := flag.String("o", "", "write executed notebooks into this directory instead of in place")
 	keepGoing := flag.Bool("k", true, "run the remaining notebooks after one fails")
 	maxOutput := flag.Int("max-output", kernel.DefaultMaxOutput, "bytes of output kept per cell (-1: no limit); past it, a line in the cell says what was left out")
+	offline := offlineFlag(flag.CommandLine)
 	flag.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: go run ./kernel/cmd/nbexec [-timeout D] [-o DIR] [-k=false] [-max-output N] [-p name=value ...] [notebook.ipynb | directory ...]")
+		fmt.Fprintln(os.Stderr, "usage: go run ./kernel/cmd/nbexec [-timeout D] [-o DIR] [-k=false] [-max-output N] [-offline] [-p name=value ...] [notebook.ipynb | directory ...]")
 		fmt.Fprintln(os.Stderr, "       go run ./kernel/cmd/nbexec sweep -h   (a grid of parameters, locally or on Slurm)")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
+	setOffline(*offline)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
 	defer stop()
 	code, err := run(ctx, flag.Args(), settings{timeout: *timeout, outDir: *outDir, keepGoing: *keepGoing, maxOutput: *maxOutput, params: ps})
@@ -350,4 +353,17 @@ func indent(s string) string {
 func isTerminal(f *os.File) bool {
 	fi, err := f.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0 && os.Getenv("TERM") != "dumb"
+}
+
+// offlineFlag declares -offline on fs.
+func offlineFlag(fs *flag.FlagSet) *bool {
+	return fs.Bool("offline", false, "forbid the notebooks to download a data set that is not installed (sets "+data.OfflineEnv+"=1 for the kernels)")
+}
+
+// setOffline, when on, sets data.OfflineEnv in nbexec's environment, which
+// every kernel it starts inherits (and, through sbatch, every Slurm task).
+func setOffline(on bool) {
+	if on {
+		os.Setenv(data.OfflineEnv, "1")
+	}
 }

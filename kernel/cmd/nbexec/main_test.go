@@ -5,6 +5,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"flag"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/noetherlab/noether/kernel"
 	"github.com/noetherlab/noether/kernel/nbformat"
+	"github.com/noetherlab/noether/lib/data"
 )
 
 // nbexec builds this command and returns a function that runs it from the
@@ -253,5 +255,28 @@ func TestUnwritableOutputIsFoundFirst(t *testing.T) {
 	}
 	if _, err := os.Stat(mark); err == nil {
 		t.Fatal("the notebook ran although its result could not be written")
+	}
+}
+
+// -offline reaches the kernels through nbexec's own environment, which
+// they inherit: with it the variable the data loaders read is set, without
+// it left as it was.
+func TestOfflineFlag(t *testing.T) {
+	t.Setenv(data.OfflineEnv, "")
+	fs := flag.NewFlagSet("nbexec", flag.ContinueOnError)
+	off := offlineFlag(fs)
+	if err := fs.Parse(nil); err != nil {
+		t.Fatal(err)
+	}
+	setOffline(*off)
+	if v := os.Getenv(data.OfflineEnv); v != "" {
+		t.Fatalf("without -offline %s = %q", data.OfflineEnv, v)
+	}
+	if err := fs.Parse([]string{"-offline"}); err != nil {
+		t.Fatal(err)
+	}
+	setOffline(*off)
+	if v := os.Getenv(data.OfflineEnv); v != "1" {
+		t.Fatalf("with -offline %s = %q, want 1", data.OfflineEnv, v)
 	}
 }

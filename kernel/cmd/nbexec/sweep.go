@@ -107,9 +107,11 @@ func runSweep(ctx context.Context, args []string) (int, error) {
 	extra := fs.String("sbatch", "", "further sbatch arguments, separated by spaces")
 	noWait := fs.Bool("no-wait", false, "with -slurm: print the job id and return; gather the table later with nbexec gather DIR")
 	poll := fs.Duration("poll", 5*time.Second, "with -slurm: how often to ask squeue whether the job is done")
+	offline := offlineFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		return 2, nil
 	}
+	setOffline(*offline)
 	if fs.NArg() > 1 && strings.HasPrefix(fs.Arg(1), "-") {
 		return 2, fmt.Errorf("flags go before the notebook: nbexec sweep [flags] %s", fs.Arg(0))
 	}
