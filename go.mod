@@ -13,6 +13,7 @@ require (
 	github.com/go-zeromq/zmq4 v0.17.0
 	github.com/janpfeifer/gonb v0.11.4
 	github.com/sbinet/npyio v0.9.0
+	github.com/yuin/goldmark v1.8.7
 	golang.org/x/image v0.30.0
 	golang.org/x/sys v0.43.0
 	gonum.org/v1/gonum v0.17.0

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/noetherlab/noether/kernel"
+	"github.com/noetherlab/noether/kernel/htmlexport"
 	"github.com/noetherlab/noether/lib/data"
 )
 
@@ -106,6 +107,14 @@ func doctor(ctx context.Context, l *kernel.Layout) []check {
 
 	add(downloads())
 	add(fashionMNIST(ctx))
+
+	// MathJax (only for the HTML export of the notebooks).
+	if dir, err := htmlexport.FindMathJax(htmlexport.Settings{}); err != nil {
+		add(check{what: "MathJax", optional: true, detail: "not found: needed only to publish the notebooks as HTML (nbhtml)",
+			fix: "sudo apt-get install libjs-mathjax   (or: go run ./kernel/cmd/nbhtml -mathjax DIR, a MathJax 2.7 directory)"})
+	} else {
+		add(check{what: "MathJax", ok: true, optional: true, detail: dir + " (for nbhtml)"})
+	}
 	return checks
 }
 

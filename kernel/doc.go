@@ -29,4 +29,6 @@
 // -check) and kernel/cmd/nbexec, use only this API. kernel/params gives a
 // notebook papermill-style parameters (nbexec -p), and kernel/sweep runs it
 // over a grid of them, locally or as a Slurm job array (nbexec sweep).
+// Executed notebooks are rendered to a static site, with no kernel, by
+// kernel/htmlexport (kernel/cmd/nbhtml).
 package kernel
