@@ -112,7 +112,58 @@ type FlatnessResult struct {
 	// Sigmas[k] and the test error over the minima, with a bootstrap
 	// interval.
 	Rank []Interval
-	Dinh Dinh
+	// Replicated compares replicated SGD with plain SGD from the same
+	// initialisations.
+	Replicated Paired
+	Dinh       Dinh
+}
+
+// Paired compares the minima of a recipe with those of plain SGD (the
+// first recipe) from the same initialisations, seed by seed: the mean of
+// the differences (recipe − SGD) with its t interval over the seeds.
+type Paired struct {
+	Recipe string
+	// Energy[k] is the difference of local energy at Sigmas[k]; TrainErr
+	// and TestErr the differences of training and test error.
+	Energy            []Interval
+	TrainErr, TestErr Interval
+}
+
+// Flatter reports whether the recipe's minima are flatter than SGD's at
+// Sigmas[k] at 95% confidence (the interval of the difference below 0).
+func (p Paired) Flatter(k int) bool { return p.Energy[k].Hi < 0 }
+
+// compare returns the paired comparison of recipe with plain SGD, or a
+// zero Paired when either is missing.
+func compare(minima []FlatMinimum, sgd, recipe string, sigmas int) Paired {
+	bySeed := map[int]FlatMinimum{}
+	for _, mn := range minima {
+		if mn.Recipe == sgd {
+			bySeed[mn.Seed] = mn
+		}
+	}
+	p := Paired{Recipe: recipe}
+	de := make([][]float64, sigmas)
+	var dtr, dte []float64
+	for _, mn := range minima {
+		ref, ok := bySeed[mn.Seed]
+		if mn.Recipe != recipe || !ok {
+			continue
+		}
+		for k := range de {
+			de[k] = append(de[k], mn.Energy[k].Rise.Err-ref.Energy[k].Rise.Err)
+		}
+		dtr = append(dtr, mn.Train.Err-ref.Train.Err)
+		dte = append(dte, mn.Test.Err-ref.Test.Err)
+	}
+	if len(dtr) == 0 {
+		return Paired{}
+	}
+	for k := range de {
+		p.Energy = append(p.Energy, MeanCI(de[k]))
+	}
+	p.TrainErr, p.TestErr = MeanCI(dtr), MeanCI(dte)
+	return p
 }
 
 // Flatness draws minima with the samplers of Recipes (Minima), measures
@@ -161,6 +212,9 @@ func Flatness(s FlatnessSettings) (*FlatnessResult, error) {
 		}
 		res.Rank = append(res.Rank, Spearman(e, test))
 	}
+
+	rc := Recipes()
+	res.Replicated = compare(res.Minima, rc[0].String(), rc[len(rc)-1].String(), len(s.Sigmas))
 
 	// Dinh et al.'s rescaling of the first minimum.
 	p := params(mr.Minima[0].Theta)
@@ -306,6 +360,12 @@ func (r *FlatnessResult) Table() show.Table {
 	}
 	for k, sg := range r.Sigmas {
 		t.AddRow(fmt.Sprintf("Spearman(δE(σ = %g), test error), %d minima", sg, len(r.Minima)), r.Rank[k].String(), "> 0 (flatter generalises better; paper)")
+	}
+	if rp := r.Replicated; rp.Recipe != "" {
+		for k, sg := range r.Sigmas {
+			t.AddRow(fmt.Sprintf("%s − SGD: δE(σ = %g), %d seeds", rp.Recipe, sg, rp.Energy[k].N), rp.Energy[k].String(), "< 0: flatter (Pittorino et al. 2021; paper)")
+		}
+		t.AddRow(fmt.Sprintf("%s − SGD: train error", rp.Recipe), rp.TrainErr.String(), "")
 	}
 	d := r.Dinh
 	t.AddRow(fmt.Sprintf("additive δE(σ = %g): before → after α = %g", d.SigmaAdd, d.Alpha),
