@@ -92,19 +92,6 @@ func (b BinaryMLP) Forward(t *ad.Tape, w []*ad.Node, x *ad.Node) *ad.Node {
 	return z
 }
 
-// rowForward records the logits of the samples in the rows of x.
-func (b BinaryMLP) rowForward(t *ad.Tape, p *nn.Params, x *ad.Node) *ad.Node {
-	W, _ := b.MLP().Layers(p)
-	z := x
-	for l := range W {
-		if l > 0 {
-			z = t.Map(z, signSTE)
-		}
-		z = t.Scale(t.MatMulT(z, t.Map(t.Const(W[l]), signSTE), false, true), 1/math.Sqrt(float64(b.Sizes[l])))
-	}
-	return z
-}
-
 // Signs returns the binary weights sign(W) of latent weights theta, as a
 // new vector.
 func Signs(theta []float64) []float64 {

@@ -66,8 +66,8 @@ type Energy struct {
 //	δE(w, σ) = E_z[E(w ⊙ (1 + σz))] − E(w)
 //
 // for Multiplicative noise (w + σz for Additive; each weight negated with
-// probability σ for Flip), estimated from s.Draws draws, evaluated in
-// parallel. E is the error and, separately, the loss of ev (the training
+// probability σ for Flip), estimated from s.Draws draws, evaluated together with w
+// (Evaluator.EvalAll). E is the error and, separately, the loss of ev (the training
 // set, for the local energy of Pittorino et al.).
 func LocalEnergy(ev *Evaluator, theta []float64, sigma float64, s NoiseSettings) Energy {
 	draws := s.Draws
@@ -77,11 +77,14 @@ func LocalEnergy(ev *Evaluator, theta []float64, sigma float64, s NoiseSettings)
 	if sigma < 0 || (s.Noise == Flip && sigma > 1) {
 		panic(fmt.Sprintf("landscape: LocalEnergy: σ = %g for %v noise", sigma, s.Noise))
 	}
-	base := ev.Eval(theta)
-	ms := par.Map(draws, func(i int) Measure {
-		w := Perturb(nil, theta, sigma, s.Noise, rand.New(rand.NewPCG(s.Seed, uint64(i))))
-		return ev.Eval(w)
+	ws := par.Map(draws+1, func(i int) []float64 {
+		if i == 0 {
+			return theta
+		}
+		return Perturb(nil, theta, sigma, s.Noise, rand.New(rand.NewPCG(s.Seed, uint64(i-1))))
 	})
+	all := ev.EvalAll(ws)
+	base, ms := all[0], all[1:]
 	var se, sl, qe, ql float64
 	for _, m := range ms {
 		de, dl := m.Err-base.Err, m.Loss-base.Loss

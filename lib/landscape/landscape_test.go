@@ -378,3 +378,45 @@ func TestBinarySigns(t *testing.T) {
 		t.Error("the geodesic from a net to itself moves")
 	}
 }
+
+// Along's shared first layer (Evaluator.evalSpan for a Line, a Chain and
+// a Sphered path) and EvalAll's stacked first layers (more networks than
+// one stack holds) give each network's Eval: the same errors, and losses
+// equal to rounding (the first layer's sums are regrouped: 1e-12
+// relative).
+func TestEvalAllAndSpan(t *testing.T) {
+	rng := rand.New(rand.NewPCG(6, 7))
+	m, p := testNet(rng, nn.ReLU, 15, 9, 7, 4)
+	_, q := testNet(rng, nn.ReLU, 15, 9, 7, 4)
+	_, r := testNet(rng, nn.ReLU, 15, 9, 7, 4)
+	ev, err := NewEvaluator(m, smallSet(rng, 2100, 15, 4))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ca, _ := Canonicalize(m, p)
+	cb, _ := Canonicalize(m, q)
+	geo, _ := NewSphered(ca, cb, true)
+	chord, _ := NewSphered(ca, cb, false)
+	paths := map[string]Path{"line": Line{p.Vec(), q.Vec()}, "chain": Chain{p.Vec(), r.Vec(), q.Vec()}, "slerp": geo, "chord": chord}
+	for name, path := range paths {
+		if _, ok := path.(spanned); !ok {
+			t.Fatalf("%s: not spanned", name)
+		}
+		pr := Along(path, ev, 2*maxStack+3)
+		ws := make([][]float64, len(pr.T))
+		for k, tt := range pr.T {
+			w := make([]float64, p.Len())
+			path.At(tt, w)
+			ws[k] = w
+			one := ev.Eval(w)
+			if got := pr.M[k]; got.Err != one.Err || math.Abs(got.Loss-one.Loss) > 1e-12*one.Loss {
+				t.Errorf("%s t = %g: along %+v, Eval %+v", name, tt, got, one)
+			}
+		}
+		for k, got := range ev.EvalAll(ws) {
+			if one := pr.M[k]; got.Err != one.Err || math.Abs(got.Loss-one.Loss) > 1e-12*one.Loss {
+				t.Errorf("%s t = %g: EvalAll %+v, along %+v", name, pr.T[k], got, one)
+			}
+		}
+	}
+}

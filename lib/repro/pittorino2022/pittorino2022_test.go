@@ -3,7 +3,13 @@ package pittorino2022
 import (
 	"math"
 	"testing"
+
+	"github.com/noetherlab/noether/lib/landscape"
 )
+
+func landscapeEnergy(e float64) landscape.Energy {
+	return landscape.Energy{Rise: landscape.Measure{Err: e}}
+}
 
 // run fails the test on an error.
 func run[S, R any](t *testing.T, f func(S) (R, error), s S) R {
@@ -94,6 +100,9 @@ func TestFlatness(t *testing.T) {
 	if len(r.Minima) < 10 {
 		t.Errorf("%d minima, want ≥ 10", len(r.Minima))
 	}
+	if rp := r.Replicated; rp.Recipe == "" || len(rp.Energy) != len(r.Sigmas) || rp.TrainErr.N != 2 {
+		t.Errorf("replicated SGD against SGD: %+v, want %d σ over 2 seeds", rp, len(r.Sigmas))
+	}
 	d := r.Dinh
 	if d.MultBefore.Rise.Err != d.MultAfter.Rise.Err {
 		t.Errorf("multiplicative δE %g → %g, want unchanged", d.MultBefore.Rise.Err, d.MultAfter.Rise.Err)
@@ -169,5 +178,29 @@ func TestBinary(t *testing.T) {
 	}
 	if r.Align.Mean >= r.Naive.Mean {
 		t.Errorf("aligned barrier %.3f, naive %.3f", r.Align.Mean, r.Naive.Mean)
+	}
+}
+
+// The paired comparison matches each replicated-SGD minimum with the SGD
+// minimum of its seed: differences 0.01 − 0.03 = −0.02 and 0.02 − 0.01 =
+// 0.01 have mean −0.005, standard deviation 0.0212 and t interval
+// ±12.706·0.0212/√2 = ±0.1906; a recipe without SGD partners gives nothing.
+func TestCompare(t *testing.T) {
+	mk := func(recipe string, seed int, e, tr float64) FlatMinimum {
+		mn := FlatMinimum{Minimum: Minimum{Recipe: recipe, Seed: seed}}
+		mn.Train.Err = tr
+		mn.Energy = append(mn.Energy, landscapeEnergy(e))
+		return mn
+	}
+	ms := []FlatMinimum{mk("SGD", 0, 0.03, 0.1), mk("SGD", 1, 0.01, 0.1), mk("rep", 1, 0.02, 0.2), mk("rep", 0, 0.01, 0.1), mk("other", 7, 0, 0)}
+	p := compare(ms, "SGD", "rep", 1)
+	if e := p.Energy[0]; e.N != 2 || math.Abs(e.Mean+0.005) > 1e-15 || math.Abs(e.Hi-e.Mean-0.19059) > 1e-4 {
+		t.Errorf("energy difference %+v, want mean −0.005 ± 0.1906 over 2 seeds", e)
+	}
+	if p.TrainErr.Mean != 0.05 || p.Flatter(0) {
+		t.Errorf("train difference %v, flatter %v", p.TrainErr, p.Flatter(0))
+	}
+	if q := compare(ms, "SGD", "other", 1); q.Recipe != "" {
+		t.Errorf("unpaired recipe compared: %+v", q)
 	}
 }
