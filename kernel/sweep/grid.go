@@ -155,6 +155,15 @@ func (p Point) Args() []string {
 	return out
 }
 
+// names returns the grid's parameter names in order.
+func (g Grid) names() []string {
+	n := make([]string, len(g))
+	for i, ax := range g {
+		n[i] = ax.Name
+	}
+	return n
+}
+
 // Points lists the grid's points, the last axis varying fastest (the order
 // of nested loops written in the order of the -p flags). A grid with no
 // axes has one point, the notebook's defaults.

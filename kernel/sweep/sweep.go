@@ -38,6 +38,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -120,6 +121,15 @@ func Plan(notebook, dir, root string, g Grid, s kernel.RunSettings) (*Manifest, 
 	if old, err := ReadManifest(dir); err == nil {
 		if old.Notebook != m.Notebook {
 			return nil, fmt.Errorf("%s holds a sweep of %s: choose another output directory for %s", dir, old.Notebook, m.Notebook)
+		}
+		// Points are named by the grid's parameters in order: a grid over
+		// other parameters would reuse none of the points done and replace
+		// their table. (With none done, as after a command that failed
+		// before running anything, the directory is free.)
+		done := len(old.Points) > len(old.Missing(dir))
+		if was, now := old.Grid.names(), g.names(); done && !slices.Equal(was, now) {
+			return nil, fmt.Errorf("%s holds a sweep over (%s); a sweep over (%s) names its points differently: choose another output directory, or give the same parameters in the same order",
+				dir, strings.Join(was, ", "), strings.Join(now, ", "))
 		}
 		m.Changed = old.NotebookSHA256 != m.NotebookSHA256 && len(old.Points) > len(old.Missing(dir))
 	}

@@ -62,6 +62,27 @@ func TestPlanChecksEverythingFirst(t *testing.T) {
 	if _, err := plan(t, dir, "x=1"); err == nil || !strings.Contains(err.Error(), "holds a sweep of /elsewhere/other.ipynb") {
 		t.Errorf("another sweep's directory: %v", err)
 	}
+	// A directory holding a sweep of the same notebook over other
+	// parameters: its points would be named differently and its table
+	// replaced.
+	dir = t.TempDir()
+	if _, err := plan(t, dir, "x=1", "seed=1"); err != nil {
+		t.Fatal(err)
+	}
+	// None done yet: the directory is free for another grid.
+	m, err := plan(t, dir, "x=1,2", "seed=1,2")
+	if err != nil {
+		t.Fatalf("a grid over other parameters, nothing done: %v", err)
+	}
+	fakeRun(t, dir, m.Points[0], false)
+	for _, args := range [][]string{{"x=1,2"}, {"seed=1,2", "x=1,2"}} {
+		if _, err := plan(t, dir, args...); err == nil || !strings.Contains(err.Error(), "holds a sweep over (x, seed)") {
+			t.Errorf("%v into a sweep over x, seed: %v", args, err)
+		}
+	}
+	if _, err := plan(t, dir, "x=1,2,3", "seed=1..3"); err != nil {
+		t.Errorf("the same parameters, more values: %v", err)
+	}
 	// A notebook without a parameters cell, given a grid.
 	nb := &nbformat.Notebook{NBFormat: 4, NBFormatMinor: 5, Cells: []*nbformat.Cell{{Type: "code", Source: "var x = 1"}}}
 	path := filepath.Join(t.TempDir(), "plain.ipynb")

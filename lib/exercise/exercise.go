@@ -7,8 +7,11 @@
 // The checks of notebook NN live in nbNN.go, named by what they check
 // (SoftplusConserved, FGSMStep, …); each computes its right answer from the
 // library (lib/repro, lib/conserved, lib/sym, …), never from a literal.
-// exercise.go, funcs.go and choice.go hold what they share: the verdict,
-// how it is displayed, and the comparisons.
+// exercise.go, funcs.go, trials.go and choice.go hold what they share: the
+// verdict and how it is displayed (exercise.go), seeded random inputs,
+// protection against a panicking answer and the comparisons (funcs.go,
+// choice.go's Protect), the loop over random inputs (trials.go) and
+// multiple choice (choice.go).
 //
 // An answer cell starts unanswered: a number as math.NaN(), a function or
 // slice as nil. A check given such an answer says so and nothing else, so

@@ -3,6 +3,7 @@
 package main
 
 import (
+	"context"
 	"crypto/rand"
 	"fmt"
 	"net"
@@ -10,6 +11,7 @@ import (
 	"os/exec"
 	"os/user"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -105,12 +107,17 @@ SlurmctldPidFile=%[6]s/slurmctld.pid
 SlurmdPidFile=%[6]s/slurmd.pid
 SlurmctldLogFile=%[6]s/log/slurmctld.log
 SlurmdLogFile=%[6]s/log/slurmd.log
-NodeName=%[1]s CPUs=2 RealMemory=2000 State=UNKNOWN
+NodeName=%[1]s CPUs=%[7]d RealMemory=100 State=UNKNOWN
 PartitionName=test Nodes=%[1]s Default=YES MaxTime=INFINITE State=UP
-`, host, ctlPort, dPort, u.Username, socket, dir)
+`, host, ctlPort, dPort, u.Username, socket, dir, min(2, runtime.NumCPU()))
 	if err := os.WriteFile(conf, []byte(cfg), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// CPUs and RealMemory must not exceed what slurmd finds, or it drains
+	// the node ("Low RealMemory", "Low socket*core*thread count") and no
+	// task ever starts: at most 2 CPUs, as the machine has, and a nominal
+	// 100 MB (memory is not a consumable resource under CR_Core, so the
+	// number only has to be below the machine's).
 	// cgroup.conf beside slurm.conf: nothing of cgroups is used
 	// (proctrack/linuxproc, task/none), so a container without a writable
 	// cgroup hierarchy serves.
@@ -225,10 +232,18 @@ func TestSweepOnSlurm(t *testing.T) {
 	env = append(env, slurmEnv[len(slurmEnv)-1]) // SLURM_CONF
 	out := filepath.Join(t.TempDir(), "sweep")
 	nb := filepath.Join(root, "testdata", "notebooks", "sweep.ipynb")
+	// Each command is bounded, so that a job that never leaves the queue
+	// (a drained node) fails the test instead of hanging it until go
+	// test's -timeout.
 	run := func(args ...string) (string, int) {
-		cmd := exec.Command(bin, args...)
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, bin, args...)
 		cmd.Dir, cmd.Env = root, env
 		b, err := cmd.CombinedOutput()
+		if ctx.Err() != nil {
+			t.Fatalf("nbexec %s: still running after 5 minutes:\n%s", strings.Join(args, " "), b)
+		}
 		code := 0
 		if ee, ok := err.(*exec.ExitError); ok {
 			code = ee.ExitCode()

@@ -56,7 +56,7 @@ func Notebook18Table(r *CountResult) show.Table {
 			case c.Act == nn.Linear.Name && h <= min(n, m):
 				src, ref = "paper (h(h+1)/2, two-layer linear)", fmt.Sprintf("%d = %d·%d/2", c.Expected, h, h+1)
 			case c.Act == nn.Linear.Name:
-				src, ref = "derived (h(h+1)/2 holds for h > n too)", fmt.Sprintf("%d = %d·%d/2", c.Expected, h, h+1)
+				src, ref = "derived (h(h+1)/2 at this h > n, by the two bounds)", fmt.Sprintf("%d = %d·%d/2", c.Expected, h, h+1)
 			case c.Act == nn.ReLU.Name:
 				src, ref = "paper (h, two-layer ReLU)", fmt.Sprintf("%d = h", c.Expected)
 			}
