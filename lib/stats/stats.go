@@ -20,6 +20,16 @@ func (iv Interval) String() string {
 	return fmt.Sprintf("%.3f [%.3f, %.3f]", iv.Mean, iv.Lo, iv.Hi)
 }
 
+// Sig formats the interval as "mean [lo, hi]" with digits significant
+// digits each (%g), for quantities whose scale varies from row to row; an
+// interval of fewer than two units shows its mean alone.
+func (iv Interval) Sig(digits int) string {
+	if iv.N < 2 {
+		return fmt.Sprintf("%.*g", digits, iv.Mean)
+	}
+	return fmt.Sprintf("%.*g [%.*g, %.*g]", digits, iv.Mean, digits, iv.Lo, digits, iv.Hi)
+}
+
 // Half returns the half-width of a symmetric interval, (Hi − Lo)/2.
 func (iv Interval) Half() float64 { return (iv.Hi - iv.Lo) / 2 }
 

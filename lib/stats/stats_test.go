@@ -44,3 +44,12 @@ func TestPairedCI(t *testing.T) {
 	}()
 	PairedCI(a, b[:2])
 }
+
+func TestSig(t *testing.T) {
+	if got := (Interval{Mean: 94.6, Lo: 58.04, Hi: 131.2, N: 10}).Sig(3); got != "94.6 [58, 131]" {
+		t.Errorf("Sig(3) = %q", got)
+	}
+	if got := MeanCI([]float64{0.00123}).Sig(2); got != "0.0012" {
+		t.Errorf("one unit: Sig(2) = %q, want the mean alone", got)
+	}
+}

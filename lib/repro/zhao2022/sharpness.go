@@ -19,6 +19,7 @@ import (
 	"github.com/noetherlab/noether/lib/optim"
 	"github.com/noetherlab/noether/lib/par"
 	"github.com/noetherlab/noether/lib/show"
+	"github.com/noetherlab/noether/lib/stats"
 	"github.com/noetherlab/noether/lib/teleport"
 )
 
@@ -89,7 +90,7 @@ type SharpnessBranch struct {
 	Curve [][]float64
 	// DError and DLambdaEnd are the differences from the SGD branch, seed
 	// by seed (zero intervals for SGD itself).
-	DError, DLambdaEnd Interval
+	DError, DLambdaEnd stats.Interval
 }
 
 // SharpnessResult holds Sharpness's three branches.
@@ -225,7 +226,7 @@ func Sharpness(s SharpnessSettings) (*SharpnessResult, error) {
 			de = append(de, o.testErr[b]-o.testErr[0])
 			dl = append(dl, o.lamEnd[b]-o.lamEnd[0])
 		}
-		br.DError, br.DLambdaEnd = NewInterval(de), NewInterval(dl)
+		br.DError, br.DLambdaEnd = stats.MeanCI(de), stats.MeanCI(dl)
 		res.Branches = append(res.Branches, br)
 	}
 	return res, nil
@@ -258,11 +259,11 @@ func (r *SharpnessResult) Plot() (*plot.Plot, error) {
 // intervals over seeds.
 func (r *SharpnessResult) Table() show.Table {
 	t := show.Table{Caption: fmt.Sprintf("λ_max (on %d training samples) and test error (%d samples), mean [95%% interval] over %d seeds; before the teleport λ_max = %s, test error %s",
-		r.Settings.Curvature, r.Settings.Test, r.Settings.Seeds, NewInterval(r.LambdaBefore), NewInterval(r.TestBefore)),
+		r.Settings.Curvature, r.Settings.Test, r.Settings.Seeds, stats.MeanCI(r.LambdaBefore), stats.MeanCI(r.TestBefore)),
 		Header: []string{"branch", "λ_max after teleport", "teleport cost (grads)", "λ_max at the end", "Δλ_max at the end vs SGD", "test error at the end", "Δ test error vs SGD"}}
 	for _, b := range r.Branches {
-		t.AddRow(b.Name, NewInterval(b.LambdaAfter).String(), NewInterval(ints(b.Cost)).String(), NewInterval(b.LambdaEnd).String(), b.DLambdaEnd.String(),
-			NewInterval(b.TestError).String(), b.DError.String())
+		t.AddRow(b.Name, stats.MeanCI(b.LambdaAfter).Sig(3), stats.MeanCI(ints(b.Cost)).Sig(3), stats.MeanCI(b.LambdaEnd).Sig(3), b.DLambdaEnd.Sig(3),
+			stats.MeanCI(b.TestError).Sig(3), b.DError.Sig(3))
 	}
 	return t
 }
@@ -292,21 +293,21 @@ func Notebook19Table(sp *SpeedupResult, sh *SharpnessResult) show.Table {
 		for i := range ratio {
 			ratio[i] = c.GradAfter[i] / c.GradBefore[i]
 		}
-		t.AddRow(c.Name+": ‖∇L‖² after / before the teleport", NewInterval(ratio).String(), "larger", "paper (NeurIPS 2022)")
+		t.AddRow(c.Name+": ‖∇L‖² after / before the teleport", stats.MeanCI(ratio).Sig(3), "larger", "paper (NeurIPS 2022)")
 		i := 2 // the target 3e-3 L₀ of the default settings
-		t.AddRow(fmt.Sprintf("%s: steps saved to %g L₀", c.Name, sp.Settings.Targets[i]), c.Gain[i].String(), "fewer steps with the teleport", "paper (NeurIPS 2022, MLP figure)")
-		t.AddRow(fmt.Sprintf("%s: saved to %g L₀, the teleport's %.4g gradient evaluations counted", c.Name, sp.Settings.Targets[i], NewInterval(ints(c.Cost)).Mean), c.GainCost[i].String(), "not reported", "—")
-		t.AddRow(fmt.Sprintf("%s: saved to %g L₀, teleport's cost counted", c.Name, sp.Settings.Targets[0]), c.GainCost[0].String(), "not reported", "—")
+		t.AddRow(fmt.Sprintf("%s: steps saved to %g L₀", c.Name, sp.Settings.Targets[i]), c.Gain[i].Sig(3), "fewer steps with the teleport", "paper (NeurIPS 2022, MLP figure)")
+		t.AddRow(fmt.Sprintf("%s: saved to %g L₀, the teleport's %.4g gradient evaluations counted", c.Name, sp.Settings.Targets[i], stats.MeanCI(ints(c.Cost)).Mean), c.GainCost[i].Sig(3), "not reported", "—")
+		t.AddRow(fmt.Sprintf("%s: saved to %g L₀, teleport's cost counted", c.Name, sp.Settings.Targets[0]), c.GainCost[0].Sig(3), "not reported", "—")
 		ms := c.GainTime[i]
-		t.AddRow(fmt.Sprintf("%s: wall time saved to %g L₀ (ms)", c.Name, sp.Settings.Targets[i]), fmt.Sprintf("%.2f [%.2f, %.2f]", 1e3*ms.Mean, 1e3*ms.Lo, 1e3*ms.Hi), "plotted by the official script, no number printed", "paper (NeurIPS 2022)")
+		t.AddRow(fmt.Sprintf("%s: wall time saved to %g L₀ (ms)", c.Name, sp.Settings.Targets[i]), fmt.Sprintf("%.2f [%.2f, %.2f]", 1e3*ms.Mean, 1e3*ms.Lo, 1e3*ms.Hi), "plotted by the official script, no number printed", "—")
 	}
 	up, down := sh.Branches[1], sh.Branches[2]
-	t.AddRow("Fashion-MNIST MLP: λ_max before → after the teleport up", fmt.Sprintf("%s → %s", NewInterval(sh.LambdaBefore), NewInterval(up.LambdaAfter)), "sharpness can be raised", "paper (ICLR 2024, Fig. 4)")
-	t.AddRow("… before → after the teleport down", fmt.Sprintf("%s → %s", NewInterval(sh.LambdaBefore), NewInterval(down.LambdaAfter)), "sharpness can be lowered", "paper (ICLR 2024, Fig. 4)")
-	t.AddRow("… λ_max at the end, up minus plain SGD", up.DLambdaEnd.String(), "not reported", "—")
+	t.AddRow("Fashion-MNIST MLP: λ_max before → after the teleport up", fmt.Sprintf("%s → %s", stats.MeanCI(sh.LambdaBefore), stats.MeanCI(up.LambdaAfter)), "sharpness can be raised", "paper (ICLR 2024, Fig. 4)")
+	t.AddRow("… before → after the teleport down", fmt.Sprintf("%s → %s", stats.MeanCI(sh.LambdaBefore), stats.MeanCI(down.LambdaAfter)), "sharpness can be lowered", "paper (ICLR 2024, Fig. 4)")
+	t.AddRow("… λ_max at the end, up minus plain SGD", up.DLambdaEnd.Sig(3), "not reported", "—")
 	for _, b := range []SharpnessBranch{up, down} {
 		verdict := "no effect detected"
-		if b.DError.Excludes0() {
+		if b.DError.Excludes(0) {
 			verdict = "an effect"
 		}
 		t.AddRow(fmt.Sprintf("… test error at the end, %s minus plain SGD", b.Name), fmt.Sprintf("%s (%s)", b.DError, verdict), "teleporting to a different curvature changes generalisation", "paper (ICLR 2024, abstract)")

@@ -20,44 +20,14 @@ import (
 
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
-	"gonum.org/v1/gonum/stat"
-	"gonum.org/v1/gonum/stat/distuv"
 	"gonum.org/v1/plot"
 
 	"github.com/noetherlab/noether/lib/nn"
 	"github.com/noetherlab/noether/lib/optim"
 	"github.com/noetherlab/noether/lib/show"
+	"github.com/noetherlab/noether/lib/stats"
 	"github.com/noetherlab/noether/lib/teleport"
 )
-
-// Interval is a mean over seeds with its 95% interval, mean ±
-// t_{0.975, N−1}·sd/√N.
-type Interval struct {
-	Mean, Lo, Hi float64
-	N            int
-}
-
-// NewInterval returns the Interval of the values x (one per seed).
-func NewInterval(x []float64) Interval {
-	m, sd := stat.MeanStdDev(x, nil)
-	iv := Interval{Mean: m, Lo: math.NaN(), Hi: math.NaN(), N: len(x)}
-	if len(x) > 1 {
-		w := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(len(x) - 1)}.Quantile(0.975) * sd / math.Sqrt(float64(len(x)))
-		iv.Lo, iv.Hi = m-w, m+w
-	}
-	return iv
-}
-
-// Excludes0 reports whether the interval lies entirely on one side of 0:
-// only then is a difference called a gain or a loss.
-func (iv Interval) Excludes0() bool { return iv.Lo > 0 || iv.Hi < 0 }
-
-func (iv Interval) String() string {
-	if iv.N < 2 {
-		return fmt.Sprintf("%.3g", iv.Mean)
-	}
-	return fmt.Sprintf("%.3g [%.3g, %.3g]", iv.Mean, iv.Lo, iv.Hi)
-}
 
 // SpeedupSettings set up Speedup. The zero value is the NeurIPS paper's
 // multi-layer regression (its multi_layer_regression.py): widths 5 → 6 → 7 → 8
@@ -125,7 +95,7 @@ type SpeedupCase struct {
 	Seconds, SecondsTele [][]float64
 	// Per target: steps saved, gradient evaluations saved (the teleport's
 	// cost counted) and seconds saved, over seeds.
-	Gain, GainCost, GainTime []Interval
+	Gain, GainCost, GainTime []stats.Interval
 }
 
 // SpeedupResult holds Speedup's two networks.
@@ -269,9 +239,9 @@ func Speedup(s SpeedupSettings) (*SpeedupResult, error) {
 				gainCost = append(gainCost, d-float64(sc.Cost[seed]))
 				gainTime = append(gainTime, sc.Seconds[i][seed]-sc.SecondsTele[i][seed])
 			}
-			sc.Gain = append(sc.Gain, NewInterval(gain))
-			sc.GainCost = append(sc.GainCost, NewInterval(gainCost))
-			sc.GainTime = append(sc.GainTime, NewInterval(gainTime))
+			sc.Gain = append(sc.Gain, stats.MeanCI(gain))
+			sc.GainCost = append(sc.GainCost, stats.MeanCI(gainCost))
+			sc.GainTime = append(sc.GainTime, stats.MeanCI(gainTime))
 		}
 		res.Cases = append(res.Cases, sc)
 	}
@@ -305,8 +275,8 @@ func (r *SpeedupResult) Table() show.Table {
 	for _, c := range r.Cases {
 		for i, tg := range r.Settings.Targets {
 			ms := c.GainTime[i]
-			t.AddRow(c.Name, fmt.Sprintf("%g L₀", tg), NewInterval(ints(c.Steps[i])).String(), NewInterval(ints(c.StepsTele[i])).String(),
-				c.Gain[i].String(), c.GainCost[i].String(), fmt.Sprintf("%.2f [%.2f, %.2f]", 1e3*ms.Mean, 1e3*ms.Lo, 1e3*ms.Hi))
+			t.AddRow(c.Name, fmt.Sprintf("%g L₀", tg), stats.MeanCI(ints(c.Steps[i])).Sig(3), stats.MeanCI(ints(c.StepsTele[i])).Sig(3),
+				c.Gain[i].Sig(3), c.GainCost[i].Sig(3), fmt.Sprintf("%.2f [%.2f, %.2f]", 1e3*ms.Mean, 1e3*ms.Lo, 1e3*ms.Hi))
 		}
 	}
 	return t
@@ -322,7 +292,7 @@ func (r *SpeedupResult) TeleportTable() show.Table {
 		for i := range ratio {
 			ratio[i] = c.GradAfter[i] / c.GradBefore[i]
 		}
-		t.AddRow(c.Name, NewInterval(ints(c.Cost)).String(), NewInterval(ratio).String(), fmt.Sprintf("%.1e", floats.Max(c.LossChange)))
+		t.AddRow(c.Name, stats.MeanCI(ints(c.Cost)).Sig(3), stats.MeanCI(ratio).Sig(3), fmt.Sprintf("%.1e", floats.Max(c.LossChange)))
 	}
 	return t
 }

@@ -39,11 +39,11 @@ func TestScaleInvariant(t *testing.T) {
 			continue
 		}
 		drift := math.Abs(n.TEnd/n.T - 1)
-		se := n.ExpCI95 / 1.96
+		se := standardError(n.ExpCI95, len(n.Exponent))
 		if math.Abs(n.ExpMean-0.5) > drift/2+4*se {
 			t.Errorf("%s: exponent %.4f ± %.4f, T drift %.3f", n.Name, n.ExpMean, se, drift)
 		}
-		if q := math.Abs(n.EndC/pred - 1); q > drift+4*n.EndCCI95/1.96/pred {
+		if q := math.Abs(n.EndC/pred - 1); q > drift+4*standardError(n.EndCCI95, len(n.SGD))/pred {
 			t.Errorf("%s: C at the end %.4g, predicted %.4g", n.Name, n.EndC, pred)
 		}
 		if q := math.Abs(n.DecayEnd/n.PredictedEnd - 1); q > drift+0.02 {

@@ -5,6 +5,8 @@ import (
 	"os"
 	"testing"
 
+	"gonum.org/v1/gonum/stat/distuv"
+
 	"github.com/noetherlab/noether/lib/repro/ziyin2024"
 	"github.com/noetherlab/noether/lib/show"
 )
@@ -43,15 +45,15 @@ func TestLaw(t *testing.T) {
 }
 
 // The mean drift measured over seeds equals the predicted one: the paired
-// differences have mean zero, checked at 4 standard errors (1.96·SE is the
-// notebook's 95% interval). At the minimum a GD step moves C by nothing
+// differences have mean zero, checked at 4 standard errors (the notebook's 95% interval is
+// t₀.₉₇₅,ₙ₋₁·SE over its n seeds). At the minimum a GD step moves C by nothing
 // (η²ḡᵀAḡ with ‖ḡ‖ ≤ 1e-9) while SGD's expected step is nonzero.
 func TestDriftRate(t *testing.T) {
 	r, err := ziyin2024.DriftRate(ziyin2024.DriftSettings{}.Fast())
 	if err != nil {
 		t.Fatal(err)
 	}
-	se := r.DiffCI95 / 1.96
+	se := standardError(r.DiffCI95, len(r.Measured))
 	if math.Abs(r.Diff) > 4*se {
 		t.Errorf("measured − predicted = %.3g, standard error %.3g", r.Diff, se)
 	}
@@ -114,4 +116,10 @@ func checkFigure(t *testing.T, name string, draw func() error) {
 	if err := draw(); err != nil {
 		t.Errorf("%s: figure: %v", name, err)
 	}
+}
+
+// standardError recovers the standard error from the half-width of a 95%
+// Student t interval over n seeds (stats.MeanCI).
+func standardError(half float64, n int) float64 {
+	return half / distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(n - 1)}.Quantile(0.975)
 }
