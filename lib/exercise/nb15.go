@@ -1,6 +1,7 @@
 package exercise
 
 import (
+	"fmt"
 	"math"
 
 	"gonum.org/v1/gonum/mat"
@@ -28,15 +29,15 @@ func DecayEquilibrium(got float64) Verdict {
 	theta := prob.Init(0, nn.XavierNormal, 1)
 	g, err := noise.PerSample(prob.Net(), theta, x, y, nn.MSE)
 	if err != nil {
-		return Fail(id, "the library could not compute the answer: %v", err)
+		panic(fmt.Sprintf("exercise: %s: the library could not compute the answer at the exercise's fixed settings: %v", id, err))
 	}
 	orbit, err := noise.NewOrbit(prob.TraceCharge(), theta, g, noise.SGD{LR: 0.05, BatchSize: 1, WeightDecay: 0.01})
 	if err != nil {
-		return Fail(id, "the library could not compute the answer: %v", err)
+		panic(fmt.Sprintf("exercise: %s: the library could not compute the answer at the exercise's fixed settings: %v", id, err))
 	}
 	eq, err := orbit.Equilibrium()
 	if err != nil {
-		return Fail(id, "the library could not compute the answer: %v", err)
+		panic(fmt.Sprintf("exercise: %s: the library could not compute the answer at the exercise's fixed settings: %v", id, err))
 	}
 	return Number(id, got, eq.Lambda, 1e-6,
 		"Weight decay adds −kC to the expected step, k = 1 − (1 − ηγ)²: the equilibrium moves to where the noise "+
@@ -71,7 +72,7 @@ func AnisotropicBalance(got float64) Verdict {
 	b := noise.Balance{GammaV: gv, GammaU: gu}
 	U, V, err := b.Equilibrate(eye, eye)
 	if err != nil {
-		return Fail(id, "the library could not compute the answer: %v", err)
+		panic(fmt.Sprintf("exercise: %s: the library could not compute the answer at the exercise's fixed settings: %v", id, err))
 	}
 	nu, nv := mat.Norm(U, 2), mat.Norm(V, 2)
 	return Number(id, got, nv*nv/(nu*nu), 1e-9,

@@ -36,7 +36,7 @@ func BalancedKaimingSharpness(got float64) Verdict {
 	wb.Scale(math.Exp(-lambda), w)
 	want, err := noise.LinearSharpness(&ub, &wb, x, nn.HalfSquaredError)
 	if err != nil {
-		return Fail(id, "the library could not compute the answer: %v", err)
+		panic(fmt.Sprintf("exercise: %s: the library could not compute the answer at the exercise's fixed settings: %v", id, err))
 	}
 	return Number(id, got, want, 1e-9,
 		"The function does not change along the orbit, the sharpness does: find the λ at which "+
