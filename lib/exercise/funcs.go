@@ -19,22 +19,19 @@ func newRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 0x5e7c1
 // Safely calls f, a call into the student's answer, and turns a panic
 // into an error saying so, so that a faulty answer gets a wrong verdict
 // instead of ending the notebook's cell.
-func Safely(f func()) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("your function panicked: %v", r)
-		}
-	}()
-	f()
+func Safely(f func()) error {
+	if _, err := Protect(func() struct{} { f(); return struct{}{} }); err != nil {
+		return fmt.Errorf("your function panicked: %w", err)
+	}
 	return nil
 }
 
 // uniform returns a number uniform in [lo, hi).
 func uniform(rng *rand.Rand, lo, hi float64) float64 { return lo + (hi-lo)*rng.Float64() }
 
-// RelDiff is ‖got − want‖/max(‖want‖, 1e-300) over two vectors of equal
+// vecRelDiff is ‖got − want‖/max(‖want‖, 1e-300) over two vectors of equal
 // length, +Inf if the lengths differ or got holds a NaN or an infinity.
-func RelDiff(got, want []float64) float64 {
+func vecRelDiff(got, want []float64) float64 {
 	if len(got) != len(want) {
 		return math.Inf(1)
 	}
@@ -49,9 +46,9 @@ func RelDiff(got, want []float64) float64 {
 	return math.Sqrt(d) / math.Max(math.Sqrt(w), 1e-300)
 }
 
-// MatRelDiff is ‖got − want‖_F/‖want‖_F, +Inf if got is nil, of another
+// matRelDiff is ‖got − want‖_F/‖want‖_F, +Inf if got is nil, of another
 // shape, or holds a NaN or an infinity.
-func MatRelDiff(got, want mat.Matrix) float64 {
+func matRelDiff(got, want mat.Matrix) float64 {
 	if got == nil {
 		return math.Inf(1)
 	}
@@ -60,7 +57,7 @@ func MatRelDiff(got, want mat.Matrix) float64 {
 	if gr != wr || gc != wc {
 		return math.Inf(1)
 	}
-	return RelDiff(flat(got).RawVector().Data, flat(want).RawVector().Data)
+	return vecRelDiff(flat(got).RawVector().Data, flat(want).RawVector().Data)
 }
 
 // flat is m as one column, row by row.

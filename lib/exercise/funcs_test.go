@@ -36,18 +36,18 @@ func TestSafely(t *testing.T) {
 }
 
 func TestRelDiff(t *testing.T) {
-	if d := RelDiff([]float64{3, 4.5}, []float64{3, 4}); math.Abs(d-0.1) > 1e-15 {
+	if d := vecRelDiff([]float64{3, 4.5}, []float64{3, 4}); math.Abs(d-0.1) > 1e-15 {
 		t.Errorf("RelDiff = %g, want 0.1", d)
 	}
 	for _, got := range [][]float64{{1}, {math.NaN(), 4}} {
-		if d := RelDiff(got, []float64{3, 4}); !math.IsInf(d, 1) {
-			t.Errorf("RelDiff(%v) = %g, want +Inf", got, d)
+		if d := vecRelDiff(got, []float64{3, 4}); !math.IsInf(d, 1) {
+			t.Errorf("vecRelDiff(%v) = %g, want +Inf", got, d)
 		}
 	}
-	if d := MatRelDiff(nil, mat.NewDense(1, 1, []float64{1})); !math.IsInf(d, 1) {
-		t.Errorf("MatRelDiff(nil) = %g, want +Inf", d)
+	if d := matRelDiff(nil, mat.NewDense(1, 1, []float64{1})); !math.IsInf(d, 1) {
+		t.Errorf("matRelDiff(nil) = %g, want +Inf", d)
 	}
-	if d := MatRelDiff(mat.NewDense(1, 2, nil), mat.NewDense(2, 1, []float64{1, 1})); !math.IsInf(d, 1) {
-		t.Errorf("MatRelDiff of another shape = %g, want +Inf", d)
+	if d := matRelDiff(mat.NewDense(1, 2, nil), mat.NewDense(2, 1, []float64{1, 1})); !math.IsInf(d, 1) {
+		t.Errorf("matRelDiff of another shape = %g, want +Inf", d)
 	}
 }

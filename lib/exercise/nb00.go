@@ -47,7 +47,7 @@ func BranchFlip(flip func(u, v float64) (float64, float64)) Verdict {
 		}
 		// The same function up to rounding: one product and one
 		// multiplication per output, so a relative 1e-12 is generous.
-		if d := MatRelDiff(predict(u2, v2), predict(u, v)); !(d <= 1e-12) {
+		if d := matRelDiff(predict(u2, v2), predict(u, v)); !(d <= 1e-12) {
 			return Fail(id, "at (u, v) = (%.3g, %.3g) the function changes (relative %.1e): the map must keep the product u·v. Look at what the group acting in the notebook keeps.", u, v, d)
 		}
 		if math.Signbit(u2) == math.Signbit(u) {

@@ -40,7 +40,7 @@ func CubePi(pi func(s []float64) []float64) Verdict {
 		if len(p) != h {
 			return Fail(id, "π(g) has %d diagonal entries for g with %d: one per hidden unit", len(p), h)
 		}
-		if RelDiff(p, p) != 0 { // a NaN or an infinity
+		if vecRelDiff(p, p) != 0 { // a NaN or an infinity
 			return Fail(id, "π(g) holds a NaN or an infinity for an invertible g")
 		}
 		// σ(gZ) and πσ(Z) are each a cube and a product: rounding is about
@@ -49,7 +49,7 @@ func CubePi(pi func(s []float64) []float64) Verdict {
 			if trial >= 5 {
 				return Fail(id, "right for positive scalings, wrong when an entry of g is negative (σ(gZ) − πσ(Z) is %.0f%% of σ(gZ)). Is x³ even or odd?", 100*e)
 			}
-			if RelDiff(p, s) < 1e-12 {
+			if vecRelDiff(p, s) < 1e-12 {
 				return Fail(id, "π(g) = g is the answer for ReLU, 1-homogeneous; compare σ(c x) with σ(x) for x³.")
 			}
 			return Fail(id, "σ(gZ) differs from π(g)σ(Z) by %.0f%% of its size: compare σ(c x) with σ(x) for one unit.", 100*e)
@@ -108,11 +108,11 @@ func BiasRescale(act func(c []float64, U, V *mat.Dense, b []float64) (*mat.Dense
 		}
 		// The action is a product per entry: exact to rounding.
 		switch {
-		case MatRelDiff(V2, W[0]) > 1e-12 || MatRelDiff(U2, W[1]) > 1e-12:
+		case matRelDiff(V2, W[0]) > 1e-12 || matRelDiff(U2, W[1]) > 1e-12:
 			return Fail(id, "U or V is not rescaled as without a bias: the bias does not change how the weights move.")
-		case RelDiff(b2, b) < 1e-12:
+		case vecRelDiff(b2, b) < 1e-12:
 			return Fail(id, "with b left in place the function changes: look at which term the bias adds to the pre-activation V x, and what happens to V x.")
-		case RelDiff(b2, B[0].RawVector().Data) > 1e-12:
+		case vecRelDiff(b2, B[0].RawVector().Data) > 1e-12:
 			return Fail(id, "the bias moves, but not in step with V x: relu passes a positive factor through only if the whole pre-activation carries it.")
 		}
 	}

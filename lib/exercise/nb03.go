@@ -83,7 +83,7 @@ func PredictEnd(predict func(u, v []float64, q float64) ([]float64, []float64)) 
 		}
 		// MoveToQ meets the target to 1e-12 of ‖P‖; the closed form is exact
 		// to rounding: 1e-9 separates right from wrong with a wide margin.
-		if RelDiff(u2, mat.Col(nil, 0, wU)) <= 1e-9 && RelDiff(v2, mat.Row(nil, 0, wV)) <= 1e-9 {
+		if vecRelDiff(u2, mat.Col(nil, 0, wU)) <= 1e-9 && vecRelDiff(v2, mat.Row(nil, 0, wV)) <= 1e-9 {
 			continue
 		}
 		gotU, gotV := mat.NewDense(5, 1, u2), mat.NewDense(1, 10, v2)
@@ -91,7 +91,7 @@ func PredictEnd(predict func(u, v []float64, q float64) ([]float64, []float64)) 
 		before.Mul(U, V)
 		after.Mul(gotU, gotV)
 		switch Q := mat.Trace(conserved.Matrix(nil, gotU, gotV)); {
-		case MatRelDiff(&after, &before) > 1e-9:
+		case matRelDiff(&after, &before) > 1e-9:
 			return Fail(id, "your point is not on the orbit: the function u vᵀ changed. The flow ends on the valley the other run found.")
 		case !Close(Q, q, 1e-9):
 			return Fail(id, "your point computes the same function but its Q is not q: which of u, v must shrink for Q to grow?")
