@@ -3,7 +3,6 @@
 package kernel
 
 import (
-	"context"
 	"fmt"
 	"net"
 	"net/http"
@@ -17,39 +16,9 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/noetherlab/noether/kernel/internal/chrometest"
 	"github.com/noetherlab/noether/kernel/nbformat"
 )
-
-// browserTools returns Debian's chromium and the classic Jupyter Notebook,
-// or skips the test saying why (in CI, where .ci/run installs them, it
-// fails instead: a skipped check there would hide a missing install step).
-func browserTools(t *testing.T) (chromium, jupyter string) {
-	t.Helper()
-	var missing []string
-	for _, c := range []string{"chromium", "chromium-browser"} {
-		if p, err := exec.LookPath(c); err == nil {
-			chromium = p
-			break
-		}
-	}
-	if chromium == "" {
-		missing = append(missing, "chromium")
-	}
-	if p, err := exec.LookPath("jupyter-notebook"); err == nil {
-		jupyter = p
-	} else {
-		missing = append(missing, "jupyter-notebook")
-	}
-	if len(missing) > 0 {
-		why := fmt.Sprintf("%s not installed (sudo apt-get install %s): the browser test of show.Explore needs a real browser and Jupyter",
-			strings.Join(missing, " and "), strings.Join(missing, " "))
-		if os.Getenv("CI") == "true" {
-			t.Fatal(why)
-		}
-		t.Skip(why)
-	}
-	return chromium, jupyter
-}
 
 // freePort returns a TCP port of 127.0.0.1 that nothing listens on now.
 func freePort(t *testing.T) int {
@@ -103,7 +72,14 @@ if err != nil {
 // and the cell below runs; saved, the Explore cell keeps its last figure
 // and final line, and no controls.
 func TestExploreInARealBrowser(t *testing.T) {
-	chromium, jupyter := browserTools(t)
+	// Debian's chromium and the classic Jupyter Notebook.
+	var missing []string
+	jupyter, err := exec.LookPath("jupyter-notebook")
+	if err != nil {
+		missing = append(missing, "jupyter-notebook")
+	}
+	ctx, closeBrowser := chrometest.New(t, "the browser test of show.Explore needs a real browser and Jupyter", missing...)
+	defer closeBrowser()
 	l, _ := installed(t)
 	dir := t.TempDir()
 	path := exploreNotebook(t, dir)
@@ -152,20 +128,6 @@ func TestExploreInARealBrowser(t *testing.T) {
 			t.Fatalf("Jupyter did not answer within a minute: %v\n%s", err, log.String())
 		}
 	}
-
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromium),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-	)
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
 
 	// Each stage fails the test with its name; until polls a Javascript
 	// condition, the marker that a stage is done.

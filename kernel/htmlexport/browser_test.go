@@ -3,11 +3,9 @@ package htmlexport
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -15,37 +13,9 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
-)
 
-// browserNeeds returns Debian's chromium and MathJax, or skips the test
-// saying why (in CI, where .ci/run installs both, it fails instead: a
-// skipped check there would hide a missing install step).
-func browserNeeds(t *testing.T) (chromium, mathJax string) {
-	t.Helper()
-	var missing []string
-	for _, c := range []string{"chromium", "chromium-browser"} {
-		if p, err := exec.LookPath(c); err == nil {
-			chromium = p
-			break
-		}
-	}
-	if chromium == "" {
-		missing = append(missing, "chromium")
-	}
-	mathJax, err := FindMathJax(Settings{})
-	if err != nil {
-		missing = append(missing, "libjs-mathjax")
-	}
-	if len(missing) > 0 {
-		why := fmt.Sprintf("%s not installed (sudo apt-get install %s): the browser test of the HTML export needs a real browser and MathJax",
-			strings.Join(missing, " and "), strings.Join(missing, " "))
-		if os.Getenv("CI") == "true" {
-			t.Fatal(why)
-		}
-		t.Skip(why)
-	}
-	return chromium, mathJax
-}
+	"github.com/noetherlab/noether/kernel/internal/chrometest"
+)
 
 // pageReport is what the browser finds on a page once MathJax is done.
 type pageReport struct {
@@ -91,7 +61,13 @@ func TestPagesInARealBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: not starting a browser")
 	}
-	chromium, mathJax := browserNeeds(t)
+	var absent []string
+	mathJax, err := FindMathJax(Settings{})
+	if err != nil {
+		absent = append(absent, "libjs-mathjax")
+	}
+	ctx, closeBrowser := chrometest.New(t, "the browser test of the HTML export needs a real browser and MathJax", absent...)
+	defer closeBrowser()
 	notebooks := []string{"../../notebooks/02-conserved-quantities.ipynb", "../../notebooks/06-sharpness.ipynb"}
 	site := t.TempDir()
 	t0 := time.Now()
@@ -113,18 +89,6 @@ func TestPagesInARealBrowser(t *testing.T) {
 	}))
 	defer srv.Close()
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromium),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-	)
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
 	ctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute)
 	defer cancelTimeout()
 

@@ -75,10 +75,14 @@ func choiceBe(n int) string {
 
 // Protect calls f and turns a panic into an error, so that a check given a
 // student's function that panics (on a shape, an index) says so in its
-// verdict instead of failing the cell.
+// verdict instead of failing the cell. A failure of the library raised by
+// mustLib inside f is not the student's and panics on.
 func Protect[T any](f func() T) (v T, err error) {
 	defer func() {
 		if r := recover(); r != nil {
+			if lib, ok := r.(libraryFailure); ok {
+				panic(lib)
+			}
 			err = fmt.Errorf("%v", r)
 		}
 	}()

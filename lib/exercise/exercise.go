@@ -7,6 +7,10 @@
 // The checks of notebook NN live in nbNN.go, named by what they check
 // (SoftplusConserved, FGSMStep, …); each computes its right answer from the
 // library (lib/repro, lib/conserved, lib/sym, …), never from a literal.
+// A student's answer that fails (panics, has the wrong shape, the wrong
+// value) gets a wrong verdict with a hint; a failure of the library while a
+// check computes its own answer at the exercise's fixed settings is the
+// program's fault, and the check panics naming itself and the error.
 // exercise.go, funcs.go, trials.go and choice.go hold what they share: the
 // verdict and how it is displayed (exercise.go), seeded random inputs,
 // protection against a panicking answer and the comparisons (funcs.go,

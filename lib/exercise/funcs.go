@@ -26,6 +26,30 @@ func Safely(f func()) error {
 	return nil
 }
 
+// mustLib panics when err, from the library computing a check's own
+// expected answer at the exercise's fixed settings, is not nil. Such a
+// failure is the program's fault, not the student's: it ends the cell with
+// a message naming the package, the check and the error, rather than
+// giving the student a wrong verdict. Protect and Safely let it through, so
+// that it is not reported as a panic of the student's function either.
+func mustLib(check string, err error) {
+	if err != nil {
+		panic(libraryFailure{check: check, err: err})
+	}
+}
+
+// libraryFailure is the panic value of mustLib.
+type libraryFailure struct {
+	check string
+	err   error
+}
+
+func (f libraryFailure) Error() string {
+	return fmt.Sprintf("exercise: %s: the library could not compute the answer at the exercise's fixed settings: %v", f.check, f.err)
+}
+
+func (f libraryFailure) Unwrap() error { return f.err }
+
 // uniform returns a number uniform in [lo, hi).
 func uniform(rng *rand.Rand, lo, hi float64) float64 { return lo + (hi-lo)*rng.Float64() }
 

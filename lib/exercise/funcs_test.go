@@ -1,7 +1,10 @@
 package exercise
 
 import (
+	"errors"
+	"fmt"
 	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -49,5 +52,55 @@ func TestRelDiff(t *testing.T) {
 	}
 	if d := matRelDiff(mat.NewDense(1, 2, nil), mat.NewDense(2, 1, []float64{1, 1})); !math.IsInf(d, 1) {
 		t.Errorf("matRelDiff of another shape = %g, want +Inf", d)
+	}
+}
+
+// libraryPanic runs f and returns the message of its panic, "" if it did
+// not panic.
+func libraryPanic(f func()) (msg string) {
+	defer func() {
+		if r := recover(); r != nil {
+			msg = fmt.Sprint(r)
+		}
+	}()
+	f()
+	return ""
+}
+
+func TestMustLib(t *testing.T) {
+	if msg := libraryPanic(func() { mustLib("LinearLawCount", nil) }); msg != "" {
+		t.Errorf("mustLib without an error panicked: %s", msg)
+	}
+	msg := libraryPanic(func() { mustLib("LinearLawCount", errors.New("Lanczos did not converge")) })
+	for _, want := range []string{"exercise: ", "LinearLawCount", "Lanczos did not converge"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("mustLib's panic %q does not name %q", msg, want)
+		}
+	}
+}
+
+// TestLibraryFailureIsNotTheStudents: a library failure inside the code a
+// check protects against a panicking answer (a trial of OnRandomInputs,
+// Safely, Protect) ends the cell instead of becoming a wrong verdict that
+// blames the student's function.
+func TestLibraryFailureIsNotTheStudents(t *testing.T) {
+	fail := func() { mustLib("DecayLevel", errors.New("singular")) }
+	for name, f := range map[string]func(){
+		"OnRandomInputs": func() {
+			v := OnRandomInputs("17.1", 3, 1, func(*rand.Rand) string { fail(); return "" })
+			t.Errorf("OnRandomInputs returned %v", v)
+		},
+		"Safely": func() {
+			err := Safely(fail)
+			t.Errorf("Safely returned %v", err)
+		},
+		"Protect": func() {
+			_, err := Protect(func() int { fail(); return 0 })
+			t.Errorf("Protect returned %v", err)
+		},
+	} {
+		if msg := libraryPanic(f); !strings.Contains(msg, "DecayLevel") || !strings.Contains(msg, "singular") {
+			t.Errorf("%s: panic %q, want the library failure naming DecayLevel", name, msg)
+		}
 	}
 }

@@ -67,9 +67,7 @@ func WelcomeDrift(drift float64) Verdict {
 		return Open(id)
 	}
 	res, err := zhao2023.Welcome(zhao2023.WelcomeSettings{LRs: []float64{0.05}})
-	if err != nil {
-		return Fail(id, "the check could not run: %v", err)
-	}
+	mustLib("WelcomeDrift", err)
 	_, want := res.Final(1)
 	// Measured: the drift is proportional to η to 0.15% between η = 0.01 and
 	// 0.1 (the prediction from either rate's printed drift lands that close),

@@ -71,9 +71,7 @@ func PredictEnd(predict func(u, v []float64, q float64) ([]float64, []float64)) 
 		U, V := data.Normal(rng, 5, 1, uniform(rng, 0.3, 2)), data.Normal(rng, 1, 10, uniform(rng, 0.3, 2))
 		q := uniform(rng, -5, 5)
 		wU, wV, err := conserved.MoveToQ(mat.NewSymDense(1, []float64{q}), U, V)
-		if err != nil {
-			return Fail(id, "the check could not run: %v", err)
-		}
+		mustLib("PredictEnd", err)
 		var u2, v2 []float64
 		if err := Safely(func() { u2, v2 = predict(mat.Col(nil, 0, U), mat.Row(nil, 0, V), q) }); err != nil {
 			return Fail(id, "%v", err)

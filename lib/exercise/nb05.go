@@ -34,9 +34,7 @@ func HalfLossCurvature(lambda func(Q, y float64) float64) Verdict {
 		p.M("U").Set(0, 0, math.Sqrt(y)/c)
 		p.M("V").Set(0, 0, c*math.Sqrt(y))
 		vals, err := hessian.Eigenvalues(hessian.New(obj, p.Vec()))
-		if err != nil {
-			return Fail(id, "the check could not run: %v", err)
-		}
+		mustLib("HalfLossCurvature", err)
 		want := slices.Max(vals)
 		var got float64
 		if err := Safely(func() { got = lambda(Q, y) }); err != nil {
@@ -65,9 +63,7 @@ func ScalarFactor(factor float64) Verdict {
 		return Open(id)
 	}
 	res, err := zhao2023.ScalarRate(zhao2023.ScalarRateSettings{LR: 0.05, Q0: []float64{3}})
-	if err != nil {
-		return Fail(id, "the check could not run: %v", err)
-	}
+	mustLib("ScalarFactor", err)
 	// The prediction 1 − ηλ(Q₀) uses Q₀ = 3, the run ends at Q ≈ 2.986
 	// (gradient descent moves Q by O(η²) a step): the two factors differ by
 	// 1.8e-3 relative. 5e-3 accepts both and rejects the factor of the

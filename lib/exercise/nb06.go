@@ -69,7 +69,7 @@ func LinearSharpness(f func(U, V *mat.Dense) float64) Verdict {
 	for _, shape := range [][3]int{{3, 4, 2}, {5, 3, 4}, {2, 6, 3}, {4, 4, 4}, {10, 5, 5}} {
 		m, h, n := shape[0], shape[1], shape[2]
 		U, V := data.Normal(rng, m, h, 1), data.Normal(rng, h, n, 0.5)
-		want := linearMinimumSharpness(U, V)
+		want := linearMinimumSharpness("LinearSharpness", U, V)
 		got, err := Protect(func() float64 { return f(mat.DenseCopyOf(U), mat.DenseCopyOf(V)) })
 		switch {
 		case err != nil:
@@ -90,15 +90,13 @@ func LinearSharpness(f func(U, V *mat.Dense) float64) Verdict {
 }
 
 // linearMinimumSharpness is the largest eigenvalue of the exact Hessian of
-// ‖UV − L‖²_F at its zero-loss point L = UV.
-func linearMinimumSharpness(U, V *mat.Dense) float64 {
+// ‖UV − L‖²_F at its zero-loss point L = UV, computed for the named check.
+func linearMinimumSharpness(check string, U, V *mat.Dense) float64 {
 	var Y mat.Dense
 	Y.Mul(U, V)
 	_, n := V.Dims()
 	vals, err := hessian.Eigenvalues(hessian.TwoLayerLinear(U, V, sym.Identity(n), &Y))
-	if err != nil {
-		panic("exercise: " + err.Error())
-	}
+	mustLib(check, err)
 	return vals[len(vals)-1]
 }
 
@@ -133,7 +131,7 @@ func FlattestRescaling(c float64) Verdict {
 		var Uc, Vc mat.Dense
 		Uc.Scale(1/c, U)
 		Vc.Scale(c, V)
-		return linearMinimumSharpness(&Uc, &Vc)
+		return linearMinimumSharpness("FlattestRescaling", &Uc, &Vc)
 	}
 	// Golden-section search for the minimum of at(e^t), t ∈ [−5, 5].
 	lo, hi := -5.0, 5.0

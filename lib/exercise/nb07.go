@@ -70,9 +70,7 @@ func UndoAction(f func(sigma nn.Activation, g, V, X *mat.Dense) *mat.Dense) Verd
 			g := sym.SampleGL(rng, h, 0.5)
 			pi := sym.NonlinearPi(act, g, V, X)
 			var want mat.Dense
-			if err := want.Inverse(pi); err != nil {
-				panic("exercise: UndoAction: " + err.Error())
-			}
+			mustLib("UndoAction", want.Inverse(pi))
 			got, err := Protect(func() *mat.Dense {
 				return f(act, mat.DenseCopyOf(g), mat.DenseCopyOf(V), mat.DenseCopyOf(X))
 			})

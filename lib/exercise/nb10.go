@@ -31,9 +31,7 @@ func CanonicalUnit(f func(w []float64, b float64, a []float64) (w2 []float64, b2
 		m := nn.MLP{Sizes: sizes, Act: nn.ReLU}
 		p := normalMLP(rng, m)
 		c, err := landscape.Canonicalize(m, p)
-		if err != nil {
-			panic("exercise: CanonicalUnit: " + err.Error())
-		}
+		mustLib("CanonicalUnit", err)
 		W1, b1, W2 := p.M("W1"), p.M("b1"), p.M("W2")
 		cW1, cb1, cW2 := c.Params.M("W1"), c.Params.M("b1"), c.Params.M("W2")
 		for j := range sizes[1] {

@@ -76,9 +76,7 @@ func Spearman(f func(x, y []float64) float64) Verdict {
 func RescalingInvariants(answer string) Verdict {
 	const id = "11.2"
 	truth, err := rescalingTruth()
-	if err != nil {
-		panic("exercise: RescalingInvariants: " + err.Error())
-	}
+	mustLib("RescalingInvariants", err)
 	return Choice(id, answer, truth, "The rescaling changes the parameters but not the function: ask of each quantity whether it sees only the function, and whether the noise it adds scales with each weight.")
 }
 
@@ -113,9 +111,7 @@ func rescalingTruth() (map[rune]bool, error) {
 		'b': func(theta []float64) float64 {
 			obj := nn.NewObjective(m, data.Columns(X), y, nn.CrossEntropy)
 			vals, err := hessian.Eigenvalues(hessian.New(obj, theta))
-			if err != nil {
-				panic(err)
-			}
+			mustLib("RescalingInvariants", err)
 			return vals[len(vals)-1]
 		},
 		'c': func(theta []float64) float64 {

@@ -121,9 +121,7 @@ func UnitSlerp(f func(a, b []float64, t float64) []float64) Verdict {
 		}
 		ca, cb := canon(a), canon(b)
 		path, err := landscape.NewSphered(ca, cb, true)
-		if err != nil {
-			panic("exercise: UnitSlerp: " + err.Error())
-		}
+		mustLib("UnitSlerp", err)
 		dst := make([]float64, len(ca.Params.Vec()))
 		path.At(t, dst)
 		got := f(append([]float64(nil), a...), append([]float64(nil), b...), t)

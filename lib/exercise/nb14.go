@@ -72,13 +72,9 @@ func BatchDrift(got float64) Verdict {
 		return Open(id)
 	}
 	theta, A, g, err := unbalanced14()
-	if err != nil {
-		panic(fmt.Sprintf("exercise: %s: the library could not compute the answer at the exercise's fixed settings: %v", id, err))
-	}
+	mustLib("BatchDrift", err)
 	d, err := noise.ExpectedStep(A, theta, g, noise.SGD{LR: 0.05, BatchSize: 4, Replace: true})
-	if err != nil {
-		panic(fmt.Sprintf("exercise: %s: the library could not compute the answer at the exercise's fixed settings: %v", id, err))
-	}
+	mustLib("BatchDrift", err)
 	return Number(id, got, d.Total, 1e-9,
 		"The expected step has a mean-gradient term, which does not depend on the batch, and a noise term "+
 			"proportional to c, which does: c = 1/S for batches drawn with replacement.")
@@ -100,9 +96,7 @@ func CircleGrowth(got float64) Verdict {
 		return Open(id)
 	}
 	r, err := ziyin2024.Circle(ziyin2024.CircleSettings{Steps: 1})
-	if err != nil {
-		panic(fmt.Sprintf("exercise: %s: the library could not compute the answer at the exercise's fixed settings: %v", id, err))
-	}
+	mustLib("CircleGrowth", err)
 	const eta, k = 0.05, 100000
 	c := noise.SGD{LR: eta, BatchSize: 1}.Factor(r.Settings.Samples)
 	want := math.Sqrt(1 + 2*eta*eta*c*r.TraceAtMin*k)

@@ -1,7 +1,6 @@
 package exercise
 
 import (
-	"fmt"
 	"math"
 
 	"gonum.org/v1/gonum/mat"
@@ -28,17 +27,11 @@ func DecayEquilibrium(got float64) Verdict {
 	x, y := prob.Data()
 	theta := prob.Init(0, nn.XavierNormal, 1)
 	g, err := noise.PerSample(prob.Net(), theta, x, y, nn.MSE)
-	if err != nil {
-		panic(fmt.Sprintf("exercise: %s: the library could not compute the answer at the exercise's fixed settings: %v", id, err))
-	}
+	mustLib("DecayEquilibrium", err)
 	orbit, err := noise.NewOrbit(prob.TraceCharge(), theta, g, noise.SGD{LR: 0.05, BatchSize: 1, WeightDecay: 0.01})
-	if err != nil {
-		panic(fmt.Sprintf("exercise: %s: the library could not compute the answer at the exercise's fixed settings: %v", id, err))
-	}
+	mustLib("DecayEquilibrium", err)
 	eq, err := orbit.Equilibrium()
-	if err != nil {
-		panic(fmt.Sprintf("exercise: %s: the library could not compute the answer at the exercise's fixed settings: %v", id, err))
-	}
+	mustLib("DecayEquilibrium", err)
 	return Number(id, got, eq.Lambda, 1e-6,
 		"Weight decay adds −kC to the expected step, k = 1 − (1 − ηγ)²: the equilibrium moves to where the noise "+
 			"balances the decay, not to where it vanishes. Build the orbit with the decay in noise.SGD.")
@@ -71,9 +64,7 @@ func AnisotropicBalance(got float64) Verdict {
 	}
 	b := noise.Balance{GammaV: gv, GammaU: gu}
 	U, V, err := b.Equilibrate(eye, eye)
-	if err != nil {
-		panic(fmt.Sprintf("exercise: %s: the library could not compute the answer at the exercise's fixed settings: %v", id, err))
-	}
+	mustLib("AnisotropicBalance", err)
 	nu, nv := mat.Norm(U, 2), mat.Norm(V, 2)
 	return Number(id, got, nv*nv/(nu*nu), 1e-9,
 		"At the equilibrium V* = Σₓ^{−1/4} and U* = Σₓ^{1/4}: compute both squared norms (traces of powers of Σₓ) "+

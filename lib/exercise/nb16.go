@@ -35,9 +35,7 @@ func BalancedKaimingSharpness(got float64) Verdict {
 	ub.Scale(math.Exp(lambda), u)
 	wb.Scale(math.Exp(-lambda), w)
 	want, err := noise.LinearSharpness(&ub, &wb, x, nn.HalfSquaredError)
-	if err != nil {
-		panic(fmt.Sprintf("exercise: %s: the library could not compute the answer at the exercise's fixed settings: %v", id, err))
-	}
+	mustLib("BalancedKaimingSharpness", err)
 	return Number(id, got, want, 1e-9,
 		"The function does not change along the orbit, the sharpness does: find the λ at which "+
 			"e^{2λ}‖u‖² = e^{−2λ}‖w‖², move u and w there, and evaluate noise.LinearSharpness.")
@@ -68,9 +66,7 @@ func RankOneSharpness(f func(u, w, x *mat.Dense) float64) Verdict {
 			}
 		}
 		want, err := noise.LinearSharpness(u, w, x, nn.HalfSquaredError)
-		if err != nil {
-			panic("exercise: RankOneSharpness: " + err.Error())
-		}
+		mustLib("RankOneSharpness", err)
 		got := f(mat.DenseCopyOf(u), mat.DenseCopyOf(w), mat.DenseCopyOf(x))
 		if !(math.Abs(got-want) <= 1e-10*math.Abs(want)) {
 			return fmt.Sprintf("on random data with d = %d and %d anisotropic samples your sharpness differs from the "+

@@ -44,9 +44,7 @@ func DecayLevel(f func(eta, gamma, T float64, S int) float64) Verdict {
 		step := func(C float64) float64 {
 			g := math.Sqrt(T / C)
 			d, err := noise.ExpectedStep(A, []float64{math.Sqrt(C), 0}, noise.FromMatrix(mat.NewDense(2, 2, []float64{0, g, 0, -g})), s)
-			if err != nil {
-				panic("exercise: DecayLevel: " + err.Error())
-			}
+			mustLib("DecayLevel", err)
 			return d.Total
 		}
 		lo, hi := 0.0, 1.0

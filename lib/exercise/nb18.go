@@ -39,9 +39,7 @@ func LinearLawCount(answer float64) Verdict {
 		return Open(id)
 	}
 	want, err := lawCount(marcotte2023.Case{Name: "linear 7-6-5", Sizes: []int{7, 6, 5}, Act: nn.Linear}, nil)
-	if err != nil {
-		return Fail(id, "the library's count failed: %v", err)
-	}
+	mustLib("LinearLawCount", err)
 	switch {
 	case !integer(answer):
 		return Fail(id, "a number of independent functions is a whole number.")
@@ -71,9 +69,7 @@ func DeadUnitLaws(answer float64) Verdict {
 		W, _ := net.Layers(p)
 		W[0].Slice(0, 1, 0, 5).(interface{ Zero() }).Zero()
 	})
-	if err != nil {
-		return Fail(id, "the library's count failed: %v", err)
-	}
+	mustLib("DeadUnitLaws", err)
 	switch {
 	case !integer(answer):
 		return Fail(id, "a number of independent functions is a whole number.")

@@ -1,7 +1,6 @@
 package exercise
 
 import (
-	"fmt"
 	"math"
 
 	"gonum.org/v1/gonum/mat"
@@ -72,9 +71,7 @@ func TeleportCost(got float64) Verdict {
 		return Open(id)
 	}
 	r, err := zhao2022.Speedup(zhao2022.SpeedupSettings{Seeds: 1})
-	if err != nil {
-		panic(fmt.Sprintf("exercise: %s: the library could not compute the answer at the exercise's fixed settings: %v", id, err))
-	}
+	mustLib("TeleportCost", err)
 	want := float64(r.Cases[0].Cost[0])
 	return Number(id, got, want, 1e-12,
 		"Count the evaluations: one at the starting point, then one at every trial point of an ascent step; "+

@@ -448,27 +448,50 @@ func fixqPositive(V *mat.Dense) int {
 	return n
 }
 
-// Run returns the run of draw d, activation act (a Name) and target index i.
-func (r *Fig6OrbitResult) Run(d int, act string, i int) *Fig6OrbitRun {
-	a := slices.IndexFunc(Fig6Acts, func(x nn.Activation) bool { return x.Name == act })
-	if a < 0 || d < 0 || d >= r.Settings.Draws || i < 0 || i >= len(r.Settings.Q) {
-		panic(fmt.Sprintf("zhao2023: Fig6OrbitResult has no run %s, draw %d, target %d", act, d, i))
-	}
-	return &r.Runs[(d*len(Fig6Acts)+a)*len(r.Settings.Q)+i]
+// fixqRuns is the grid of runs of Fig6Orbit or Fig9Orbit: draw d,
+// activation a of Fig6Acts and target i at (d·len(Fig6Acts) + a)·len(q) + i
+// of runs.
+type fixqRuns[R any] struct {
+	result string // the result's type, for the panic of at
+	draws  int
+	q      []float64
+	runs   []R
 }
 
-// Speedup returns Speed at target i over Speed at Q = 0, per draw, as an
-// OrbitRatio over the draws; NaN if 0 is not among the targets.
-func (r *Fig6OrbitResult) Speedup(act string, i int) OrbitRatio {
-	zero := slices.Index(r.Settings.Q, 0)
+// at returns the run of draw d, activation act (a Name) and target index i.
+func (g fixqRuns[R]) at(d int, act string, i int) *R {
+	a := slices.IndexFunc(Fig6Acts, func(x nn.Activation) bool { return x.Name == act })
+	if a < 0 || d < 0 || d >= g.draws || i < 0 || i >= len(g.q) {
+		panic(fmt.Sprintf("zhao2023: %s has no run %s, draw %d, target %d", g.result, act, d, i))
+	}
+	return &g.runs[(d*len(Fig6Acts)+a)*len(g.q)+i]
+}
+
+// toZero returns measure at target i over measure at Q = 0, per draw, as
+// an OrbitRatio over the draws; NaN if 0 is not among the targets.
+func (g fixqRuns[R]) toZero(act string, i int, measure func(*R) float64) OrbitRatio {
+	zero := slices.Index(g.q, 0)
 	if zero < 0 {
 		return OrbitRatio{Mean: math.NaN(), Lo: math.NaN(), Hi: math.NaN()}
 	}
 	var v []float64
-	for d := range r.Settings.Draws {
-		v = append(v, r.Run(d, act, i).Speed/r.Run(d, act, zero).Speed)
+	for d := range g.draws {
+		v = append(v, measure(g.at(d, act, i))/measure(g.at(d, act, zero)))
 	}
 	return fixqRatio(v)
+}
+
+func (r *Fig6OrbitResult) grid() fixqRuns[Fig6OrbitRun] {
+	return fixqRuns[Fig6OrbitRun]{"Fig6OrbitResult", r.Settings.Draws, r.Settings.Q, r.Runs}
+}
+
+// Run returns the run of draw d, activation act (a Name) and target index i.
+func (r *Fig6OrbitResult) Run(d int, act string, i int) *Fig6OrbitRun { return r.grid().at(d, act, i) }
+
+// Speedup returns Speed at target i over Speed at Q = 0, per draw, as an
+// OrbitRatio over the draws; NaN if 0 is not among the targets.
+func (r *Fig6OrbitResult) Speedup(act string, i int) OrbitRatio {
+	return r.grid().toZero(act, i, func(run *Fig6OrbitRun) float64 { return run.Speed })
 }
 
 // SwitchedOff returns the smallest and largest share, over the draws, of
@@ -662,27 +685,17 @@ func Fig9Orbit(s Fig9OrbitSettings) (*Fig9OrbitResult, error) {
 	return &Fig9OrbitResult{Settings: s, Runs: runs}, nil
 }
 
-// Run returns the run of draw d, activation act (a Name) and target index i.
-func (r *Fig9OrbitResult) Run(d int, act string, i int) *Fig9OrbitRun {
-	a := slices.IndexFunc(Fig6Acts, func(x nn.Activation) bool { return x.Name == act })
-	if a < 0 || d < 0 || d >= r.Settings.Draws || i < 0 || i >= len(r.Settings.Q) {
-		panic(fmt.Sprintf("zhao2023: Fig9OrbitResult has no run %s, draw %d, target %d", act, d, i))
-	}
-	return &r.Runs[(d*len(Fig6Acts)+a)*len(r.Settings.Q)+i]
+func (r *Fig9OrbitResult) grid() fixqRuns[Fig9OrbitRun] {
+	return fixqRuns[Fig9OrbitRun]{"Fig9OrbitResult", r.Settings.Draws, r.Settings.Q, r.Runs}
 }
+
+// Run returns the run of draw d, activation act (a Name) and target index i.
+func (r *Fig9OrbitResult) Run(d int, act string, i int) *Fig9OrbitRun { return r.grid().at(d, act, i) }
 
 // Sharpening returns λ_max at target i over λ_max at Q = 0, per draw, as an
 // OrbitRatio over the draws; NaN if 0 is not among the targets.
 func (r *Fig9OrbitResult) Sharpening(act string, i int) OrbitRatio {
-	zero := slices.Index(r.Settings.Q, 0)
-	if zero < 0 {
-		return OrbitRatio{Mean: math.NaN(), Lo: math.NaN(), Hi: math.NaN()}
-	}
-	var v []float64
-	for d := range r.Settings.Draws {
-		v = append(v, r.Run(d, act, i).LambdaMax/r.Run(d, act, zero).LambdaMax)
-	}
-	return fixqRatio(v)
+	return r.grid().toZero(act, i, func(run *Fig9OrbitRun) float64 { return run.LambdaMax })
 }
 
 // Plot shows, per activation, λ_max at the end of training against Q:
@@ -732,14 +745,24 @@ func (r *Fig9OrbitResult) Plot(init *Fig9Result) error {
 	return show.Grid([][]*plot.Plot{panels[:2], panels[2:]}, show.Settings{})
 }
 
-// fixqTargets formats the nonzero targets as column headers "Q = …".
-func fixqTargets(qs []float64) (header []string, idx []int) {
+// fixqSpreadTable lists, per activation (a row) and nonzero target qs[i]
+// (a column "Q = …"), ratio(act, i), a ratio to Q = 0 over the draws.
+func fixqSpreadTable(caption string, qs []float64, ratio func(act string, i int) OrbitRatio) show.Table {
+	t := show.Table{Caption: caption, Header: []string{"σ"}}
+	var idx []int
 	for i, q := range qs {
 		if q != 0 {
-			header, idx = append(header, fmt.Sprintf("Q = %g", q)), append(idx, i)
+			t.Header, idx = append(t.Header, fmt.Sprintf("Q = %g", q)), append(idx, i)
 		}
 	}
-	return header, idx
+	for _, act := range Fig6Acts {
+		row := []any{act.Name}
+		for _, i := range idx {
+			row = append(row, ratio(act.Name, i).String())
+		}
+		t.AddRow(row...)
+	}
+	return t
 }
 
 // Table lists draw 0's runs: per activation and target, the move (c, the
@@ -769,19 +792,8 @@ func (r *Fig6OrbitResult) Table() show.Table {
 // SpreadTable lists, per activation and nonzero target, the speed-up over
 // Q = 0 (Speedup: geometric mean and 95% interval over the draws).
 func (r *Fig6OrbitResult) SpreadTable() show.Table {
-	header, idx := fixqTargets(r.Settings.Q)
-	t := show.Table{
-		Caption: fmt.Sprintf("Speed at Q over speed at Q = 0, one function per draw, %d draws (η = %g, %d steps): geometric mean [95%% interval]",
-			r.Settings.Draws, r.Settings.LR, r.Settings.Steps),
-		Header: append([]string{"σ"}, header...)}
-	for _, act := range Fig6Acts {
-		row := []any{act.Name}
-		for _, i := range idx {
-			row = append(row, r.Speedup(act.Name, i).String())
-		}
-		t.AddRow(row...)
-	}
-	return t
+	return fixqSpreadTable(fmt.Sprintf("Speed at Q over speed at Q = 0, one function per draw, %d draws (η = %g, %d steps): geometric mean [95%% interval]",
+		r.Settings.Draws, r.Settings.LR, r.Settings.Steps), r.Settings.Q, r.Speedup)
 }
 
 // Fig6OrbitTime compares two runs of Fig6Orbit at different learning rates
@@ -888,18 +900,8 @@ func (r *Fig9OrbitResult) Table() show.Table {
 // SpreadTable lists, per activation and nonzero target, λ_max over λ_max at
 // Q = 0 (Sharpening: geometric mean and 95% interval over the draws).
 func (r *Fig9OrbitResult) SpreadTable() show.Table {
-	header, idx := fixqTargets(r.Settings.Q)
-	t := show.Table{
-		Caption: fmt.Sprintf("λ_max at Q over λ_max at Q = 0, one function per draw, %d draws: geometric mean [95%% interval]", r.Settings.Draws),
-		Header:  append([]string{"σ"}, header...)}
-	for _, act := range Fig6Acts {
-		row := []any{act.Name}
-		for _, i := range idx {
-			row = append(row, r.Sharpening(act.Name, i).String())
-		}
-		t.AddRow(row...)
-	}
-	return t
+	return fixqSpreadTable(fmt.Sprintf("λ_max at Q over λ_max at Q = 0, one function per draw, %d draws: geometric mean [95%% interval]",
+		r.Settings.Draws), r.Settings.Q, r.Sharpening)
 }
 
 // AddRows adds the checks of the move and, per activation, the sharpening
