@@ -1,6 +1,9 @@
 package ad
 
-import "fmt"
+import (
+	"fmt"
+	"math"
+)
 
 // Dims are the dimensions of a batch of images stored as a matrix with one
 // sample per column: entry ((c·H + y)·W + x, s) is channel c, row y, column x
@@ -220,7 +223,38 @@ func (n *Node) backMaxPool() {
 	in := n.dims
 	h2, w2 := in.H/2, in.W/2
 	ns := x.c
-	gx := x.accZero()
+	gx, first := x.acc()
+	if first && in.H == 2*h2 && in.W == 2*w2 {
+		// Every entry of ∂L/∂X lies in exactly one window: write each window's
+		// four entries (∂L/∂Y at the maximum, zero elsewhere) instead of
+		// clearing the buffer and scattering into it.
+		for c := 0; c < in.C; c++ {
+			for i := 0; i < h2; i++ {
+				for j := 0; j < w2; j++ {
+					r00 := (c*in.H+2*i)*in.W + 2*j
+					o := (c*h2+i)*w2 + j
+					g := n.grad[o*ns:][:ns]
+					arg := n.arg[o*ns:][:ns]
+					g00 := gx[r00*ns:][:ns]
+					g01 := gx[(r00+1)*ns:][:ns]
+					g10 := gx[(r00+in.W)*ns:][:ns]
+					g11 := gx[(r00+in.W+1)*ns:][:ns]
+					for s, a := range arg {
+						// branch-free: the bits of ∂L/∂Y masked by [a = k].
+						v := math.Float64bits(g[s])
+						g00[s] = math.Float64frombits(v & -uint64(b2i(a == 0)))
+						g01[s] = math.Float64frombits(v & -uint64(b2i(a == 1)))
+						g10[s] = math.Float64frombits(v & -uint64(b2i(a == 2)))
+						g11[s] = math.Float64frombits(v & -uint64(b2i(a == 3)))
+					}
+				}
+			}
+		}
+		return
+	}
+	if first {
+		clear(gx)
+	}
 	for c := 0; c < in.C; c++ {
 		for i := 0; i < h2; i++ {
 			for j := 0; j < w2; j++ {
