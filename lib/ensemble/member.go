@@ -21,8 +21,14 @@ type Member struct {
 // of the base network (h×N), into dst when it is non-nil.
 func (n *Net) MemberLogits(dst *mat.Dense, m Member, H *mat.Dense) *mat.Dense {
 	var gh mat.Dense
+	return n.memberLogits(dst, &gh, m, H)
+}
+
+// memberLogits is MemberLogits with G H computed in gh, which is reused
+// when it has the right size or is empty.
+func (n *Net) memberLogits(dst, gh *mat.Dense, m Member, H *mat.Dense) *mat.Dense {
 	gh.Mul(m.G, H)
-	return headLogits(dst, m.U, n.C, n.Act.Eval(&gh, &gh))
+	return headLogits(dst, m.U, n.C, n.Act.Eval(gh, gh))
 }
 
 // Apply returns the full parameters of the member's network: a copy of the

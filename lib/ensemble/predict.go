@@ -35,18 +35,23 @@ func (e *Ensemble) checkK(fn string, k int) {
 func Vote(logits []*mat.Dense) []int {
 	m, N := checkScores("Vote", logits)
 	counts := mat.NewDense(m, N, nil)
+	var s scratch
 	for _, z := range logits {
-		addVotes(counts, z)
+		addVotes(counts, z, &s)
 	}
 	return nn.Argmax(counts) // the first largest count: the smallest class on ties
 }
 
 // addVotes adds one to counts at each column's argmax of z (the first
-// largest entry).
-func addVotes(counts, z *mat.Dense) {
+// largest entry), with s's buffers.
+func addVotes(counts, z *mat.Dense, s *scratch) {
 	m, N := z.Dims()
-	best := make([]float64, N)
-	arg := make([]int, N)
+	best := grow(&s.best, N)
+	arg := s.arg[:0]
+	for range N {
+		arg = append(arg, 0)
+	}
+	s.arg = arg
 	copy(best, z.RawRowView(0))
 	for i := 1; i < m; i++ {
 		for j, v := range z.RawRowView(i) {
@@ -60,32 +65,50 @@ func addVotes(counts, z *mat.Dense) {
 	}
 }
 
+// scratch holds the buffers of addVotes, addSoftmax and memberLogits, so
+// that evaluating many members allocates nothing per member.
+type scratch struct {
+	best, mx, sum, e []float64
+	arg              []int
+	gh               mat.Dense
+}
+
+// grow returns (*b)[:n], reallocating *b when it is too short.
+func grow(b *[]float64, n int) []float64 {
+	if cap(*b) < n {
+		*b = make([]float64, n)
+	}
+	*b = (*b)[:n]
+	return *b
+}
+
 // Average returns (1/K) Σ_i softmax(Z_i), the members' class
 // probabilities averaged, one column per sample.
 func Average(logits []*mat.Dense) *mat.Dense {
 	m, N := checkScores("Average", logits)
 	p := mat.NewDense(m, N, nil)
+	var s scratch
 	for _, z := range logits {
-		addSoftmax(p, z)
+		addSoftmax(p, z, &s)
 	}
 	p.Scale(1/float64(len(logits)), p)
 	return p
 }
 
-// addSoftmax adds softmax of each column of z to p: exp(z − max) / Σ exp(z − max).
-func addSoftmax(p, z *mat.Dense) {
+// addSoftmax adds softmax of each column of z to p: exp(z − max) / Σ exp(z − max),
+// with s's buffers.
+func addSoftmax(p, z *mat.Dense, s *scratch) {
 	m, N := z.Dims()
-	mx := make([]float64, N)
-	sum := make([]float64, N)
+	mx, sum, e := grow(&s.mx, N), grow(&s.sum, N), grow(&s.e, m*N)
+	clear(sum)
 	copy(mx, z.RawRowView(0))
 	for i := 1; i < m; i++ {
 		for j, v := range z.RawRowView(i) {
 			mx[j] = math.Max(mx[j], v)
 		}
 	}
-	e := mat.NewDense(m, N, nil)
 	for i := 0; i < m; i++ {
-		er := e.RawRowView(i)
+		er := e[i*N : i*N+N]
 		for j, v := range z.RawRowView(i) {
 			er[j] = math.Exp(v - mx[j])
 			sum[j] += er[j]
@@ -93,7 +116,7 @@ func addSoftmax(p, z *mat.Dense) {
 	}
 	for i := 0; i < m; i++ {
 		pr := p.RawRowView(i)
-		for j, v := range e.RawRowView(i) {
+		for j, v := range e[i*N : i*N+N] {
 			pr[j] += v / sum[j]
 		}
 	}
@@ -160,11 +183,12 @@ func (e *Ensemble) hits(H *mat.Dense, labels []int, sizes []int) (vote, mean []i
 	m := e.Net.Classes()
 	counts, p := mat.NewDense(m, N, nil), mat.NewDense(m, N, nil)
 	var z mat.Dense
+	var s scratch
 	next := 0
 	for i := 0; next < len(sizes); i++ {
-		e.Net.MemberLogits(&z, e.Members[i], H)
-		addVotes(counts, &z)
-		addSoftmax(p, &z)
+		e.Net.memberLogits(&z, &s.gh, e.Members[i], H)
+		addVotes(counts, &z, &s)
+		addSoftmax(p, &z, &s)
 		if i+1 == sizes[next] {
 			vote = append(vote, correct(counts, labels))
 			mean = append(mean, correct(p, labels))
