@@ -6,6 +6,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/noetherlab/noether/lib/ad"
 	"github.com/noetherlab/noether/lib/nn"
 	"github.com/noetherlab/noether/lib/sym"
 )
@@ -21,14 +22,23 @@ type Member struct {
 // of the base network (h×N), into dst when it is non-nil.
 func (n *Net) MemberLogits(dst *mat.Dense, m Member, H *mat.Dense) *mat.Dense {
 	var gh mat.Dense
-	return n.memberLogits(dst, &gh, m, H)
+	gh.Mul(m.G, H)
+	return headLogits(dst, m.U, n.C, n.Act.Eval(&gh, &gh))
 }
 
-// memberLogits is MemberLogits with G H computed in gh, which is reused
-// when it has the right size or is empty.
-func (n *Net) memberLogits(dst, gh *mat.Dense, m Member, H *mat.Dense) *mat.Dense {
-	gh.Mul(m.G, H)
-	return headLogits(dst, m.U, n.C, n.Act.Eval(gh, gh))
+// memberLogits is MemberLogits with G H computed in s.gh and σ applied on
+// s.tape (vector kernels instead of a function call per entry), both reused
+// from member to member.
+func (n *Net) memberLogits(dst *mat.Dense, s *scratch, m Member, H *mat.Dense) *mat.Dense {
+	s.gh.Mul(m.G, H)
+	if n.Act.Apply == nil {
+		return headLogits(dst, m.U, n.C, n.Act.Eval(&s.gh, &s.gh))
+	}
+	if s.tape == nil {
+		s.tape = ad.NewTape()
+	}
+	s.tape.Reset()
+	return headLogits(dst, m.U, n.C, n.Act.Apply(s.tape, s.tape.Const(&s.gh)).Value())
 }
 
 // Apply returns the full parameters of the member's network: a copy of the

@@ -8,6 +8,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/noetherlab/noether/lib/ad"
 	"github.com/noetherlab/noether/lib/nn"
 )
 
@@ -71,6 +72,7 @@ type scratch struct {
 	best, mx, sum, e []float64
 	arg              []int
 	gh               mat.Dense
+	tape             *ad.Tape
 }
 
 // grow returns (*b)[:n], reallocating *b when it is too short.
@@ -141,14 +143,27 @@ func checkScores(fn string, logits []*mat.Dense) (m, N int) {
 // softmax. The members' logits are computed once, so the cost is that of
 // the largest size; the samples are split over the available cores.
 func (e *Ensemble) Accuracy(H *mat.Dense, labels []int, sizes []int) (vote, mean []float64) {
+	return e.accuracy("Accuracy", H, labels, sizes, true)
+}
+
+// VoteAccuracy is Accuracy by majority vote only: it skips the softmax of
+// every member, which costs about as much as the members' logits.
+func (e *Ensemble) VoteAccuracy(H *mat.Dense, labels []int, sizes []int) []float64 {
+	vote, _ := e.accuracy("VoteAccuracy", H, labels, sizes, false)
+	return vote
+}
+
+// accuracy is Accuracy, with the mean-softmax accuracies only when soft
+// (nil otherwise); fn names the caller in panics.
+func (e *Ensemble) accuracy(fn string, H *mat.Dense, labels []int, sizes []int, soft bool) (vote, mean []float64) {
 	h, N := H.Dims()
 	if len(labels) != N {
-		panic(fmt.Sprintf("ensemble: Accuracy: %d samples and %d labels", N, len(labels)))
+		panic(fmt.Sprintf("ensemble: %s: %d samples and %d labels", fn, N, len(labels)))
 	}
 	for i, k := range sizes {
-		e.checkK("Accuracy", k)
+		e.checkK(fn, k)
 		if i > 0 && k <= sizes[i-1] {
-			panic(fmt.Sprintf("ensemble: Accuracy: sizes %v are not increasing", sizes))
+			panic(fmt.Sprintf("ensemble: %s: sizes %v are not increasing", fn, sizes))
 		}
 	}
 	parts := max(1, min(runtime.GOMAXPROCS(0), N/100))
@@ -160,25 +175,32 @@ func (e *Ensemble) Accuracy(H *mat.Dense, labels []int, sizes []int) (vote, mean
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			hitV[q], hitM[q] = e.hits(mat.DenseCopyOf(H.Slice(0, h, j0, j1)), labels[j0:j1], sizes)
+			hitV[q], hitM[q] = e.hits(mat.DenseCopyOf(H.Slice(0, h, j0, j1)), labels[j0:j1], sizes, soft)
 		}()
 	}
 	wg.Wait()
-	vote, mean = make([]float64, len(sizes)), make([]float64, len(sizes))
+	vote = make([]float64, len(sizes))
+	if soft {
+		mean = make([]float64, len(sizes))
+	}
 	for s := range sizes {
 		for q := range parts {
 			vote[s] += float64(hitV[q][s])
-			mean[s] += float64(hitM[q][s])
+			if soft {
+				mean[s] += float64(hitM[q][s])
+			}
 		}
 		vote[s] /= float64(N)
-		mean[s] /= float64(N)
+		if soft {
+			mean[s] /= float64(N)
+		}
 	}
 	return vote, mean
 }
 
-// hits returns the numbers of correct votes and mean-softmax predictions
-// of the prefixes sizes of the members.
-func (e *Ensemble) hits(H *mat.Dense, labels []int, sizes []int) (vote, mean []int) {
+// hits returns the numbers of correct votes and, when soft, mean-softmax
+// predictions of the prefixes sizes of the members.
+func (e *Ensemble) hits(H *mat.Dense, labels []int, sizes []int, soft bool) (vote, mean []int) {
 	_, N := H.Dims()
 	m := e.Net.Classes()
 	counts, p := mat.NewDense(m, N, nil), mat.NewDense(m, N, nil)
@@ -186,12 +208,16 @@ func (e *Ensemble) hits(H *mat.Dense, labels []int, sizes []int) (vote, mean []i
 	var s scratch
 	next := 0
 	for i := 0; next < len(sizes); i++ {
-		e.Net.memberLogits(&z, &s.gh, e.Members[i], H)
+		e.Net.memberLogits(&z, &s, e.Members[i], H)
 		addVotes(counts, &z, &s)
-		addSoftmax(p, &z, &s)
+		if soft {
+			addSoftmax(p, &z, &s)
+		}
 		if i+1 == sizes[next] {
 			vote = append(vote, correct(counts, labels))
-			mean = append(mean, correct(p, labels))
+			if soft {
+				mean = append(mean, correct(p, labels))
+			}
 			next++
 		}
 	}
