@@ -21,24 +21,32 @@ type Member struct {
 // MemberLogits returns the member's logits U′ σ(G H) + c 1ᵀ on pre-activations H
 // of the base network (h×N), into dst when it is non-nil.
 func (n *Net) MemberLogits(dst *mat.Dense, m Member, H *mat.Dense) *mat.Dense {
-	var gh mat.Dense
-	gh.Mul(m.G, H)
-	return headLogits(dst, m.U, n.C, n.Act.Eval(&gh, &gh))
+	var s scratch
+	return n.memberLogits(dst, &s, m, H)
 }
 
-// memberLogits is MemberLogits with G H computed in s.gh and σ applied on
-// s.tape (vector kernels instead of a function call per entry), both reused
-// from member to member.
+// memberLogits is MemberLogits recorded on s.tape, which is reused from
+// member to member (its buffers, the library's matrix kernels and the
+// vector kernels of σ), into dst, which is reused when it has the right
+// size or is empty.
 func (n *Net) memberLogits(dst *mat.Dense, s *scratch, m Member, H *mat.Dense) *mat.Dense {
-	s.gh.Mul(m.G, H)
-	if n.Act.Apply == nil {
-		return headLogits(dst, m.U, n.C, n.Act.Eval(&s.gh, &s.gh))
-	}
 	if s.tape == nil {
 		s.tape = ad.NewTape()
 	}
-	s.tape.Reset()
-	return headLogits(dst, m.U, n.C, n.Act.Apply(s.tape, s.tape.Const(&s.gh)).Value())
+	t := s.tape
+	t.Reset()
+	z := t.AddCol(t.MatMul(t.Const(m.U), n.Act.Apply(t, t.MatMul(t.Const(m.G), t.Const(H)))), t.Const(n.C))
+	if dst == nil {
+		dst = &mat.Dense{}
+	}
+	r, c := z.Value().Dims()
+	if dst.IsEmpty() {
+		dst.ReuseAs(r, c)
+	} else if dr, dc := dst.Dims(); dr != r || dc != c {
+		panic(fmt.Sprintf("ensemble: MemberLogits: dst is %d×%d, the logits %d×%d", dr, dc, r, c))
+	}
+	dst.Copy(z.Value())
+	return dst
 }
 
 // Apply returns the full parameters of the member's network: a copy of the

@@ -71,7 +71,6 @@ func addVotes(counts, z *mat.Dense, s *scratch) {
 type scratch struct {
 	best, mx, sum, e []float64
 	arg              []int
-	gh               mat.Dense
 	tape             *ad.Tape
 }
 
