@@ -21,18 +21,16 @@ type Member struct {
 // MemberLogits returns the member's logits U′ σ(G H) + c 1ᵀ on pre-activations H
 // of the base network (h×N), into dst when it is non-nil.
 func (n *Net) MemberLogits(dst *mat.Dense, m Member, H *mat.Dense) *mat.Dense {
-	var s scratch
+	s := scratch{tape: tapes.Get().(*ad.Tape)}
+	defer tapes.Put(s.tape)
 	return n.memberLogits(dst, &s, m, H)
 }
 
-// memberLogits is MemberLogits recorded on s.tape, which is reused from
+// memberLogits is MemberLogits recorded on s.tape (from tapes), reused from
 // member to member (its buffers, the library's matrix kernels and the
 // vector kernels of σ), into dst, which is reused when it has the right
 // size or is empty.
 func (n *Net) memberLogits(dst *mat.Dense, s *scratch, m Member, H *mat.Dense) *mat.Dense {
-	if s.tape == nil {
-		s.tape = ad.NewTape()
-	}
 	t := s.tape
 	t.Reset()
 	z := t.AddCol(t.MatMul(t.Const(m.U), n.Act.Apply(t, t.MatMul(t.Const(m.G), t.Const(H)))), t.Const(n.C))

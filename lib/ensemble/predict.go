@@ -204,7 +204,8 @@ func (e *Ensemble) hits(H *mat.Dense, labels []int, sizes []int, soft bool) (vot
 	m := e.Net.Classes()
 	counts, p := mat.NewDense(m, N, nil), mat.NewDense(m, N, nil)
 	var z mat.Dense
-	var s scratch
+	s := scratch{tape: tapes.Get().(*ad.Tape)}
+	defer tapes.Put(s.tape)
 	next := 0
 	for i := 0; next < len(sizes); i++ {
 		e.Net.memberLogits(&z, &s, e.Members[i], H)
