@@ -70,16 +70,19 @@ func (t *Tape) Conv2D(x, w, b *Node, in Dims) *Node {
 	t.prepare(out, x, w, b)
 	out.aux = grow(out.aux, in.C*k*k*hwn)
 	im2col(out.aux, x.val, in, n, k)
-	gemm(false, false, cout, hwn, in.C*k*k, 1, w.val, w.c, out.aux, hwn, 0, out.val, hwn)
+	beta := 0.0
 	if b != nil {
+		// Start from the bias and let the product add to it: one pass over
+		// the output instead of two.
 		for o := 0; o < cout; o++ {
-			bo := b.val[o]
 			row := out.val[o*hwn : o*hwn+hwn]
 			for i := range row {
-				row[i] += bo
+				row[i] = b.val[o]
 			}
 		}
+		beta = 1
 	}
+	gemm(false, false, cout, hwn, in.C*k*k, 1, w.val, w.c, out.aux, hwn, beta, out.val, hwn)
 	return out
 }
 
@@ -189,6 +192,12 @@ func (t *Tape) MaxPool2(x *Node, in Dims) *Node {
 	out.a = x
 	out.dims = in
 	t.prepare(out, x)
+	if !out.needGrad {
+		// Nothing differentiates through it (no tangent either: only
+		// parameters carry one): the maxima alone.
+		maxPoolValues(out.val, x.val, in, n)
+		return out
+	}
 	if cap(out.arg) < len(out.val) {
 		out.arg = make([]uint8, len(out.val))
 	}
@@ -216,6 +225,26 @@ func (t *Tape) MaxPool2(x *Node, in Dims) *Node {
 		}
 	}
 	return out
+}
+
+// maxPoolValues writes the 2×2 maxima of the CHWN batch x into y.
+func maxPoolValues(y, x []float64, in Dims, n int) {
+	h2, w2 := in.H/2, in.W/2
+	for c := 0; c < in.C; c++ {
+		for i := 0; i < h2; i++ {
+			for j := 0; j < w2; j++ {
+				r00 := (c*in.H+2*i)*in.W + 2*j
+				x00 := x[r00*n:][:n]
+				x01 := x[(r00+1)*n:][:n]
+				x10 := x[(r00+in.W)*n:][:n]
+				x11 := x[(r00+in.W+1)*n:][:n]
+				yo := y[((c*h2+i)*w2+j)*n:][:n]
+				for s := range yo {
+					yo[s] = max(max(x00[s], x01[s]), max(x10[s], x11[s]))
+				}
+			}
+		}
+	}
 }
 
 func (n *Node) backMaxPool() {
