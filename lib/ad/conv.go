@@ -1,6 +1,9 @@
 package ad
 
-import "fmt"
+import (
+	"fmt"
+	"math"
+)
 
 // Dims are the dimensions of a batch of images stored as a matrix with one
 // sample per column: entry ((c·H + y)·W + x, s) is channel c, row y, column x
@@ -67,16 +70,19 @@ func (t *Tape) Conv2D(x, w, b *Node, in Dims) *Node {
 	t.prepare(out, x, w, b)
 	out.aux = grow(out.aux, in.C*k*k*hwn)
 	im2col(out.aux, x.val, in, n, k)
-	gemm(false, false, cout, hwn, in.C*k*k, 1, w.val, w.c, out.aux, hwn, 0, out.val, hwn)
+	beta := 0.0
 	if b != nil {
+		// Start from the bias and let the product add to it: one pass over
+		// the output instead of two.
 		for o := 0; o < cout; o++ {
-			bo := b.val[o]
 			row := out.val[o*hwn : o*hwn+hwn]
 			for i := range row {
-				row[i] += bo
+				row[i] = b.val[o]
 			}
 		}
+		beta = 1
 	}
+	gemm(false, false, cout, hwn, in.C*k*k, 1, w.val, w.c, out.aux, hwn, beta, out.val, hwn)
 	return out
 }
 
@@ -186,6 +192,12 @@ func (t *Tape) MaxPool2(x *Node, in Dims) *Node {
 	out.a = x
 	out.dims = in
 	t.prepare(out, x)
+	if !out.needGrad {
+		// Nothing differentiates through it (no tangent either: only
+		// parameters carry one): the maxima alone.
+		maxPoolValues(out.val, x.val, in, n)
+		return out
+	}
 	if cap(out.arg) < len(out.val) {
 		out.arg = make([]uint8, len(out.val))
 	}
@@ -215,12 +227,63 @@ func (t *Tape) MaxPool2(x *Node, in Dims) *Node {
 	return out
 }
 
+// maxPoolValues writes the 2×2 maxima of the CHWN batch x into y.
+func maxPoolValues(y, x []float64, in Dims, n int) {
+	h2, w2 := in.H/2, in.W/2
+	for c := 0; c < in.C; c++ {
+		for i := 0; i < h2; i++ {
+			for j := 0; j < w2; j++ {
+				r00 := (c*in.H+2*i)*in.W + 2*j
+				x00 := x[r00*n:][:n]
+				x01 := x[(r00+1)*n:][:n]
+				x10 := x[(r00+in.W)*n:][:n]
+				x11 := x[(r00+in.W+1)*n:][:n]
+				yo := y[((c*h2+i)*w2+j)*n:][:n]
+				for s := range yo {
+					yo[s] = max(max(x00[s], x01[s]), max(x10[s], x11[s]))
+				}
+			}
+		}
+	}
+}
+
 func (n *Node) backMaxPool() {
 	x := n.a
 	in := n.dims
 	h2, w2 := in.H/2, in.W/2
 	ns := x.c
-	gx := x.accZero()
+	gx, first := x.acc()
+	if first && in.H == 2*h2 && in.W == 2*w2 {
+		// Every entry of ∂L/∂X lies in exactly one window: write each window's
+		// four entries (∂L/∂Y at the maximum, zero elsewhere) instead of
+		// clearing the buffer and scattering into it.
+		for c := 0; c < in.C; c++ {
+			for i := 0; i < h2; i++ {
+				for j := 0; j < w2; j++ {
+					r00 := (c*in.H+2*i)*in.W + 2*j
+					o := (c*h2+i)*w2 + j
+					g := n.grad[o*ns:][:ns]
+					arg := n.arg[o*ns:][:ns]
+					g00 := gx[r00*ns:][:ns]
+					g01 := gx[(r00+1)*ns:][:ns]
+					g10 := gx[(r00+in.W)*ns:][:ns]
+					g11 := gx[(r00+in.W+1)*ns:][:ns]
+					for s, a := range arg {
+						// branch-free: the bits of ∂L/∂Y masked by [a = k].
+						v := math.Float64bits(g[s])
+						g00[s] = math.Float64frombits(v & -uint64(b2i(a == 0)))
+						g01[s] = math.Float64frombits(v & -uint64(b2i(a == 1)))
+						g10[s] = math.Float64frombits(v & -uint64(b2i(a == 2)))
+						g11[s] = math.Float64frombits(v & -uint64(b2i(a == 3)))
+					}
+				}
+			}
+		}
+		return
+	}
+	if first {
+		clear(gx)
+	}
 	for c := 0; c < in.C; c++ {
 		for i := 0; i < h2; i++ {
 			for j := 0; j < w2; j++ {

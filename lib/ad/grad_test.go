@@ -191,6 +191,14 @@ func TestGradConv(t *testing.T) {
 	gradCheck(t, "MaxPool2", []*mat.Dense{randMat(rng, in.Size(), 3)}, func(tp *Tape, v []*Node) *Node {
 		return tp.MaxPool2(v[0], in)
 	})
+	// The pooled input with a second consumer: its gradient is accumulated
+	// into, in either order of the two backward steps.
+	gradCheck(t, "MaxPool2 shared", []*mat.Dense{randMat(rng, 2*4*4, 3)}, func(tp *Tape, v []*Node) *Node {
+		return tp.Add(tp.Sum(tp.Tanh(v[0])), tp.Sum(tp.Square(tp.MaxPool2(v[0], Dims{C: 2, H: 4, W: 4}))))
+	})
+	gradCheck(t, "MaxPool2 shared, pool first", []*mat.Dense{randMat(rng, 2*4*4, 3)}, func(tp *Tape, v []*Node) *Node {
+		return tp.Add(tp.Sum(tp.Square(tp.MaxPool2(v[0], Dims{C: 2, H: 4, W: 4}))), tp.Sum(tp.Tanh(v[0])))
+	})
 	odd := Dims{C: 2, H: 5, W: 5}
 	gradCheck(t, "MaxPool2 odd", []*mat.Dense{randMat(rng, odd.Size(), 2)}, func(tp *Tape, v []*Node) *Node {
 		return tp.MaxPool2(v[0], odd)

@@ -85,6 +85,13 @@ func TestConvAndPoolValues(t *testing.T) {
 	if r, c := p.Dims(); r != 5*3*3 || c != 4 {
 		t.Fatalf("MaxPool2 shape %d×%d, want 45×4", r, c)
 	}
+	// Without a gradient to route, MaxPool2 takes the maxima alone; with
+	// one it also records where they are. The values are the same.
+	tg := NewTape()
+	pg := tg.MaxPool2(tg.Conv2D(tg.Param(x, nil), tg.Const(w), tg.Const(b), d), Dims{C: 5, H: 6, W: 7})
+	if !mat.Equal(pg.Value(), p.Value()) {
+		t.Errorf("MaxPool2 with and without a gradient differ")
+	}
 	yv := y.Value()
 	for c := 0; c < 5; c++ {
 		for i := 0; i < 3; i++ {

@@ -315,6 +315,9 @@ func TestAccuracyPrefixes(t *testing.T) {
 	e := ensemble.New(net, ensemble.Settings{Kind: ensemble.Random, Eps: 2, Size: 9, Seed: 1})
 	sizes := []int{1, 2, 5, 9}
 	vote, mean := e.Accuracy(H, labels, sizes)
+	if va := e.VoteAccuracy(H, labels, sizes); !slices.Equal(va, vote) {
+		t.Errorf("VoteAccuracy gives %v, Accuracy's vote %v", va, vote)
+	}
 	for s, k := range sizes {
 		z := e.Logits(H, k)
 		v := accuracy(ensemble.Vote(z), labels)

@@ -6,6 +6,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/noetherlab/noether/lib/ad"
 	"github.com/noetherlab/noether/lib/nn"
 	"github.com/noetherlab/noether/lib/sym"
 )
@@ -20,9 +21,30 @@ type Member struct {
 // MemberLogits returns the member's logits U′ σ(G H) + c 1ᵀ on pre-activations H
 // of the base network (h×N), into dst when it is non-nil.
 func (n *Net) MemberLogits(dst *mat.Dense, m Member, H *mat.Dense) *mat.Dense {
-	var gh mat.Dense
-	gh.Mul(m.G, H)
-	return headLogits(dst, m.U, n.C, n.Act.Eval(&gh, &gh))
+	s := scratch{tape: tapes.Get().(*ad.Tape)}
+	defer tapes.Put(s.tape)
+	return n.memberLogits(dst, &s, m, H)
+}
+
+// memberLogits is MemberLogits recorded on s.tape (from tapes), reused from
+// member to member (its buffers, the library's matrix kernels and the
+// vector kernels of σ), into dst, which is reused when it has the right
+// size or is empty.
+func (n *Net) memberLogits(dst *mat.Dense, s *scratch, m Member, H *mat.Dense) *mat.Dense {
+	t := s.tape
+	t.Reset()
+	z := t.AddCol(t.MatMul(t.Const(m.U), n.Act.Apply(t, t.MatMul(t.Const(m.G), t.Const(H)))), t.Const(n.C))
+	if dst == nil {
+		dst = &mat.Dense{}
+	}
+	r, c := z.Value().Dims()
+	if dst.IsEmpty() {
+		dst.ReuseAs(r, c)
+	} else if dr, dc := dst.Dims(); dr != r || dc != c {
+		panic(fmt.Sprintf("ensemble: MemberLogits: dst is %d×%d, the logits %d×%d", dr, dc, r, c))
+	}
+	dst.Copy(z.Value())
+	return dst
 }
 
 // Apply returns the full parameters of the member's network: a copy of the

@@ -2,6 +2,7 @@ package ensemble
 
 import (
 	"fmt"
+	"sync"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -70,7 +71,8 @@ const chunk = 500
 func (n *Net) Hidden(x *mat.Dense) *mat.Dense {
 	_, N := x.Dims()
 	H := mat.NewDense(n.Width(), N, nil)
-	t := ad.NewTape()
+	t := tapes.Get().(*ad.Tape)
+	defer tapes.Put(t)
 	w := make([]*ad.Node, n.Params.Count())
 	xb := &mat.Dense{}
 	for j0 := 0; j0 < N; j0 += chunk {
@@ -85,6 +87,11 @@ func (n *Net) Hidden(x *mat.Dense) *mat.Dense {
 	}
 	return H
 }
+
+// tapes keeps tapes for Hidden and MemberLogits: attacks call them on
+// thousands of batches, and a new tape would allocate (and clear) its
+// buffers, the convolution's among them, every time.
+var tapes = sync.Pool{New: func() any { return ad.NewTape() }}
 
 // hidden records H = V φ(X) + b 1ᵀ.
 func (n *Net) hidden(t *ad.Tape, w []*ad.Node, x *ad.Node) *ad.Node {

@@ -8,6 +8,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/noetherlab/noether/lib/ad"
 	"github.com/noetherlab/noether/lib/nn"
 )
 
@@ -35,18 +36,23 @@ func (e *Ensemble) checkK(fn string, k int) {
 func Vote(logits []*mat.Dense) []int {
 	m, N := checkScores("Vote", logits)
 	counts := mat.NewDense(m, N, nil)
+	var s scratch
 	for _, z := range logits {
-		addVotes(counts, z)
+		addVotes(counts, z, &s)
 	}
 	return nn.Argmax(counts) // the first largest count: the smallest class on ties
 }
 
 // addVotes adds one to counts at each column's argmax of z (the first
-// largest entry).
-func addVotes(counts, z *mat.Dense) {
+// largest entry), with s's buffers.
+func addVotes(counts, z *mat.Dense, s *scratch) {
 	m, N := z.Dims()
-	best := make([]float64, N)
-	arg := make([]int, N)
+	best := grow(&s.best, N)
+	arg := s.arg[:0]
+	for range N {
+		arg = append(arg, 0)
+	}
+	s.arg = arg
 	copy(best, z.RawRowView(0))
 	for i := 1; i < m; i++ {
 		for j, v := range z.RawRowView(i) {
@@ -60,32 +66,50 @@ func addVotes(counts, z *mat.Dense) {
 	}
 }
 
+// scratch holds the buffers of addVotes, addSoftmax and memberLogits, so
+// that evaluating many members allocates nothing per member.
+type scratch struct {
+	best, mx, sum, e []float64
+	arg              []int
+	tape             *ad.Tape
+}
+
+// grow returns (*b)[:n], reallocating *b when it is too short.
+func grow(b *[]float64, n int) []float64 {
+	if cap(*b) < n {
+		*b = make([]float64, n)
+	}
+	*b = (*b)[:n]
+	return *b
+}
+
 // Average returns (1/K) Σ_i softmax(Z_i), the members' class
 // probabilities averaged, one column per sample.
 func Average(logits []*mat.Dense) *mat.Dense {
 	m, N := checkScores("Average", logits)
 	p := mat.NewDense(m, N, nil)
+	var s scratch
 	for _, z := range logits {
-		addSoftmax(p, z)
+		addSoftmax(p, z, &s)
 	}
 	p.Scale(1/float64(len(logits)), p)
 	return p
 }
 
-// addSoftmax adds softmax of each column of z to p: exp(z − max) / Σ exp(z − max).
-func addSoftmax(p, z *mat.Dense) {
+// addSoftmax adds softmax of each column of z to p: exp(z − max) / Σ exp(z − max),
+// with s's buffers.
+func addSoftmax(p, z *mat.Dense, s *scratch) {
 	m, N := z.Dims()
-	mx := make([]float64, N)
-	sum := make([]float64, N)
+	mx, sum, e := grow(&s.mx, N), grow(&s.sum, N), grow(&s.e, m*N)
+	clear(sum)
 	copy(mx, z.RawRowView(0))
 	for i := 1; i < m; i++ {
 		for j, v := range z.RawRowView(i) {
 			mx[j] = math.Max(mx[j], v)
 		}
 	}
-	e := mat.NewDense(m, N, nil)
 	for i := 0; i < m; i++ {
-		er := e.RawRowView(i)
+		er := e[i*N : i*N+N]
 		for j, v := range z.RawRowView(i) {
 			er[j] = math.Exp(v - mx[j])
 			sum[j] += er[j]
@@ -93,7 +117,7 @@ func addSoftmax(p, z *mat.Dense) {
 	}
 	for i := 0; i < m; i++ {
 		pr := p.RawRowView(i)
-		for j, v := range e.RawRowView(i) {
+		for j, v := range e[i*N : i*N+N] {
 			pr[j] += v / sum[j]
 		}
 	}
@@ -118,14 +142,27 @@ func checkScores(fn string, logits []*mat.Dense) (m, N int) {
 // softmax. The members' logits are computed once, so the cost is that of
 // the largest size; the samples are split over the available cores.
 func (e *Ensemble) Accuracy(H *mat.Dense, labels []int, sizes []int) (vote, mean []float64) {
+	return e.accuracy("Accuracy", H, labels, sizes, true)
+}
+
+// VoteAccuracy is Accuracy by majority vote only: it skips the softmax of
+// every member, which costs about as much as the members' logits.
+func (e *Ensemble) VoteAccuracy(H *mat.Dense, labels []int, sizes []int) []float64 {
+	vote, _ := e.accuracy("VoteAccuracy", H, labels, sizes, false)
+	return vote
+}
+
+// accuracy is Accuracy, with the mean-softmax accuracies only when soft
+// (nil otherwise); fn names the caller in panics.
+func (e *Ensemble) accuracy(fn string, H *mat.Dense, labels []int, sizes []int, soft bool) (vote, mean []float64) {
 	h, N := H.Dims()
 	if len(labels) != N {
-		panic(fmt.Sprintf("ensemble: Accuracy: %d samples and %d labels", N, len(labels)))
+		panic(fmt.Sprintf("ensemble: %s: %d samples and %d labels", fn, N, len(labels)))
 	}
 	for i, k := range sizes {
-		e.checkK("Accuracy", k)
+		e.checkK(fn, k)
 		if i > 0 && k <= sizes[i-1] {
-			panic(fmt.Sprintf("ensemble: Accuracy: sizes %v are not increasing", sizes))
+			panic(fmt.Sprintf("ensemble: %s: sizes %v are not increasing", fn, sizes))
 		}
 	}
 	parts := max(1, min(runtime.GOMAXPROCS(0), N/100))
@@ -137,37 +174,50 @@ func (e *Ensemble) Accuracy(H *mat.Dense, labels []int, sizes []int) (vote, mean
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			hitV[q], hitM[q] = e.hits(mat.DenseCopyOf(H.Slice(0, h, j0, j1)), labels[j0:j1], sizes)
+			hitV[q], hitM[q] = e.hits(mat.DenseCopyOf(H.Slice(0, h, j0, j1)), labels[j0:j1], sizes, soft)
 		}()
 	}
 	wg.Wait()
-	vote, mean = make([]float64, len(sizes)), make([]float64, len(sizes))
+	vote = make([]float64, len(sizes))
+	if soft {
+		mean = make([]float64, len(sizes))
+	}
 	for s := range sizes {
 		for q := range parts {
 			vote[s] += float64(hitV[q][s])
-			mean[s] += float64(hitM[q][s])
+			if soft {
+				mean[s] += float64(hitM[q][s])
+			}
 		}
 		vote[s] /= float64(N)
-		mean[s] /= float64(N)
+		if soft {
+			mean[s] /= float64(N)
+		}
 	}
 	return vote, mean
 }
 
-// hits returns the numbers of correct votes and mean-softmax predictions
-// of the prefixes sizes of the members.
-func (e *Ensemble) hits(H *mat.Dense, labels []int, sizes []int) (vote, mean []int) {
+// hits returns the numbers of correct votes and, when soft, mean-softmax
+// predictions of the prefixes sizes of the members.
+func (e *Ensemble) hits(H *mat.Dense, labels []int, sizes []int, soft bool) (vote, mean []int) {
 	_, N := H.Dims()
 	m := e.Net.Classes()
 	counts, p := mat.NewDense(m, N, nil), mat.NewDense(m, N, nil)
 	var z mat.Dense
+	s := scratch{tape: tapes.Get().(*ad.Tape)}
+	defer tapes.Put(s.tape)
 	next := 0
 	for i := 0; next < len(sizes); i++ {
-		e.Net.MemberLogits(&z, e.Members[i], H)
-		addVotes(counts, &z)
-		addSoftmax(p, &z)
+		e.Net.memberLogits(&z, &s, e.Members[i], H)
+		addVotes(counts, &z, &s)
+		if soft {
+			addSoftmax(p, &z, &s)
+		}
 		if i+1 == sizes[next] {
 			vote = append(vote, correct(counts, labels))
-			mean = append(mean, correct(p, labels))
+			if soft {
+				mean = append(mean, correct(p, labels))
+			}
 			next++
 		}
 	}

@@ -45,6 +45,14 @@ func (a Activation) Eval(dst, z *mat.Dense) *mat.Dense {
 		panic(fmt.Sprintf("nn: Activation.Eval: dst %d×%d for Z %d×%d", dr, dc, r, c))
 	}
 	if a.F != nil {
+		zr, dr := z.RawMatrix(), dst.RawMatrix()
+		if zr.Stride == c && dr.Stride == c {
+			ds := dr.Data[:r*c]
+			for i, v := range zr.Data[:r*c] {
+				ds[i] = a.F(v)
+			}
+			return dst
+		}
 		dst.Apply(func(_, _ int, v float64) float64 { return a.F(v) }, z)
 		return dst
 	}

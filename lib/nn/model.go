@@ -221,9 +221,18 @@ func (n ConvNet) Init(rng *rand.Rand, w Initializer) *Params {
 }
 
 // Features records the flattened pooled feature maps, the input of fc1.
+//
+// A leaky ReLU with a positive slope is increasing, so it commutes with the
+// max-pool: pool(σ(z)) = σ(pool(z)), with the maximum of each window at the
+// same place. Features pools first and applies σ to a quarter of the
+// entries; values and gradients are those of conv → σ → pool.
 func (n ConvNet) Features(t *ad.Tape, w []*ad.Node, x *ad.Node) *ad.Node {
-	h := t.LeakyReLU(t.Conv2D(x, w[0], w[1], n.In), n.slope())
-	return t.MaxPool2(h, ad.Dims{C: n.Channels, H: n.In.H, W: n.In.W})
+	z := t.Conv2D(x, w[0], w[1], n.In)
+	d := ad.Dims{C: n.Channels, H: n.In.H, W: n.In.W}
+	if n.slope() > 0 {
+		return t.LeakyReLU(t.MaxPool2(z, d), n.slope())
+	}
+	return t.MaxPool2(t.LeakyReLU(z, n.slope()), d)
 }
 
 // Forward records the logits, Classes×N.

@@ -223,3 +223,40 @@ func TestInitStatistics(t *testing.T) {
 		t.Errorf("Q at init: mean %.3f variance %.3f, want %d and %.3f", mean, variance, m-h, wantVar)
 	}
 }
+
+// convActThenPool is ConvNet recorded in the textbook order conv → σ → pool,
+// the order ConvNet.Features swaps.
+type convActThenPool struct{ ConvNet }
+
+func (n convActThenPool) Forward(t *ad.Tape, w []*ad.Node, x *ad.Node) *ad.Node {
+	h := t.LeakyReLU(t.Conv2D(x, w[0], w[1], n.In), n.slope())
+	f := t.MaxPool2(h, ad.Dims{C: n.Channels, H: n.In.H, W: n.In.W})
+	return Dense(t, w[4], w[5], n.act().Apply(t, Dense(t, w[2], w[3], f)))
+}
+
+// ConvNet pools before its leaky ReLU; for a positive slope the two orders
+// agree exactly: σ is increasing, so each window's maximum sits at the same
+// place and σ is applied to the same number. Loss and gradient are compared
+// bit for bit, on Fashion-MNIST-sized images and a batch with many negative
+// windows (conv biases pushed down).
+func TestConvNetPoolsBeforeActivationExactly(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	for _, slope := range []float64{0, 0.1} {
+		cn := ConvNet{In: ad.Dims{C: 1, H: 28, W: 28}, Channels: 4, Hidden: 6, Classes: 3, ConvSlope: slope}
+		p := cn.Init(rng, KaimingUniform)
+		fillNormal(rng, p.M("conv.b"), 0.5)
+		x := randDense(rng, cn.In.Size(), 7, 1)
+		y := LabelRow([]int{0, 2, 1, 1, 0, 2, 2})
+		g1, g2 := make([]float64, p.Len()), make([]float64, p.Len())
+		l1 := NewObjective(cn, x, y, CrossEntropy).Func(p.Vec(), g1)
+		l2 := NewObjective(convActThenPool{cn}, x, y, CrossEntropy).Func(p.Vec(), g2)
+		if l1 != l2 {
+			t.Errorf("slope %g: loss %v pooling first, %v activating first", cn.slope(), l1, l2)
+		}
+		for i := range g1 {
+			if g1[i] != g2[i] {
+				t.Fatalf("slope %g: gradient entry %d is %v pooling first, %v activating first", cn.slope(), i, g1[i], g2[i])
+			}
+		}
+	}
+}

@@ -160,7 +160,7 @@ func Fig10Runs(s Fig10RunsSettings) (*Fig10RunsResult, error) {
 			for d := range s.Draws {
 				e := ensemble.New(tn.Net, ensemble.Settings{Kind: cell.Kind, Eps: cell.Eps, Size: K,
 					Seed: drawSeed(s.Net.Seed+uint64(n), d), Fit: fit})
-				v, _ := e.Accuracy(H, y, s.Sizes)
+				v := e.VoteAccuracy(H, y, s.Sizes)
 				acc[n][c] = append(acc[n][c], v)
 			}
 		}
