@@ -20,7 +20,10 @@
 // cannot be stored is returned all the same (the failure is reported on
 // standard error), and a stored file that cannot be read is recomputed and
 // replaced. Files appear whole (written to a temporary name, then renamed),
-// so concurrent runs computing the same result do not corrupt it.
+// so concurrent runs computing the same result do not corrupt it; and where
+// the system has flock (Linux, macOS, the BSDs) a run that needs a result
+// another run is computing waits for it and reads it, instead of computing
+// it a second time.
 //
 // Where: $NOETHER_CACHE if set, else "noether" in os.UserCacheDir.
 // NOETHER_CACHE=off turns caching off. Tests that must compute from scratch
@@ -76,11 +79,20 @@ func Do[T any](name string, key any, f func() (T, error)) (v T, cached bool, err
 		v, err = f()
 		return v, false, err
 	}
-	file := filepath.Join(dir, Key(name, key, reflect.TypeFor[T]())+".gob")
-	if b, err := os.ReadFile(file); err == nil {
-		var stored T
-		if gob.NewDecoder(bytes.NewReader(b)).Decode(&stored) == nil {
-			return stored, true, nil
+	k := Key(name, key, reflect.TypeFor[T]())
+	file := filepath.Join(dir, k+".gob")
+	if v, ok := load[T](file); ok {
+		return v, true, nil
+	}
+	// Another run (a notebook executing beside this one, or a goroutine of
+	// this program) may be computing the same result: wait for it and read
+	// what it stored rather than compute it a second time.
+	if os.MkdirAll(filepath.Join(dir, locksDir), 0o755) == nil {
+		if unlock := lock(filepath.Join(dir, locksDir, k)); unlock != nil {
+			defer unlock()
+			if v, ok := load[T](file); ok {
+				return v, true, nil
+			}
 		}
 	}
 	v, err = f()
@@ -169,6 +181,20 @@ func typeSig(b *strings.Builder, t reflect.Type, seen map[reflect.Type]bool) {
 	default:
 		b.WriteString(t.PkgPath() + "." + t.String())
 	}
+}
+
+// locksDir holds one empty lock file per key ever computed here. They are
+// never removed: removing one while a run waits on it would let a third run
+// lock a new file of the same name and compute beside the first.
+const locksDir = ".locks"
+
+// load reads the result stored in file, if there is one and it decodes.
+func load[T any](file string) (v T, ok bool) {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return v, false
+	}
+	return v, gob.NewDecoder(bytes.NewReader(b)).Decode(&v) == nil
 }
 
 // store writes v to file through a temporary file and a rename.

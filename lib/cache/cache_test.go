@@ -5,7 +5,11 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -165,5 +169,69 @@ func TestCall(t *testing.T) {
 	}
 	if n, _ := filepath.Glob(filepath.Join(os.Getenv(cache.Env), "*.gob")); len(n) != 3 {
 		t.Errorf("%d results stored, want 3 (two settings of one function, one of another)", len(n))
+	}
+}
+
+// Runs that need the same result at the same time compute it once: the
+// first computes and stores it, the others wait on its lock and read it.
+// Without the lock each of the eight would compute it (f takes 50 ms, so
+// they all miss the cache at the start).
+func TestConcurrentRunsComputeOnce(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no flock on Windows: concurrent runs may compute a result twice")
+	}
+	t.Setenv(cache.Env, t.TempDir())
+	var calls atomic.Int32
+	var wg sync.WaitGroup
+	got := make([]int, 8)
+	fromCache := make([]bool, 8)
+	for i := range got {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			v, cached, err := cache.Do("slow", settings{Seed: 7}, func() (int, error) {
+				calls.Add(1)
+				time.Sleep(50 * time.Millisecond)
+				return 42, nil
+			})
+			if err != nil {
+				t.Error(err)
+			}
+			got[i], fromCache[i] = v, cached
+		}()
+	}
+	wg.Wait()
+	if n := calls.Load(); n != 1 {
+		t.Errorf("computed %d times, want once", n)
+	}
+	computed := 0
+	for i, v := range got {
+		if v != 42 {
+			t.Errorf("run %d got %d, want 42", i, v)
+		}
+		if !fromCache[i] {
+			computed++
+		}
+	}
+	if computed != 1 {
+		t.Errorf("%d runs say they computed the result, want 1", computed)
+	}
+	// A failed computation stores nothing and releases the lock: the next
+	// run computes.
+	_, _, err := cache.Do("fails", 1, func() (int, error) { return 0, errors.New("boom") })
+	if err == nil {
+		t.Fatal("the error was lost")
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if v, cached, err := cache.Do("fails", 1, func() (int, error) { return 5, nil }); v != 5 || cached || err != nil {
+			t.Errorf("after a failure: %v, %v, %v; want 5 computed", v, cached, err)
+		}
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the lock of a failed computation was not released")
 	}
 }

@@ -42,6 +42,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -65,8 +66,9 @@ func main() {
 	keepGoing := flag.Bool("k", true, "run the remaining notebooks after one fails")
 	maxOutput := flag.Int("max-output", kernel.DefaultMaxOutput, "bytes of output kept per cell (-1: no limit); past it, a line in the cell says what was left out")
 	offline := offlineFlag(flag.CommandLine)
+	jobs := flag.Int("j", 1, "notebooks run at once, each in its own kernel (results that two of them need are computed once: the one that comes second waits for the first's)")
 	flag.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: go run ./kernel/cmd/nbexec [-timeout D] [-o DIR] [-k=false] [-max-output N] [-offline] [-p name=value ...] [notebook.ipynb | directory ...]")
+		fmt.Fprintln(os.Stderr, "usage: go run ./kernel/cmd/nbexec [-j N] [-timeout D] [-o DIR] [-k=false] [-max-output N] [-offline] [-p name=value ...] [notebook.ipynb | directory ...]")
 		fmt.Fprintln(os.Stderr, "       go run ./kernel/cmd/nbexec sweep -h   (a grid of parameters, locally or on Slurm)")
 		flag.PrintDefaults()
 	}
@@ -74,7 +76,7 @@ func main() {
 	setOffline(*offline)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
 	defer stop()
-	code, err := run(ctx, flag.Args(), settings{timeout: *timeout, outDir: *outDir, keepGoing: *keepGoing, maxOutput: *maxOutput, params: ps})
+	code, err := run(ctx, flag.Args(), settings{timeout: *timeout, outDir: *outDir, keepGoing: *keepGoing, maxOutput: *maxOutput, params: ps, jobs: *jobs})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "nbexec:", err)
 	}
@@ -88,6 +90,23 @@ type settings struct {
 	keepGoing bool
 	maxOutput int
 	params    []string // -p name=value
+	jobs      int      // notebooks run at once
+}
+
+// lockedWriter serialises the writes of notebooks running at once.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(b []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(b)
+}
+
+func (l *lockedWriter) WriteString(s string) {
+	l.Write([]byte(s))
 }
 
 // multiFlag is a flag given any number of times.
@@ -150,13 +169,28 @@ func run(ctx context.Context, args []string, st settings) (int, error) {
 	if err != nil {
 		return 1, err
 	}
-	live := isTerminal(os.Stdout)
-	failed := 0
-	start := time.Now()
-	for _, p := range paths {
+	jobs := max(1, min(st.jobs, len(paths)))
+	// With several notebooks at once, progress goes one line per cell, each
+	// naming its notebook, never rewritten in place; out serialises the
+	// lines.
+	live := isTerminal(os.Stdout) && jobs == 1
+	out := &lockedWriter{w: os.Stdout}
+	var (
+		mu          sync.Mutex
+		failed      int
+		stopped     bool // -k=false after a failure, or interrupted
+		interrupted bool
+	)
+	runOne := func(p string) {
+		mu.Lock()
+		halt := stopped
+		mu.Unlock()
+		if halt {
+			return
+		}
 		rel := relTo(wd, p)
 		s := kernel.RunFileSettings{
-			RunSettings: kernel.RunSettings{CellTimeout: st.timeout, MaxOutput: st.maxOutput, OnProgress: progressPrinter(os.Stdout, rel, live)},
+			RunSettings: kernel.RunSettings{CellTimeout: st.timeout, MaxOutput: st.maxOutput, OnProgress: progressPrinter(out, rel, live)},
 			Argv:        spec.Argv,
 			Env:         spec.EnvList(os.Environ()),
 		}
@@ -177,21 +211,50 @@ func run(ctx context.Context, args []string, st settings) (int, error) {
 		}
 		partial, err := kernel.RunFile(ctx, p, s)
 		secs := time.Since(t0).Seconds()
+		var line string
 		if live {
-			fmt.Print("\r\033[K")
+			line = "\r\033[K"
 		}
+		mu.Lock()
+		defer mu.Unlock()
 		if err != nil {
 			failed++
-			fmt.Print(failure(rel, err, relTo(wd, partial), secs))
+			out.WriteString(line + failure(rel, err, relTo(wd, partial), secs))
 			if ctx.Err() != nil {
-				return 130, errors.New("interrupted")
+				interrupted = true
 			}
-			if !st.keepGoing {
-				break
+			if ctx.Err() != nil || !st.keepGoing {
+				stopped = true
 			}
-			continue
+			return
 		}
-		fmt.Printf("ok   %-40s %3d cells %7.1f s\n", rel, cells, secs)
+		out.WriteString(line + fmt.Sprintf("ok   %-40s %3d cells %7.1f s\n", rel, cells, secs))
+	}
+	start := time.Now()
+	next := make(chan string)
+	var wg sync.WaitGroup
+	for range jobs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for p := range next {
+				runOne(p)
+			}
+		}()
+	}
+	for _, p := range paths {
+		mu.Lock()
+		halt := stopped
+		mu.Unlock()
+		if halt {
+			break
+		}
+		next <- p
+	}
+	close(next)
+	wg.Wait()
+	if interrupted {
+		return 130, errors.New("interrupted")
 	}
 	fmt.Printf("%d notebook(s), %d failed, %.1f s\n", len(paths), failed, time.Since(start).Seconds())
 	if failed > 0 {

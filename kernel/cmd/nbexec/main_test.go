@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -278,5 +279,63 @@ func TestOfflineFlag(t *testing.T) {
 	setOffline(*off)
 	if v := os.Getenv(data.OfflineEnv); v != "1" {
 		t.Fatalf("with -offline %s = %q, want 1", data.OfflineEnv, v)
+	}
+}
+
+// -j 2 runs two notebooks at once, each in its own kernel: each cell marks
+// that it started and waits (up to a minute) for the other's mark, so run
+// one after the other the first would fail. -k=false stops at the first
+// failure: the notebook after it never runs.
+func TestJobsRunNotebooksAtOnce(t *testing.T) {
+	bin, root, _, env := nbexec(t)
+	dir, marks := t.TempDir(), t.TempDir()
+	cell := func(me, other string) string {
+		return fmt.Sprintf(`import ("os"; "time")
+
+%%%%
+os.WriteFile(%q, nil, 0o644)
+for t0 := time.Now(); ; time.Sleep(50 * time.Millisecond) {
+	if _, err := os.Stat(%q); err == nil {
+		break
+	}
+	if time.Since(t0) > time.Minute {
+		panic("the other notebook did not start: not run at once")
+	}
+}
+fmt.Println("met")`, filepath.Join(marks, me), filepath.Join(marks, other))
+	}
+	a := writeNotebook(t, dir, "a.ipynb", cell("a", "b"))
+	b := writeNotebook(t, dir, "b.ipynb", cell("b", "a"))
+	cmd := exec.Command(bin, "-j", "2", dir)
+	cmd.Dir, cmd.Env = root, env
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("nbexec -j 2: %v\n%s", err, out)
+	}
+	for _, p := range []string{a, b} {
+		nb, err := nbformat.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o := nb.Cells[0].Outputs; len(o) != 1 || o[0].Text != "met\n" {
+			t.Errorf("%s: outputs %+v", p, o)
+		}
+	}
+	if !strings.Contains(string(out), "2 notebook(s), 0 failed") {
+		t.Errorf("output lacks the summary:\n%s", out)
+	}
+
+	dir2 := t.TempDir()
+	writeNotebook(t, dir2, "a-fails.ipynb", "%%\npanic(\"on purpose\")")
+	second := writeNotebook(t, dir2, "b-ok.ipynb", "%%\nfmt.Println(1)")
+	before, _ := os.ReadFile(second)
+	cmd = exec.Command(bin, "-k=false", dir2)
+	cmd.Dir, cmd.Env = root, env
+	out, _ = cmd.CombinedOutput()
+	if !strings.Contains(string(out), "FAIL ") || strings.Contains(string(out), "ok   ") {
+		t.Errorf("-k=false: want the failure and nothing run after it:\n%s", out)
+	}
+	if after, _ := os.ReadFile(second); !bytes.Equal(before, after) {
+		t.Error("-k=false: the notebook after the failure was run")
 	}
 }
