@@ -73,6 +73,7 @@ type Node struct {
 	gradCopy bool // gradient computed in gown and copied to userGrad after Backward
 
 	needGrad bool  // some parameter is an ancestor
+	pending  bool  // a Transpose whose value is not written yet
 	gradSet  bool  // grad holds a contribution in the current Backward
 	uses     int32 // operations recorded with this node as an operand
 
@@ -137,7 +138,12 @@ func (n *Node) Dims() (r, c int) { return n.r, n.c }
 
 // Data returns the value of n as a row-major slice of length Rows·Cols. It
 // aliases the node's storage.
-func (n *Node) Data() []float64 { return n.val[:n.r*n.c] }
+func (n *Node) Data() []float64 {
+	if n.pending {
+		n.materialise()
+	}
+	return n.val[:n.r*n.c]
+}
 
 // GradData returns ∂L/∂n as a row-major slice after Backward, or nil if n
 // does not depend on any parameter. It aliases the node's storage.
@@ -158,6 +164,9 @@ func (n *Node) Scalar() float64 {
 	if n.r != 1 || n.c != 1 {
 		panic(fmt.Sprintf("ad: Scalar: shape %d×%d is not 1×1", n.r, n.c))
 	}
+	if n.pending {
+		n.materialise()
+	}
 	return n.val[0]
 }
 
@@ -165,6 +174,9 @@ func (n *Node) Scalar() float64 {
 func (n *Node) At(i, j int) float64 {
 	if uint(i) >= uint(n.r) || uint(j) >= uint(n.c) {
 		panic(fmt.Sprintf("ad: At: index (%d, %d) out of range for %d×%d", i, j, n.r, n.c))
+	}
+	if n.pending {
+		n.materialise()
 	}
 	return n.val[i*n.c+j]
 }
@@ -175,6 +187,9 @@ func (n *Node) At(i, j int) float64 {
 func (n *Node) Value() *mat.Dense {
 	if n.userVal != nil {
 		return n.userVal
+	}
+	if n.pending {
+		n.materialise()
 	}
 	n.vm = view(n.vm, n.r, n.c, n.val)
 	return n.vm
@@ -223,6 +238,7 @@ func (t *Tape) newNode(op opKind, r, c int) *Node {
 	n.userVal, n.userGrad = nil, nil
 	n.gradCopy = false
 	n.needGrad = false
+	n.pending = false
 	n.gradSet = false
 	n.uses = 0
 	n.userHV = nil
@@ -272,7 +288,17 @@ func (n *Node) accZero() []float64 {
 	return g
 }
 
+// own checks that n is a live node of t and writes its value if it is a
+// pending transpose: every operation calls it on its operands.
 func (t *Tape) own(n *Node) {
+	t.check(n)
+	if n.pending {
+		n.materialise()
+	}
+}
+
+// check panics unless n is a node recorded on t since its last Reset.
+func (t *Tape) check(n *Node) {
 	if n == nil || n.t != t || n.idx >= t.n || t.nodes[n.idx] != n {
 		panic("ad: node does not belong to this tape or was recycled by Reset")
 	}
