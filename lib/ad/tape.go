@@ -151,8 +151,8 @@ func (n *Node) GradData() []float64 {
 	if !n.needGrad {
 		return nil
 	}
-	n.ensureGrad()
-	if !n.gradSet {
+	if !n.gradSet { // no contribution reached n; a set gradient may be a borrowed buffer (passGrad)
+		n.ensureGrad()
 		clear(n.grad)
 		n.gradSet = true
 	}
@@ -277,6 +277,29 @@ func (n *Node) acc() (g []float64, first bool) {
 		return n.grad, true
 	}
 	return n.grad, false
+}
+
+// passGrad adds g, the gradient of a pass-through operation's output (one
+// whose Jacobian in x is the identity: Add, Sub's first operand, AddCol,
+// AddRow, AddScalar, Reshape), to x's gradient. When that operation is x's
+// only consumer and x is not a parameter, x's gradient is exactly g, so x
+// takes g's buffer instead of a copy: the operation's gradient is not
+// written again in this Backward, and recording the next pass gives x its
+// own buffer back (ensureGrad).
+func passGrad(x *Node, g []float64) {
+	if x.uses == 1 && x.op != opParam && !x.gradSet && len(g) == x.r*x.c {
+		x.grad, x.gradSet = g, true
+		return
+	}
+	ga, first := x.acc()
+	ga = ga[:len(g)]
+	if first {
+		copy(ga, g)
+		return
+	}
+	for i, v := range g {
+		ga[i] += v
+	}
 }
 
 // accZero is acc for callers that only know how to accumulate.
