@@ -352,6 +352,9 @@ func packA(dst []float64, g *gemmArgs, ic, mc, pc, kc int) {
 		}
 		if rows == mr { // six rows at a time, writing the panel in order
 			base := (ic+ip)*lda + pc
+			if packRows6(panel, a, base, lda, kc) {
+				continue
+			}
 			r0, r1, r2 := a[base:][:kc], a[base+lda:][:kc], a[base+2*lda:][:kc]
 			r3, r4, r5 := a[base+3*lda:][:kc], a[base+4*lda:][:kc], a[base+5*lda:][:kc]
 			for p := range kc {
