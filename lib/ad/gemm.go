@@ -45,7 +45,7 @@ const (
 	// cgo call and OpenBLAS's set-up weigh as much as the product; above it
 	// OpenBLAS's AVX-512 kernels beat our AVX2 kernels by 1.2–1.5× and the
 	// largest squares by about 1.3×, while our AVX-512 kernels match or beat
-	// it below 2²⁷ multiply-adds: packed 1.05–1.13× on the MLP's two large
+	// it below 2²⁷ multiply-adds: packed 1.09–1.2× on the MLP's two large
 	// products, direct up to 1.4× (the conv layer's w·P), and dot 1.9× on
 	// weight gradients like 10×256 over 128 samples.
 	blasMACs = 1 << 16
