@@ -44,10 +44,14 @@ const (
 	// on one core of an AVX-512 Xeon (BenchmarkGemmBackends): below it the
 	// cgo call and OpenBLAS's set-up weigh as much as the product; above it
 	// OpenBLAS's AVX-512 kernels beat our AVX2 kernels by 1.2–1.5× and the
-	// largest squares by about 1.3×, while our AVX-512 kernels match or beat
-	// it below 2²⁷ multiply-adds: packed 1.09–1.2× on the MLP's two large
-	// products, direct up to 1.4× (the conv layer's w·P), and dot 1.9× on
-	// weight gradients like 10×256 over 128 samples.
+	// largest squares by about 1.3×, while below 2²⁷ multiply-adds our
+	// AVX-512 packed kernel beats it by 1.09–1.2× on the MLP's two large
+	// products and our dot kernel by 1.9× on weight gradients like 10×256
+	// over 128 samples. Our AVX-512 direct kernel beats it by 1.4× on the
+	// conv layer's w·P alone, but a step of the linear net 20-50-10 on 1000
+	// samples, whose three direct products are within 5% of OpenBLAS's
+	// alone, ran 4% slower with them in Go: direct products stay with
+	// OpenBLAS.
 	blasMACs = 1 << 16
 )
 
@@ -152,15 +156,16 @@ func methodOf(g *gemmArgs) int {
 }
 
 // preferBLAS reports whether a product above blasMACs goes to OpenBLAS in a
-// build with the openblas tag: where our kernels are AVX2 ones (direct or
-// packed), and the largest packed products (from 2²⁷ multiply-adds, where
-// our blocking falls behind OpenBLAS's). Dot products stay ours.
+// build with the openblas tag: where our method is the direct one, and
+// packed products unless our AVX-512 kernel runs them (below 2²⁷
+// multiply-adds, where its blocking keeps up with OpenBLAS's). Dot products
+// stay ours.
 func preferBLAS(g *gemmArgs) bool {
 	switch methodOf(g) {
 	case methodDot:
 		return false
 	case methodDirect:
-		return !hasAVX512
+		return true
 	}
 	return !hasAVX512 || g.m*g.n*g.k >= 1<<27
 }

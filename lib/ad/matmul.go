@@ -22,12 +22,12 @@ func (t *Tape) MatMulT(a, b *Node, transA, transB bool) *Node {
 	t.check(b)
 	if a.pending {
 		a, transA = a.a, !transA
+		a.materialise() // a transpose of a transpose
 	}
 	if b.pending {
 		b, transB = b.a, !transB
+		b.materialise()
 	}
-	t.own(a)
-	t.own(b)
 	m, ka := a.r, a.c
 	if transA {
 		m, ka = a.c, a.r
@@ -135,8 +135,11 @@ func (t *Tape) Transpose(a *Node) *Node {
 	return out
 }
 
-// materialise writes the value of a pending transpose.
+// materialise writes the value of n if it is a pending transpose.
 func (n *Node) materialise() {
+	if !n.pending {
+		return
+	}
 	n.pending = false
 	transpose(n.val, n.a.val, n.a.r, n.a.c, false)
 }
