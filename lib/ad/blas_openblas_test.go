@@ -9,10 +9,12 @@ import (
 )
 
 // BenchmarkGemmBackends compares our GEMM (gemmSerial: the direct, dot or
-// packed method the shape selects) with OpenBLAS's dgemm on the shapes of
-// the project's workloads: the Fig. 3 step, the MLP 784-256-10 at batch 128,
-// the Hessian products of the MLP 20-50-10 on 1000 samples, the conv net's
-// layer, and square matrices. Run with OPENBLAS_NUM_THREADS=1 and
+// packed method the shape selects, and the packed one where it selects
+// another) with OpenBLAS's dgemm on the shapes of
+// the project's workloads: the Fig. 3 step, the MLP 784-256-10 at batch 128
+// (with the batch as columns X, and as the rows Xr it is gathered in), the
+// Hessian products of the MLP 20-50-10 on 1000 samples, the conv net's layer,
+// and square matrices. Run with OPENBLAS_NUM_THREADS=1 and
 // GOMAXPROCS=1 for one core each. blasMACs is set from it.
 func BenchmarkGemmBackends(b *testing.B) {
 	rng := rand.New(rand.NewPCG(1, 1))
@@ -30,6 +32,8 @@ func BenchmarkGemmBackends(b *testing.B) {
 		{"mlp/GHt", false, true, 10, 256, 128},
 		{"mlp/W2tG", true, false, 256, 128, 10},
 		{"mlp/GXt", false, true, 256, 784, 128},
+		{"mlp/W1Xrt", false, true, 256, 128, 784},
+		{"mlp/GXr", false, false, 256, 784, 128},
 		{"hvp/W1X", false, false, 50, 1000, 20},
 		{"hvp/W2A", false, false, 10, 1000, 50},
 		{"hvp/GAt", false, true, 10, 50, 1000},
@@ -57,6 +61,14 @@ func BenchmarkGemmBackends(b *testing.B) {
 			}
 			b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 		})
+		if methodOf(&g) != methodBlock {
+			b.Run(fmt.Sprintf("%s/%dx%dx%d/go-packed", s.name, s.m, s.n, s.k), func(b *testing.B) {
+				for b.Loop() {
+					gemmBlock(&g, 0, s.m, 0, s.n, &serialBuf)
+				}
+				b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+			})
+		}
 		b.Run(fmt.Sprintf("%s/%dx%dx%d/openblas", s.name, s.m, s.n, s.k), func(b *testing.B) {
 			for b.Loop() {
 				openblasGemm(&g)

@@ -314,13 +314,4 @@ func (t *Tape) Reshape(a *Node, r, c int) *Node {
 	return out
 }
 
-func (n *Node) backReshape() {
-	ga, first := n.a.acc()
-	if first {
-		copy(ga, n.grad)
-		return
-	}
-	for i, v := range n.grad {
-		ga[i] += v
-	}
-}
+func (n *Node) backReshape() { passGrad(n.a, n.grad[:n.r*n.c]) }

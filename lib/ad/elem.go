@@ -55,20 +55,22 @@ func (t *Tape) Mul(a, b *Node) *Node { return t.binary(opMul, "Mul", a, b) }
 func (t *Tape) Div(a, b *Node) *Node { return t.binary(opDiv, "Div", a, b) }
 
 func (n *Node) backBinary() {
-	g := n.grad
+	g := n.grad[:n.r*n.c]
 	a, b := n.a, n.b
-	if a.needGrad {
+	if n.op == opAdd || n.op == opSub { // ∂L/∂A = G, and ∂L/∂B = G for Add
+		if a.needGrad {
+			passGrad(a, g)
+		}
+		if b.needGrad && n.op == opAdd {
+			passGrad(b, g)
+		}
+		if !b.needGrad || n.op == opAdd {
+			return
+		}
+	} else if a.needGrad {
 		ga, first := a.acc()
 		ga = ga[:len(g)]
 		switch n.op {
-		case opAdd, opSub:
-			if first {
-				copy(ga, g)
-			} else {
-				for i, v := range g {
-					ga[i] += v
-				}
-			}
 		case opMul:
 			y := b.val[:len(g)]
 			if first {
@@ -93,10 +95,6 @@ func (n *Node) backBinary() {
 	if b.needGrad {
 		gb := b.accZero()[:len(g)]
 		switch n.op {
-		case opAdd:
-			for i, v := range g {
-				gb[i] += v
-			}
 		case opSub:
 			for i, v := range g {
 				gb[i] -= v
@@ -145,6 +143,10 @@ func (t *Tape) AddScalar(a *Node, s float64) *Node {
 }
 
 func (n *Node) backScale() {
+	if n.op == opAddScalar {
+		passGrad(n.a, n.grad[:n.r*n.c])
+		return
+	}
 	ga, first := n.a.acc()
 	ga = ga[:len(n.grad)]
 	s := n.s
@@ -211,17 +213,9 @@ func (t *Tape) AddRow(a, b *Node) *Node {
 }
 
 func (n *Node) backBroadcast() {
-	g := n.grad
+	g := n.grad[:n.r*n.c]
 	if n.a.needGrad {
-		ga, first := n.a.acc()
-		ga = ga[:len(g)]
-		if first {
-			copy(ga, g)
-		} else {
-			for i, v := range g {
-				ga[i] += v
-			}
-		}
+		passGrad(n.a, g)
 	}
 	if n.b.needGrad {
 		gb := n.b.accZero()

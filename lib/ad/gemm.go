@@ -30,20 +30,28 @@ const (
 	// directMACs is the number of multiply-adds up to which any product
 	// skips packing (gemmDirect), directA the size of op(A) up to which a
 	// product with an untransposed B does, and dotOut the size of C up to
-	// which A Bᵀ is computed as dot products (gemmDot).
+	// which A Bᵀ is computed as dot products (gemmDot). The unpacked kernel
+	// reads op(A) again for every panel of B: measured on one core with
+	// n = 784 and k = 128 (BenchmarkGemmBackends), it is 1.1–1.3× faster than
+	// packing up to 64×128 and 1.06–1.12× slower from 128×128 on (the
+	// MLP's weight gradient G·X with the batch stored as rows).
 	directMACs = 1 << 15
-	directA    = 1 << 15
+	directA    = 1 << 13
 	dotOut     = 64 * 64
 
 	// blasMACs is the number of multiply-adds above which a product may go
 	// to OpenBLAS in builds with the openblas tag (see preferBLAS). Measured
-	// on one core of this machine (an AVX-512 Xeon, BenchmarkGemmBackends):
-	// below it the cgo call and OpenBLAS's set-up weigh as much as the
-	// product; above it OpenBLAS's AVX-512 kernels beat our AVX2 direct
-	// kernel by 1.2–1.5× and the largest squares by about 1.3×, while our
-	// AVX-512 packed kernel matches it on the MLP's products and our dot
-	// kernel beats it by 1.5× on weight gradients like 10×256 over 128
-	// samples.
+	// on one core of an AVX-512 Xeon (BenchmarkGemmBackends): below it the
+	// cgo call and OpenBLAS's set-up weigh as much as the product; above it
+	// OpenBLAS's AVX-512 kernels beat our AVX2 kernels by 1.2–1.5× and the
+	// largest squares by about 1.3×, while below 2²⁷ multiply-adds our
+	// AVX-512 packed kernel beats it by 1.09–1.2× on the MLP's two large
+	// products and our dot kernel by 1.9× on weight gradients like 10×256
+	// over 128 samples. Our AVX-512 direct kernel beats it by 1.4× on the
+	// conv layer's w·P alone, but a step of the linear net 20-50-10 on 1000
+	// samples, whose three direct products are within 5% of OpenBLAS's
+	// alone, ran 4% slower with them in Go: direct products stay with
+	// OpenBLAS.
 	blasMACs = 1 << 16
 )
 
@@ -115,7 +123,7 @@ func gemmSerial(g *gemmArgs, buf *packBuf) { gemmSerialPart(g, 0, g.m, 0, g.n, b
 //     weight gradient G Xᵀ summed over many samples): dot products of rows,
 //     nothing packed;
 //   - gemmDirect when B is not transposed and op(A) and B's panels stay in
-//     cache (k ≤ 256, op(A) at most 32k entries), and for any small
+//     cache (k ≤ 256, op(A) at most 8k entries), and for any small
 //     product: nothing packed, or only a transposed B;
 //   - gemmBlock, packed and blocked for the caches, otherwise.
 func gemmSerialPart(g *gemmArgs, i0, i1, j0, j1 int, buf *packBuf) {
@@ -148,9 +156,10 @@ func methodOf(g *gemmArgs) int {
 }
 
 // preferBLAS reports whether a product above blasMACs goes to OpenBLAS in a
-// build with the openblas tag: where our method is the AVX2 direct kernel,
-// and packed products unless our AVX-512 kernel runs them (below 2²⁷
-// multiply-adds, where its blocking keeps up with OpenBLAS's).
+// build with the openblas tag: where our method is the direct one, and
+// packed products unless our AVX-512 kernel runs them (below 2²⁷
+// multiply-adds, where its blocking keeps up with OpenBLAS's). Dot products
+// stay ours.
 func preferBLAS(g *gemmArgs) bool {
 	switch methodOf(g) {
 	case methodDot:
@@ -348,6 +357,9 @@ func packA(dst []float64, g *gemmArgs, ic, mc, pc, kc int) {
 		}
 		if rows == mr { // six rows at a time, writing the panel in order
 			base := (ic+ip)*lda + pc
+			if packRows6(panel, a, base, lda, kc) {
+				continue
+			}
 			r0, r1, r2 := a[base:][:kc], a[base+lda:][:kc], a[base+2*lda:][:kc]
 			r3, r4, r5 := a[base+3*lda:][:kc], a[base+4*lda:][:kc], a[base+5*lda:][:kc]
 			for p := range kc {

@@ -41,6 +41,30 @@ func kern6x16c(kc int, a, b, c *float64, ldc int, alpha, beta float64)
 //go:noescape
 func kdot3x4z(k int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha, beta float64, rows, cols int, kmask int, cmask *[4]int64)
 
+// pack6x4 copies six rows of A (lda apart), n groups of four columns, into
+// packA's interleaved layout (see the assembly).
+//
+//go:noescape
+func pack6x4(n int, a *float64, lda int, dst *float64)
+
+// packRows6 writes the panel of the six rows r0…r5 (each of length kc) of
+// op(A) = A: panel[p·6 + r] = r_r[p]. It reports false if there is no
+// assembly for it.
+func packRows6(panel []float64, a []float64, base, lda, kc int) bool {
+	if !hasAVX2FMA || kc < 4 {
+		return false
+	}
+	q := kc / 4
+	_ = a[base+5*lda+kc-1]
+	_ = panel[mr*kc-1]
+	pack6x4(q, &a[base], lda, &panel[0])
+	for p := 4 * q; p < kc; p++ {
+		d := panel[p*mr : p*mr+mr : p*mr+mr]
+		d[0], d[1], d[2], d[3], d[4], d[5] = a[base+p], a[base+lda+p], a[base+2*lda+p], a[base+3*lda+p], a[base+4*lda+p], a[base+5*lda+p]
+	}
+	return true
+}
+
 func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
 func xgetbv() (eax, edx uint32)
 

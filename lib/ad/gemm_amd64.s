@@ -1349,3 +1349,55 @@ TEXT ·xgetbv(SB), NOSPLIT, $0-8
 	MOVL AX, eax+0(FP)
 	MOVL DX, edx+4(FP)
 	RET
+
+// func pack6x4(n int, a *float64, lda int, dst *float64)
+// For q < n: dst[24q + 6j + r] = a[r·lda + 4q + j], r < 6, j < 4: six rows
+// of A, four columns at a time, interleaved as packA's panels are (the six
+// values of one column consecutive). Per four columns: six loads, a 6×4
+// transpose in six unpacks and six lane permutes, six stores.
+TEXT ·pack6x4(SB), NOSPLIT, $0-32
+	MOVQ n+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ lda+16(FP), DX
+	MOVQ dst+24(FP), DI
+	SHLQ $3, DX              // lda in bytes
+	LEAQ (SI)(DX*2), R8      // row 2
+	LEAQ (R8)(DX*2), R9      // row 4
+	TESTQ CX, CX
+	JE   done6x4
+
+loop6x4:
+	VMOVUPD (SI), Y0         // r0: p0 p1 p2 p3
+	VMOVUPD (SI)(DX*1), Y1   // r1
+	VMOVUPD (R8), Y2         // r2
+	VMOVUPD (R8)(DX*1), Y3   // r3
+	VMOVUPD (R9), Y4         // r4
+	VMOVUPD (R9)(DX*1), Y5   // r5
+	VUNPCKLPD Y1, Y0, Y6     // r0p0 r1p0 r0p2 r1p2
+	VUNPCKHPD Y1, Y0, Y7     // r0p1 r1p1 r0p3 r1p3
+	VUNPCKLPD Y3, Y2, Y8     // r2p0 r3p0 r2p2 r3p2
+	VUNPCKHPD Y3, Y2, Y9     // r2p1 r3p1 r2p3 r3p3
+	VUNPCKLPD Y5, Y4, Y10    // r4p0 r5p0 r4p2 r5p2
+	VUNPCKHPD Y5, Y4, Y11    // r4p1 r5p1 r4p3 r5p3
+	VPERM2F128 $0x20, Y8, Y6, Y0   // r0p0 r1p0 r2p0 r3p0
+	VPERM2F128 $0x20, Y7, Y10, Y1  // r4p0 r5p0 r0p1 r1p1
+	VPERM2F128 $0x20, Y11, Y9, Y2  // r2p1 r3p1 r4p1 r5p1
+	VPERM2F128 $0x31, Y8, Y6, Y3   // r0p2 r1p2 r2p2 r3p2
+	VPERM2F128 $0x31, Y7, Y10, Y4  // r4p2 r5p2 r0p3 r1p3
+	VPERM2F128 $0x31, Y11, Y9, Y5  // r2p3 r3p3 r4p3 r5p3
+	VMOVUPD Y0, 0(DI)
+	VMOVUPD Y1, 32(DI)
+	VMOVUPD Y2, 64(DI)
+	VMOVUPD Y3, 96(DI)
+	VMOVUPD Y4, 128(DI)
+	VMOVUPD Y5, 160(DI)
+	ADDQ $32, SI
+	ADDQ $32, R8
+	ADDQ $32, R9
+	ADDQ $192, DI
+	DECQ CX
+	JNE  loop6x4
+
+done6x4:
+	VZEROUPPER
+	RET

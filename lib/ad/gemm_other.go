@@ -29,3 +29,5 @@ func kernelPanel(k int, a []float64, rs, cs, m int, b []float64, ldb int, c []fl
 func kernelDot(k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc, rows, cols int, alpha, beta float64) bool {
 	return false
 }
+
+func packRows6(panel []float64, a []float64, base, lda, kc int) bool { return false }

@@ -223,3 +223,30 @@ func TestGemmConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// packRows6 (assembly where the CPU has AVX2) writes the panel packA's Go
+// loop writes, for every remainder of kc modulo its four-column step.
+func TestPackRows6(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 6))
+	for kc := 1; kc <= 13; kc++ {
+		lda := kc + 3
+		a := randSlice(rng, 2+6*lda)
+		got, want := make([]float64, mr*kc), make([]float64, mr*kc)
+		if !packRows6(got, a, 2, lda, kc) {
+			if kc >= 4 && hasAVX2FMA {
+				t.Fatalf("kc=%d: no assembly on an AVX2 CPU", kc)
+			}
+			continue
+		}
+		for p := range kc {
+			for r := range mr {
+				want[p*mr+r] = a[2+r*lda+p]
+			}
+		}
+		for i := range got {
+			if got[i] != want[i] {
+				t.Fatalf("kc=%d: panel[%d] = %v, want %v", kc, i, got[i], want[i])
+			}
+		}
+	}
+}

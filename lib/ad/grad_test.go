@@ -98,6 +98,7 @@ type opCase struct {
 func opCases() []opCase {
 	rng := rand.New(rand.NewPCG(1, 2))
 	A := func() *mat.Dense { return randMat(rng, 3, 4) }
+	c35 := randMat(rng, 3, 5)
 	return []opCase{
 		{"MatMul", []*mat.Dense{randMat(rng, 3, 4), randMat(rng, 4, 5)}, func(tp *Tape, x []*Node) *Node { return tp.MatMul(x[0], x[1]) }},
 		{"MatMulT NT", []*mat.Dense{randMat(rng, 3, 4), randMat(rng, 5, 4)}, func(tp *Tape, x []*Node) *Node { return tp.MatMulT(x[0], x[1], false, true) }},
@@ -147,6 +148,15 @@ func opCases() []opCase {
 		{"Reshape", []*mat.Dense{A()}, func(tp *Tape, x []*Node) *Node { return tp.Reshape(x[0], 2, 6) }},
 		{"SoftmaxCrossEntropyTo dist", []*mat.Dense{randMat(rng, 4, 5), posMat(rng, 4, 5)}, func(tp *Tape, x []*Node) *Node {
 			return tp.SoftmaxCrossEntropyTo(x[0], x[1])
+		}},
+		{"pass-through with another consumer", []*mat.Dense{randMat(rng, 3, 4), randMat(rng, 4, 5), randMat(rng, 3, 1)}, func(tp *Tape, v []*Node) *Node {
+			z := tp.MatMul(v[0], v[1])
+			return tp.Add(tp.Tanh(tp.AddCol(z, v[2])), tp.Mul(z, z))
+		}},
+		{"pass-through chain", []*mat.Dense{randMat(rng, 3, 4), randMat(rng, 4, 5), randMat(rng, 3, 5)}, func(tp *Tape, v []*Node) *Node {
+			z := tp.Sub(tp.MatMul(v[0], v[1]), v[2])
+			y := tp.Add(tp.Tanh(z), tp.Sigmoid(tp.MatMul(v[0], v[1])))
+			return tp.Sigmoid(tp.Reshape(tp.AddScalar(tp.Add(y, tp.Const(c35)), 0.5), 5, 3))
 		}},
 		{"chain", []*mat.Dense{randMat(rng, 3, 4), randMat(rng, 4, 6), randMat(rng, 3, 1)}, func(tp *Tape, x []*Node) *Node {
 			h := tp.Tanh(tp.AddCol(tp.MatMul(x[0], x[1]), x[2]))
@@ -208,4 +218,37 @@ func TestGradConv(t *testing.T) {
 		p := tp.MaxPool2(h, Dims{C: 3, H: 5, W: 4})
 		return tp.Tanh(tp.MatMul(v[3], p))
 	})
+}
+
+// The gradient of a node whose only consumer passes its gradient through
+// (Add, AddCol, Reshape...) is that consumer's gradient, read with GradData
+// or Grad after Backward, and again after a second Backward of another loss
+// on the same pass: z = W X, y = z + b 1ᵀ, L = ‖y − T‖², ∂L/∂z = 2(y − T).
+func TestGradDataThroughPassThrough(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 7))
+	w, x, b, target := randMat(rng, 3, 4), randMat(rng, 4, 5), randMat(rng, 3, 1), randMat(rng, 3, 5)
+	tp := NewTape()
+	z := tp.MatMul(tp.Param(w, nil), tp.Const(x))
+	y := tp.AddCol(z, tp.Param(b, nil))
+	r := tp.Sub(y, tp.Const(target))
+	L, L2 := tp.SumSq(r), tp.Scale(tp.Sum(r), 3)
+	for _, c := range []struct {
+		loss *Node
+		want func(i, j int) float64
+	}{
+		{L, func(i, j int) float64 { return 2 * r.At(i, j) }},
+		{L2, func(int, int) float64 { return 3 }},
+		{L, func(i, j int) float64 { return 2 * r.At(i, j) }},
+	} {
+		tp.Backward(c.loss)
+		g, gy := z.GradData(), y.Grad()
+		for i := 0; i < 3; i++ {
+			for j := 0; j < 5; j++ {
+				// One rounding of a product of exact values at most.
+				if want := c.want(i, j); math.Abs(g[i*5+j]-want) > 1e-15*math.Abs(want) || gy.At(i, j) != g[i*5+j] {
+					t.Fatalf("∂L/∂z[%d,%d] = %v, ∂L/∂y = %v, want %v", i, j, g[i*5+j], gy.At(i, j), want)
+				}
+			}
+		}
+	}
 }

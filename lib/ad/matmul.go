@@ -16,8 +16,18 @@ func (t *Tape) MatMul(a, b *Node) *Node { return t.MatMulT(a, b, false, false) }
 //	C = Aᵀ B:  ∂L/∂A = B (∂L/∂C)ᵀ,   ∂L/∂B = A ∂L/∂C
 //	C = Aᵀ Bᵀ: ∂L/∂A = Bᵀ (∂L/∂C)ᵀ,  ∂L/∂B = (∂L/∂C)ᵀ Aᵀ
 func (t *Tape) MatMulT(a, b *Node, transA, transB bool) *Node {
-	t.own(a)
-	t.own(b)
+	// A pending transpose of a constant (see Transpose) is not materialised:
+	// the product reads the constant itself, transposed.
+	t.check(a)
+	t.check(b)
+	if a.pending {
+		a, transA = a.a, !transA
+		a.materialise() // a transpose of a transpose
+	}
+	if b.pending {
+		b, transB = b.a, !transB
+		b.materialise()
+	}
 	m, ka := a.r, a.c
 	if transA {
 		m, ka = a.c, a.r
@@ -105,14 +115,33 @@ func (n *Node) matGradB(dst, av, g []float64, beta float64) {
 	}
 }
 
-// Transpose records C = Aᵀ (materialised). ∂L/∂A = (∂L/∂C)ᵀ.
+// Transpose records C = Aᵀ. ∂L/∂A = (∂L/∂C)ᵀ.
+//
+// The transpose of a node that depends on no parameter (data, as a batch
+// gathered one sample per row) is written only when something reads it: a
+// MatMul or MatMulT taking it as an operand multiplies by A with the
+// transposition flag flipped instead, so that Xᵀ costs nothing when it only
+// feeds a product.
 func (t *Tape) Transpose(a *Node) *Node {
 	t.own(a)
 	out := t.newNode(opTranspose, a.c, a.r)
 	out.a = a
 	t.prepare(out, a)
+	if !out.needGrad {
+		out.pending = true
+		return out
+	}
 	transpose(out.val, a.val, a.r, a.c, false)
 	return out
+}
+
+// materialise writes the value of n if it is a pending transpose.
+func (n *Node) materialise() {
+	if !n.pending {
+		return
+	}
+	n.pending = false
+	transpose(n.val, n.a.val, n.a.r, n.a.c, false)
 }
 
 func (n *Node) backTranspose() {

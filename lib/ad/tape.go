@@ -73,6 +73,7 @@ type Node struct {
 	gradCopy bool // gradient computed in gown and copied to userGrad after Backward
 
 	needGrad bool  // some parameter is an ancestor
+	pending  bool  // a Transpose whose value is not written yet
 	gradSet  bool  // grad holds a contribution in the current Backward
 	uses     int32 // operations recorded with this node as an operand
 
@@ -137,7 +138,12 @@ func (n *Node) Dims() (r, c int) { return n.r, n.c }
 
 // Data returns the value of n as a row-major slice of length Rows·Cols. It
 // aliases the node's storage.
-func (n *Node) Data() []float64 { return n.val[:n.r*n.c] }
+func (n *Node) Data() []float64 {
+	if n.pending {
+		n.materialise()
+	}
+	return n.val[:n.r*n.c]
+}
 
 // GradData returns ∂L/∂n as a row-major slice after Backward, or nil if n
 // does not depend on any parameter. It aliases the node's storage.
@@ -145,8 +151,8 @@ func (n *Node) GradData() []float64 {
 	if !n.needGrad {
 		return nil
 	}
-	n.ensureGrad()
-	if !n.gradSet {
+	if !n.gradSet { // no contribution reached n; a set gradient may be a borrowed buffer (passGrad)
+		n.ensureGrad()
 		clear(n.grad)
 		n.gradSet = true
 	}
@@ -158,6 +164,9 @@ func (n *Node) Scalar() float64 {
 	if n.r != 1 || n.c != 1 {
 		panic(fmt.Sprintf("ad: Scalar: shape %d×%d is not 1×1", n.r, n.c))
 	}
+	if n.pending {
+		n.materialise()
+	}
 	return n.val[0]
 }
 
@@ -165,6 +174,9 @@ func (n *Node) Scalar() float64 {
 func (n *Node) At(i, j int) float64 {
 	if uint(i) >= uint(n.r) || uint(j) >= uint(n.c) {
 		panic(fmt.Sprintf("ad: At: index (%d, %d) out of range for %d×%d", i, j, n.r, n.c))
+	}
+	if n.pending {
+		n.materialise()
 	}
 	return n.val[i*n.c+j]
 }
@@ -175,6 +187,9 @@ func (n *Node) At(i, j int) float64 {
 func (n *Node) Value() *mat.Dense {
 	if n.userVal != nil {
 		return n.userVal
+	}
+	if n.pending {
+		n.materialise()
 	}
 	n.vm = view(n.vm, n.r, n.c, n.val)
 	return n.vm
@@ -223,6 +238,7 @@ func (t *Tape) newNode(op opKind, r, c int) *Node {
 	n.userVal, n.userGrad = nil, nil
 	n.gradCopy = false
 	n.needGrad = false
+	n.pending = false
 	n.gradSet = false
 	n.uses = 0
 	n.userHV = nil
@@ -263,6 +279,29 @@ func (n *Node) acc() (g []float64, first bool) {
 	return n.grad, false
 }
 
+// passGrad adds g, the gradient of a pass-through operation's output (one
+// whose Jacobian in x is the identity: Add, Sub's first operand, AddCol,
+// AddRow, AddScalar, Reshape), to x's gradient. When that operation is x's
+// only consumer and x is not a parameter, x's gradient is exactly g, so x
+// takes g's buffer instead of a copy: the operation's gradient is not
+// written again in this Backward, and recording the next pass gives x its
+// own buffer back (ensureGrad).
+func passGrad(x *Node, g []float64) {
+	if x.uses == 1 && x.op != opParam && !x.gradSet && len(g) == x.r*x.c {
+		x.grad, x.gradSet = g, true
+		return
+	}
+	ga, first := x.acc()
+	ga = ga[:len(g)]
+	if first {
+		copy(ga, g)
+		return
+	}
+	for i, v := range g {
+		ga[i] += v
+	}
+}
+
 // accZero is acc for callers that only know how to accumulate.
 func (n *Node) accZero() []float64 {
 	g, first := n.acc()
@@ -272,7 +311,17 @@ func (n *Node) accZero() []float64 {
 	return g
 }
 
+// own checks that n is a live node of t and writes its value if it is a
+// pending transpose: every operation calls it on its operands.
 func (t *Tape) own(n *Node) {
+	t.check(n)
+	if n.pending {
+		n.materialise()
+	}
+}
+
+// check panics unless n is a node recorded on t since its last Reset.
+func (t *Tape) check(n *Node) {
 	if n == nil || n.t != t || n.idx >= t.n || t.nodes[n.idx] != n {
 		panic("ad: node does not belong to this tape or was recycled by Reset")
 	}

@@ -113,3 +113,40 @@ func BenchmarkFullFig9Exact(b *testing.B) {
 		hessian.Full(&H, hessian.New(obj, p.Vec()))
 	}
 }
+
+// BenchmarkHVPExact: one exact Hessian-vector product of hessian.New on an
+// nn.Objective after the first (which records the pass and makes the
+// tape's buffers): the Fig. 9 network (as in BenchmarkFullFig9Exact) and
+// torchWorkload. After warm-up a product allocates nothing.
+func BenchmarkHVPExact(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 9))
+	fig9 := nn.TwoLayer{In: 5, Hidden: 50, Out: 10, Act: nn.Linear}
+	X9, Y9 := mat.NewDense(5, 5, nil), mat.NewDense(10, 5, nil)
+	for i := range 5 {
+		X9.Set(i, i, 1)
+	}
+	nn.Normal(1)(rng, Y9)
+	net, X, Y, theta := torchWorkload()
+	for _, c := range []struct {
+		name  string
+		obj   *nn.Objective
+		theta []float64
+	}{
+		{"fig9", nn.NewObjective(fig9, X9, Y9, nn.SquaredError), fig9.Init(rng, nn.Normal(0.3)).Vec()},
+		{"torch-mlp", newTorchObjective(net, X, Y), theta},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			op := hessian.New(c.obj, c.theta)
+			v := make([]float64, op.Dim())
+			for i := range v {
+				v[i] = rng.NormFloat64()
+			}
+			dst := make([]float64, len(v))
+			op.MulVec(dst, v)
+			b.ReportAllocs()
+			for b.Loop() {
+				op.MulVec(dst, v)
+			}
+		})
+	}
+}

@@ -55,7 +55,9 @@ func BenchmarkLinear20x50x10Step(b *testing.B) {
 // One SGD epoch of the MLP 784-256-10 (LeakyReLU 0.01, cross-entropy) on
 // 60 000 random samples, batch 128 (469 steps, the last one of 96 samples),
 // with the data stored one sample per row (as loaded from a data set) and
-// one sample per column. PyTorch 1.13, one thread: 1.9 s/epoch.
+// one sample per column. PyTorch 1.13 (float64, one thread, OpenBLAS),
+// measured side by side on one core: 1.27–1.30 s/epoch; rows here 0.91–0.94
+// s, of which about 0.78 s in matrix products (49 GFLOP an epoch).
 func BenchmarkMLPEpoch(b *testing.B) {
 	b.Run("rows", func(b *testing.B) { benchMLPEpoch(b, true) })
 	b.Run("cols", func(b *testing.B) { benchMLPEpoch(b, false) })
@@ -92,6 +94,7 @@ func benchMLPEpoch(b *testing.B, rows bool) {
 	obj.Batch(theta, grad, perm[:batch]) // warm up: the tape's buffers are made here
 	obj.Batch(theta, grad, perm[:n%batch])
 	b.ReportAllocs()
+	cpu := cpuTime()
 	for b.Loop() {
 		rng.Shuffle(n, func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
 		for s := 0; s < n; s += batch {
@@ -99,6 +102,7 @@ func benchMLPEpoch(b *testing.B, rows bool) {
 			floats.AddScaled(theta, -0.01, grad)
 		}
 	}
+	b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N), "cpu-ns/op")
 }
 
 // One SGD step of the paper's conv net on Fashion-MNIST-sized input

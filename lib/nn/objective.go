@@ -29,7 +29,6 @@ type Objective struct {
 	xb, yb *mat.Dense
 	xbuf   []float64
 	ybuf   []float64
-	rbuf   []float64
 	out    *ad.Node
 
 	rows   bool       // x and y hold one sample per row
@@ -67,8 +66,9 @@ func newObjective(model Model, x, y *mat.Dense, loss Loss) *Objective {
 // data sets usually are: x is N×n and y is N×m (or N×1 class labels). The
 // model still sees samples as columns: Batch copies the selected rows
 // (contiguous, so much faster than gathering columns of a large matrix) and
-// transposes them, and Func makes transposed copies of x and y on its first
-// call.
+// hands the model their transpose, an ad.Tape Transpose that is never
+// written out when the model only multiplies by it (a first Dense layer);
+// Func makes transposed copies of x and y on its first call.
 func NewObjectiveRows(model Model, x, y *mat.Dense, loss Loss) *Objective {
 	nx, _ := x.Dims()
 	ny, _ := y.Dims()
@@ -100,7 +100,7 @@ func (o *Objective) Params() *Params { return o.p.NewLike() }
 // not nil, writes ∇_θ L into grad (overwriting it).
 func (o *Objective) Func(theta, grad []float64) float64 {
 	x, y := o.data()
-	return o.eval(theta, grad, x, y)
+	return o.eval(theta, grad, x, y, false)
 }
 
 // data returns the whole data set with one sample per column.
@@ -120,13 +120,13 @@ func (o *Objective) data() (x, y *mat.Dense) {
 // example its mean for MSE and CrossEntropy.
 func (o *Objective) Batch(theta, grad []float64, idx []int) float64 {
 	if o.rows {
-		o.xb, o.xbuf, o.rbuf = gatherRows(o.xb, o.xbuf, o.rbuf, o.x, idx)
-		o.yb, o.ybuf, o.rbuf = gatherRows(o.yb, o.ybuf, o.rbuf, o.y, idx)
+		o.xb, o.xbuf = gatherRows(o.xb, o.xbuf, o.x, idx)
+		o.yb, o.ybuf = gatherRows(o.yb, o.ybuf, o.y, idx)
 	} else {
 		o.xb, o.xbuf = gatherCols(o.xb, o.xbuf, o.x, idx)
 		o.yb, o.ybuf = gatherCols(o.yb, o.ybuf, o.y, idx)
 	}
-	return o.eval(theta, grad, o.xb, o.yb)
+	return o.eval(theta, grad, o.xb, o.yb, o.rows)
 }
 
 // Output returns f_θ(X) at the last evaluation, a view valid until the next
@@ -138,7 +138,9 @@ func (o *Objective) Output() *mat.Dense {
 	return o.out.Value()
 }
 
-func (o *Objective) eval(theta, grad []float64, x, y *mat.Dense) float64 {
+// eval records the model on x and y, one sample per column, or per row when
+// rows is set (then the model sees their transposes), and returns the loss.
+func (o *Objective) eval(theta, grad []float64, x, y *mat.Dense, rows bool) float64 {
 	if len(theta) != o.p.Len() {
 		panic(fmt.Sprintf("nn: Objective: theta has length %d, want %d", len(theta), o.p.Len()))
 	}
@@ -158,8 +160,12 @@ func (o *Objective) eval(theta, grad []float64, x, y *mat.Dense) float64 {
 			o.w[i] = t.Const(o.p.At(i))
 		}
 	}
-	o.out = o.model.Forward(t, o.w, t.Const(x))
-	l := o.loss(t, o.out, t.Const(y))
+	xn, yn := t.Const(x), t.Const(y)
+	if rows {
+		xn, yn = t.Transpose(xn), t.Transpose(yn)
+	}
+	o.out = o.model.Forward(t, o.w, xn)
+	l := o.loss(t, o.out, yn)
 	if grad != nil {
 		t.Backward(l)
 	}
@@ -194,9 +200,8 @@ func gatherCols(dst *mat.Dense, buf []float64, src *mat.Dense, idx []int) (*mat.
 	return dst, buf
 }
 
-// gatherRows sets dst to the transpose of the rows idx of src (so samples
-// become columns), using tmp for the gathered rows and buf for dst.
-func gatherRows(dst *mat.Dense, buf, tmp []float64, src *mat.Dense, idx []int) (*mat.Dense, []float64, []float64) {
+// gatherRows sets dst to the rows idx of src, reusing buf.
+func gatherRows(dst *mat.Dense, buf []float64, src *mat.Dense, idx []int) (*mat.Dense, []float64) {
 	n, c := src.Dims()
 	k := len(idx)
 	if k == 0 {
@@ -206,37 +211,15 @@ func gatherRows(dst *mat.Dense, buf, tmp []float64, src *mat.Dense, idx []int) (
 		buf = make([]float64, c*k)
 	}
 	buf = buf[:c*k]
-	if cap(tmp) < c*k {
-		tmp = make([]float64, c*k)
-	}
-	tmp = tmp[:c*k]
 	raw := src.RawMatrix()
 	for j, s := range idx {
 		if s < 0 || s >= n {
 			panic(fmt.Sprintf("nn: Objective.Batch: sample %d out of range [0, %d)", s, n))
 		}
-		copy(tmp[j*c:j*c+c], raw.Data[s*raw.Stride:s*raw.Stride+c])
+		copy(buf[j*c:j*c+c], raw.Data[s*raw.Stride:s*raw.Stride+c])
 	}
-	transpose(buf, tmp, k, c)
-	dst.SetRawMatrix(blas64.General{Rows: c, Cols: k, Stride: k, Data: buf})
-	return dst, buf, tmp
-}
-
-// transpose writes the transpose of the r×c matrix src into dst (c×r).
-func transpose(dst, src []float64, r, c int) {
-	const bs = 32
-	for i0 := 0; i0 < r; i0 += bs {
-		i1 := min(i0+bs, r)
-		for j0 := 0; j0 < c; j0 += bs {
-			j1 := min(j0+bs, c)
-			for i := i0; i < i1; i++ {
-				row := src[i*c : i*c+c]
-				for j := j0; j < j1; j++ {
-					dst[j*r+i] = row[j]
-				}
-			}
-		}
-	}
+	dst.SetRawMatrix(blas64.General{Rows: k, Cols: c, Stride: c, Data: buf})
+	return dst, buf
 }
 
 // Predict returns the model's output f(X) for parameters p and inputs x (one
