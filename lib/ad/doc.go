@@ -63,8 +63,10 @@
 // goroutines, which claim parts as they wake, so that a busy machine makes
 // them no slower than on one core. Built with the openblas tag, products
 // above 64k multiply-adds go to OpenBLAS where it measured the faster on
-// one core: those read in place, and the largest packed ones. ReLU, leaky ReLU, tanh and
-// sigmoid, and their derivatives, are computed four entries at a time.
+// one core: those read in place except the weight gradients, and packed
+// ones unless the AVX-512 kernel runs them (below about 134M multiply-adds).
+// ReLU, leaky ReLU, tanh and sigmoid, and their derivatives, are computed
+// four entries at a time.
 //
 // # Errors
 //

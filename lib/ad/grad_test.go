@@ -252,3 +252,40 @@ func TestGradDataThroughPassThrough(t *testing.T) {
 		}
 	}
 }
+
+// A node whose only consumer passes its gradient through borrows that
+// consumer's gradient buffer in Backward (passGrad). Operations recorded
+// after that Backward can give it more consumers; the next Backward must
+// then accumulate into the node's own buffer, not into the borrowed one,
+// which its old consumer's operand overwrites. p ↦ z = p ⊙ p, L = Σ(z + 1),
+// then L2 = L + Σ z ⊙ z recorded after Backward(L):
+// ∂L2/∂z = 1 + 2z and ∂L2/∂p = 2p(1 + 2z).
+func TestBackwardAfterRecordingMore(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 4))
+	pv := randMat(rng, 2, 3)
+	g := mat.NewDense(2, 3, nil)
+	tp := NewTape()
+	p := tp.Param(pv, g)
+	z := tp.Mul(p, p)
+	L := tp.Sum(tp.AddScalar(z, 1))
+	tp.Backward(L)
+	L2 := tp.Add(L, tp.Sum(tp.Mul(z, z)))
+	tp.Backward(L2)
+	for i := 0; i < 2; i++ {
+		for j := 0; j < 3; j++ {
+			pij, zij := pv.At(i, j), z.At(i, j)
+			// The tape rounds 1 + 2z and its product with p as these
+			// expressions do (the doublings are exact), so they agree to
+			// the bit; 4 ulps leave room for a fused multiply-add. The bug
+			// this guards against gave ∂L2/∂z = 2.
+			want := 2 * pij * (1 + 2*zij)
+			tol := 4 * 0x1p-52 * math.Abs(want)
+			if got := z.GradData()[i*3+j]; math.Abs(got-(1+2*zij)) > 4*0x1p-52*(1+2*zij) {
+				t.Errorf("∂L2/∂z[%d,%d] = %v, want %v", i, j, got, 1+2*zij)
+			}
+			if got := g.At(i, j); math.Abs(got-want) > tol {
+				t.Errorf("∂L2/∂p[%d,%d] = %v, want %v", i, j, got, want)
+			}
+		}
+	}
+}

@@ -146,7 +146,10 @@ func (n *Node) Data() []float64 {
 }
 
 // GradData returns ∂L/∂n as a row-major slice after Backward, or nil if n
-// does not depend on any parameter. It aliases the node's storage.
+// does not depend on any parameter. It aliases the node's storage, which
+// is shared with the gradient of n's consumer when that is n's only one and
+// passes its gradient through unchanged (Add, AddCol, Reshape...): read it,
+// do not write it.
 func (n *Node) GradData() []float64 {
 	if !n.needGrad {
 		return nil
@@ -270,9 +273,12 @@ func (n *Node) ensureGrad() {
 
 // acc returns the gradient buffer of n for a new contribution. If it is the
 // first contribution of this Backward, first is true and the buffer holds
-// stale data that the caller must overwrite (or clear).
+// stale data that the caller must overwrite (or clear); it is n's own buffer
+// again if n borrowed its consumer's in an earlier Backward (passGrad),
+// which operations recorded since may have made one of several.
 func (n *Node) acc() (g []float64, first bool) {
 	if !n.gradSet {
+		n.ensureGrad()
 		n.gradSet = true
 		return n.grad, true
 	}
@@ -284,8 +290,8 @@ func (n *Node) acc() (g []float64, first bool) {
 // AddRow, AddScalar, Reshape), to x's gradient. When that operation is x's
 // only consumer and x is not a parameter, x's gradient is exactly g, so x
 // takes g's buffer instead of a copy: the operation's gradient is not
-// written again in this Backward, and recording the next pass gives x its
-// own buffer back (ensureGrad).
+// written again in this Backward, and x's next first contribution through
+// acc, in a later Backward, gives x its own buffer back.
 func passGrad(x *Node, g []float64) {
 	if x.uses == 1 && x.op != opParam && !x.gradSet && len(g) == x.r*x.c {
 		x.grad, x.gradSet = g, true

@@ -183,9 +183,9 @@ func typeSig(b *strings.Builder, t reflect.Type, seen map[reflect.Type]bool) {
 	}
 }
 
-// locksDir holds one empty lock file per key ever computed here. They are
-// never removed: removing one while a run waits on it would let a third run
-// lock a new file of the same name and compute beside the first.
+// locksDir holds one empty lock file per key ever computed here. Do never
+// removes them: removing one while a run waits on it would let a third run
+// lock a new file of the same name and compute beside the first. Clear does.
 const locksDir = ".locks"
 
 // load reads the result stored in file, if there is one and it decodes.
@@ -233,7 +233,9 @@ func firstErr(errs ...error) error {
 	return nil
 }
 
-// Clear removes every stored result.
+// Clear removes every stored result, and the lock files of Do. A run
+// computing a result while Clear runs may then compute beside a run that
+// starts after it, as where there is no flock.
 func Clear() error {
 	dir := Dir()
 	if dir == "" {
@@ -253,7 +255,7 @@ func Clear() error {
 			}
 		}
 	}
-	return nil
+	return os.RemoveAll(filepath.Join(dir, locksDir))
 }
 
 // funcName returns the full name of f ("github.com/…/zhao2023.Fig3").

@@ -217,21 +217,39 @@ func TestConcurrentRunsComputeOnce(t *testing.T) {
 		t.Errorf("%d runs say they computed the result, want 1", computed)
 	}
 	// A failed computation stores nothing and releases the lock: the next
-	// run computes.
+	// run computes (a lock left held would hang it, and go test's timeout
+	// would report where).
 	_, _, err := cache.Do("fails", 1, func() (int, error) { return 0, errors.New("boom") })
 	if err == nil {
 		t.Fatal("the error was lost")
 	}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		if v, cached, err := cache.Do("fails", 1, func() (int, error) { return 5, nil }); v != 5 || cached || err != nil {
-			t.Errorf("after a failure: %v, %v, %v; want 5 computed", v, cached, err)
+	if v, cached, err := cache.Do("fails", 1, func() (int, error) { return 5, nil }); v != 5 || cached || err != nil {
+		t.Errorf("after a failure: %v, %v, %v; want 5 computed", v, cached, err)
+	}
+}
+
+// Clear removes the stored results and the lock files, and a result is
+// computed again afterwards.
+func TestClear(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv(cache.Env, dir)
+	s := settings{Seed: 3, Steps: 1, LRs: []float64{0.1}}
+	calls := 0
+	for range 2 {
+		if _, err := cache.Value("clear", s, compute(&calls, s)); err != nil {
+			t.Fatal(err)
 		}
-	}()
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		t.Fatal("the lock of a failed computation was not released")
+	}
+	if err := cache.Clear(); err != nil {
+		t.Fatal(err)
+	}
+	if ents, err := os.ReadDir(dir); err != nil || len(ents) != 0 {
+		t.Errorf("after Clear the directory holds %v (%v), want nothing", ents, err)
+	}
+	if _, err := cache.Value("clear", s, compute(&calls, s)); err != nil {
+		t.Fatal(err)
+	}
+	if calls != 2 {
+		t.Errorf("computed %d times, want 2 (once before Clear, once after)", calls)
 	}
 }

@@ -1,6 +1,7 @@
 package exercise
 
 import (
+	"errors"
 	"math/rand/v2"
 	"slices"
 
@@ -140,7 +141,7 @@ func limitInvertible(perm []int) bool {
 	M.Scale(0.5, M)
 	var svd mat.SVD
 	if !svd.Factorize(M, mat.SVDNone) {
-		panic("exercise: InterpolatedLimit: SVD failed")
+		mustLib("InterpolatedLimit", errors.New("the SVD of ½(I + P) did not converge"))
 	}
 	s := svd.Values(nil)
 	return s[len(s)-1] > 1e-8

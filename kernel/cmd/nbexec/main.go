@@ -14,7 +14,11 @@
 // outputs only when every cell succeeded; when a cell fails, the notebook is
 // left as it was and the partial result is written beside it as
 // NAME.partial.ipynb. It prints a line per notebook and exits non-zero if any
-// failed.
+// failed (130 when interrupted).
+//
+// -j N runs N notebooks at once, each in its own kernel; progress then comes
+// one line per cell, naming its notebook. With -k=false a failure starts no
+// further notebook, and those already running finish.
 //
 // -p name=value overrides a parameter, papermill's way: the notebook's
 // cell tagged "parameters" declares the defaults, and a cell tagged
@@ -198,11 +202,11 @@ func run(ctx context.Context, args []string, st settings) (int, error) {
 			s.Output = filepath.Join(outDir, filepath.Base(p))
 		}
 		if len(st.params) > 0 {
-			in, out := p, p
+			in, written := p, p
 			if s.Output != "" {
-				out = s.Output
+				written = s.Output
 			}
-			s.Edit = func(nb *nbformat.Notebook) error { return params.Inject(nb, sets[in], in, out) }
+			s.Edit = func(nb *nbformat.Notebook) error { return params.Inject(nb, sets[in], in, written) }
 		}
 		t0 := time.Now()
 		cells := codeCells(p)
