@@ -202,7 +202,11 @@ func (e *Ensemble) accuracy(fn string, H *mat.Dense, labels []int, sizes []int, 
 func (e *Ensemble) hits(H *mat.Dense, labels []int, sizes []int, soft bool) (vote, mean []int) {
 	_, N := H.Dims()
 	m := e.Net.Classes()
-	counts, p := mat.NewDense(m, N, nil), mat.NewDense(m, N, nil)
+	counts := mat.NewDense(m, N, nil)
+	var p *mat.Dense
+	if soft {
+		p = mat.NewDense(m, N, nil)
+	}
 	var z mat.Dense
 	s := scratch{tape: tapes.Get().(*ad.Tape)}
 	defer tapes.Put(s.tape)
