@@ -338,4 +338,35 @@ fmt.Println("met")`, filepath.Join(marks, me), filepath.Join(marks, other))
 	if after, _ := os.ReadFile(second); !bytes.Equal(before, after) {
 		t.Error("-k=false: the notebook after the failure was run")
 	}
+
+	// -k=false with -j 2: a fails while b runs beside it; b finishes only
+	// after a's partial result is written (then one second more, for the
+	// failure to be counted), so c can only be started after the failure,
+	// and must not be.
+	dir3 := t.TempDir()
+	writeNotebook(t, dir3, "a-fails.ipynb", "%%\npanic(\"on purpose\")")
+	writeNotebook(t, dir3, "b-waits.ipynb", fmt.Sprintf(`import ("os"; "time")
+
+%%%%
+for t0 := time.Now(); ; time.Sleep(50 * time.Millisecond) {
+	if _, err := os.Stat(%q); err == nil {
+		break
+	}
+	if time.Since(t0) > time.Minute {
+		panic("a's partial result never appeared")
+	}
+}
+time.Sleep(time.Second)
+fmt.Println("waited")`, filepath.Join(dir3, "a-fails.partial.ipynb")))
+	third := writeNotebook(t, dir3, "c-ok.ipynb", "%%\nfmt.Println(3)")
+	before, _ = os.ReadFile(third)
+	cmd = exec.Command(bin, "-k=false", "-j", "2", dir3)
+	cmd.Dir, cmd.Env = root, env
+	out, _ = cmd.CombinedOutput()
+	if !strings.Contains(string(out), "FAIL "+filepath.Join(dir3, "a-fails.ipynb")) || !strings.Contains(string(out), "ok   "+filepath.Join(dir3, "b-waits.ipynb")) {
+		t.Errorf("-k=false -j 2: want a's failure and b finished beside it:\n%s", out)
+	}
+	if after, _ := os.ReadFile(third); !bytes.Equal(before, after) {
+		t.Errorf("-k=false -j 2: the notebook after the failure was run:\n%s", out)
+	}
 }
