@@ -524,6 +524,11 @@ type Func struct {
 	// central difference of D with step ε^{1/3}·max(|x|, 1), accurate to
 	// about 1e-10 relative for smooth σ′ instead of to rounding.
 	D2 func(x float64) float64
+	// Vec and DVec, if set, compute dst[i] = F(x[i]) and dst[i] = D(x[i])
+	// for every i, with the same values as F and D: Map and its gradient
+	// then make one call a matrix instead of one an entry, which for a
+	// cheap σ is most of the cost.
+	Vec, DVec func(dst, x []float64)
 }
 
 // Map records σ(A) elementwise for a user-supplied function with derivative.
@@ -537,6 +542,10 @@ func (t *Tape) Map(a *Node, f *Func) *Node {
 	out.a, out.fn = a, f
 	t.prepare(out, a)
 	x := a.val[:len(out.val)]
+	if f.Vec != nil {
+		f.Vec(out.val, x)
+		return out
+	}
 	for i, v := range x {
 		out.val[i] = f.F(v)
 	}
@@ -547,6 +556,21 @@ func (n *Node) backMap() {
 	g := n.grad
 	x := n.a.val[:len(g)]
 	ga, first := n.a.acc()
+	if n.fn.DVec != nil {
+		n.aux = grow(n.aux, len(g))
+		dx := n.aux
+		n.fn.DVec(dx, x)
+		if first {
+			for i, v := range dx {
+				ga[i] = g[i] * v
+			}
+		} else {
+			for i, v := range dx {
+				ga[i] += g[i] * v
+			}
+		}
+		return
+	}
 	d := n.fn.D
 	if first {
 		for i, v := range x {

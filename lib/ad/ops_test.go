@@ -358,3 +358,38 @@ func TestTransposeOfConstant(t *testing.T) {
 		}
 	}
 }
+
+// Map with a Func's vector forms gives what it gives entry by entry, values
+// and gradients bit for bit, whether the gradient is the operand's first
+// or is added to another's.
+func TestMapVectorForms(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 8))
+	x := randMat(rng, 7, 9)
+	scalar := &Func{Name: "sin", F: math.Sin, D: math.Cos}
+	vector := &Func{Name: "sin", F: math.Sin, D: math.Cos,
+		Vec: func(dst, x []float64) {
+			for i, v := range x {
+				dst[i] = math.Sin(v)
+			}
+		},
+		DVec: func(dst, x []float64) {
+			for i, v := range x {
+				dst[i] = math.Cos(v)
+			}
+		},
+	}
+	run := func(f *Func) (val, grad *mat.Dense) {
+		tp := NewTape()
+		g := mat.NewDense(7, 9, nil)
+		p := tp.Param(x, g)
+		y := tp.Map(p, f)
+		// p has a second consumer, so one of the two gradients is added.
+		tp.Backward(tp.Add(tp.SumSq(y), tp.Sum(tp.Map(p, f))))
+		return mat.DenseCopyOf(y.Value()), g
+	}
+	v1, g1 := run(scalar)
+	v2, g2 := run(vector)
+	if !mat.Equal(v1, v2) || !mat.Equal(g1, g2) {
+		t.Errorf("Map with Vec and DVec differs from Map with F and D")
+	}
+}

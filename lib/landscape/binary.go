@@ -54,21 +54,39 @@ func (b BinaryMLP) Init(rng *rand.Rand, w nn.Initializer) *nn.Params {
 
 func (b BinaryMLP) String() string { return fmt.Sprintf("BinaryMLP(%v)", b.Sizes) }
 
-// signSTE is sign with the straight-through derivative 1{|z| ≤ 1}.
+// signSTE is sign with the straight-through derivative 1{|z| ≤ 1}. Its
+// vector forms call the same two functions, inlined, so that Map makes one
+// call a matrix.
 var signSTE = &ad.Func{
 	Name: "sign_ste",
-	F: func(x float64) float64 {
-		if x >= 0 {
-			return 1
+	F:    sign,
+	D:    steD,
+	Vec: func(dst, x []float64) {
+		for i, v := range x {
+			dst[i] = sign(v)
 		}
-		return -1
 	},
-	D: func(x float64) float64 {
-		if math.Abs(x) <= 1 {
-			return 1
+	DVec: func(dst, x []float64) {
+		for i, v := range x {
+			dst[i] = steD(v)
 		}
-		return 0
 	},
+}
+
+// sign is +1 for x ≥ 0 and −1 otherwise (NaN included).
+func sign(x float64) float64 { return 2*ind(x >= 0) - 1 }
+
+// steD is the straight-through derivative of sign: 1 on [−1, 1], else 0.
+func steD(x float64) float64 { return ind(math.Abs(x) <= 1) }
+
+// ind is 1 if b, else 0, without a branch: sign's inputs are noise around
+// zero, whose signs a branch would mispredict half the time.
+func ind(b bool) float64 {
+	var i int
+	if b {
+		i = 1
+	}
+	return float64(i)
 }
 
 var signAct = nn.Activation{
