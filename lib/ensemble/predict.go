@@ -47,12 +47,8 @@ func Vote(logits []*mat.Dense) []int {
 // largest entry), with s's buffers.
 func addVotes(counts, z *mat.Dense, s *scratch) {
 	m, N := z.Dims()
-	best := grow(&s.best, N)
-	arg := s.arg[:0]
-	for range N {
-		arg = append(arg, 0)
-	}
-	s.arg = arg
+	best, arg := grow(&s.best, N), grow(&s.arg, N)
+	clear(arg)
 	copy(best, z.RawRowView(0))
 	for i := 1; i < m; i++ {
 		for j, v := range z.RawRowView(i) {
@@ -75,9 +71,9 @@ type scratch struct {
 }
 
 // grow returns (*b)[:n], reallocating *b when it is too short.
-func grow(b *[]float64, n int) []float64 {
+func grow[T any](b *[]T, n int) []T {
 	if cap(*b) < n {
-		*b = make([]float64, n)
+		*b = make([]T, n)
 	}
 	*b = (*b)[:n]
 	return *b
