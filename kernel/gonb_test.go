@@ -195,16 +195,19 @@ func TestCompileErrorNamesTheLine(t *testing.T) {
 	}
 }
 
+// The kernel links cells without DWARF (-ldflags=-w); a panic's trace still
+// names the cell's lines, which come from the runtime's own tables.
 func TestPanickingCellIsReported(t *testing.T) {
 	k := startKernel(t)
-	nb := &nbformat.Notebook{Cells: []*nbformat.Cell{{Type: "code", Source: "%%\npanic(\"boom at the cell\")"}}}
+	nb := &nbformat.Notebook{Cells: []*nbformat.Cell{{Type: "code", Source: "func f() {\n\tpanic(\"boom at the cell\")\n}\n\n%%\nf()"}}}
 	err := Run(context.Background(), k.Client, nb, "panic.ipynb", RunSettings{})
 	var ce *CellError
 	if !errors.As(err, &ce) || ce.Cell != 0 {
 		t.Fatalf("err = %v, want a *CellError for cell 0", err)
 	}
-	if msg := ce.Error(); !strings.Contains(msg, "panic.ipynb: In [1] (code cell 1 of 1)") || !strings.Contains(msg, "panic: boom at the cell") {
-		t.Fatalf("error does not name the notebook, cell and panic:\n%s", msg)
+	if msg := ce.Error(); !strings.Contains(msg, "panic.ipynb: In [1] (code cell 1 of 1)") || !strings.Contains(msg, "panic: boom at the cell") ||
+		!strings.Contains(msg, "Cell [1] Line 2 ]]") || !strings.Contains(msg, "Cell [1] Line 6 ]]") {
+		t.Fatalf("error does not name the notebook, cell, panic and the lines of its trace:\n%s", msg)
 	}
 	// The kernel survives a panicking cell.
 	if reply, _, err := cellRun(t, k, "%%\nfmt.Println(\"alive\")", ExecuteSettings{}); err != nil || reply.Status != "ok" {

