@@ -22,8 +22,18 @@ type Box struct{ Lo, Hi float64 }
 
 func (b Box) clip(v float64) float64 { return math.Min(math.Max(v, b.Lo), b.Hi) }
 
-// Chunk is the number of samples per call of a Gradient.
-const Chunk = 500
+// Chunk is about the number of samples per call of a Gradient: few enough
+// that a convolutional network's activations stay in the caches between
+// the layers (a chunk of 500 images of nn.ConvNet held 100 MB per
+// convolution, and a step took twice as long). See parts.
+const Chunk = 40
+
+// parts returns the number of equal parts the attacks cut N samples into:
+// about Chunk each, and never a part of 16 samples or fewer when N is more
+// than 16, so that the network's products keep the same method of package
+// ad (with at most 16 columns a product is computed by another method, whose
+// last bits differ).
+func parts(N int) int { return max(1, (N+Chunk/2)/Chunk) }
 
 // FGSM returns x′ = clip_[lo,hi](x + ε sign ∇ₓL(x, y)) into dst (d×N;
 // allocated when nil). Entries with a zero gradient do not move, and
@@ -82,14 +92,15 @@ func (s PGD) Attack(dst, x *mat.Dense, labels []int, grad Gradient) *mat.Dense {
 //
 //	clip_[lo,hi](min(max(v, x − eps), x + eps)),
 //
-// computing the gradient Chunk samples at a time (the bounds x ± eps are
-// rounded inwards, see ball). With eps = +Inf it is
+// computing the gradient about Chunk samples at a time (the bounds x ± eps
+// are rounded inwards, see ball). With eps = +Inf it is
 // clip_[lo,hi](cur + α sign ∇L(cur)).
 func signStep(cur, x *mat.Dense, labels []int, grad Gradient, alpha, eps float64, box Box) {
 	d, N := x.Dims()
 	xb, gb := &mat.Dense{}, &mat.Dense{}
-	for j0 := 0; j0 < N; j0 += Chunk {
-		j1 := min(j0+Chunk, N)
+	np := parts(N)
+	for q := range np {
+		j0, j1 := q*N/np, (q+1)*N/np
 		nb := j1 - j0
 		xb.Reset()
 		xb.ReuseAs(d, nb)

@@ -42,8 +42,11 @@
 // that, not the attack. Box holds the range to clip to; use the data's
 // (classify.Data.Lo, Hi).
 //
-// The loss of all samples is a mean, so the gradient of one sample does not
-// depend on the others: the attacks call the oracle on chunks of Chunk
-// samples, which keeps the memory of a convolutional network bounded, with
-// exactly the same result.
+// The loss of all samples is a mean, so the gradient of one sample depends
+// on the others only through the factor 1/N, which the sign ignores: the
+// attacks call the oracle on parts of about Chunk samples, which keeps the
+// memory of a convolutional network small and its activations in the
+// caches. Another N scales the gradient, so its last bits may differ, but
+// not its signs (unless an entry is zero up to rounding): the adversarial
+// images are the same.
 package attack

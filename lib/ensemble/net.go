@@ -60,14 +60,32 @@ func (n *Net) Width() int { r, _ := n.V.Dims(); return r }
 // Classes returns m, the number of outputs.
 func (n *Net) Classes() int { r, _ := n.U.Dims(); return r }
 
-// chunk is the number of samples evaluated at a time.
+// chunk is the number of samples evaluated at a time by Gradient.
 const chunk = 500
+
+// hiddenChunk is about the number of samples Hidden evaluates at a time: few
+// enough that the convolution's output (32×784 values per image for
+// nn.ConvNet) stays in the caches between the convolution and the pool, which
+// makes Hidden 2–3 times faster than in chunks of 500 and keeps its tape
+// small.
+const hiddenChunk = 40
+
+// hiddenParts returns the number of equal parts Hidden cuts N samples into:
+// about hiddenChunk each, and never a part of 16 samples or fewer when N is
+// more than 16. A product with at most 16 columns is computed by another
+// method of package ad (gemmDirect, one sum over the whole inner dimension
+// instead of panels of 256), whose last bits differ: with parts of 17 or
+// more, every column's pre-activations are the same bits whatever N.
+func hiddenParts(N int) int {
+	return max(1, (N+hiddenChunk/2)/hiddenChunk)
+}
 
 // Hidden returns the pre-activations of the group-activation layer,
 //
 //	H = V φ(X) + b 1ᵀ   (h×N),
 //
-// for inputs X stored one sample per column (d×N), computed chunk by chunk.
+// for inputs X stored one sample per column (d×N), computed in parts of
+// about hiddenChunk samples.
 func (n *Net) Hidden(x *mat.Dense) *mat.Dense {
 	_, N := x.Dims()
 	H := mat.NewDense(n.Width(), N, nil)
@@ -75,8 +93,9 @@ func (n *Net) Hidden(x *mat.Dense) *mat.Dense {
 	defer tapes.Put(t)
 	w := make([]*ad.Node, n.Params.Count())
 	xb := &mat.Dense{}
-	for j0 := 0; j0 < N; j0 += chunk {
-		j1 := min(j0+chunk, N)
+	parts := hiddenParts(N)
+	for q := range parts {
+		j0, j1 := q*N/parts, (q+1)*N/parts
 		xb = columns(xb, x, j0, j1)
 		t.Reset()
 		for i := range w {

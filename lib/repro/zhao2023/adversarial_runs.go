@@ -149,6 +149,9 @@ func Fig11Runs(s Fig11RunsSettings) (*Fig11RunsResult, error) {
 	xs, ys := mat.DenseCopyOf(x.Slice(0, x.RawMatrix().Rows, 0, ns)), y[:ns]
 	r.SPSATest = ns
 	box := attack.Box{Lo: nets[0].Data.Lo, Hi: nets[0].Data.Hi}
+	// The clean images' pre-activations, FGSM 0's for every network.
+	clean := make([]*mat.Dense, s.Nets)
+	parallel(s.Nets, func(m int) { clean[m] = nets[m].Hidden(x) })
 	errs := make([]error, s.Nets)
 	parallel(s.Nets, func(n int) {
 		tn := nets[n]
@@ -162,8 +165,10 @@ func Fig11Runs(s Fig11RunsSettings) (*Fig11RunsResult, error) {
 			groups[d] = ensemble.New(tn.Net, ensemble.Settings{Kind: ensemble.Group, Eps: s.Eps, Size: s.Members,
 				Seed: drawSeed(s.Net.Seed+uint64(n), d), Fit: fit})
 		}
-		groupAcc := func(adv *mat.Dense, yy []int) float64 {
-			H, a := tn.Hidden(adv), 0.0
+		// groupAcc is the group's accuracy, averaged over the draws, on
+		// pre-activations H of network n.
+		groupAcc := func(H *mat.Dense, yy []int) float64 {
+			a := 0.0
 			for _, g := range groups {
 				a += advVote(g, H, yy) / float64(len(groups))
 			}
@@ -171,13 +176,26 @@ func Fig11Runs(s Fig11RunsSettings) (*Fig11RunsResult, error) {
 		}
 		grad, official := attack.ModelGradient(tn.Model, tn.Params), softmaxTwiceGradient(tn.Model, tn.Params)
 		for i, e := range s.FGSM {
-			adv := attack.FGSM(nil, x, y, grad, e, box)
+			// hidden returns network m's pre-activations of adv, the
+			// clean ones when FGSM does not move the images.
+			hidden := func(m int, adv *mat.Dense) *mat.Dense {
+				if e == 0 {
+					return clean[m]
+				}
+				return nets[m].Hidden(adv)
+			}
+			var adv *mat.Dense
+			if e > 0 {
+				adv = attack.FGSM(nil, x, y, grad, e, box)
+			}
 			var others []*mat.Dense
 			for m, o := range nets {
-				z := o.Logits(o.Hidden(adv))
+				H := hidden(m, adv)
+				z := o.Logits(H)
 				switch {
 				case m == n:
 					r.Original[i][n] = nn.Accuracy(z, y)
+					r.Group[i][n] = groupAcc(H, y)
 				default:
 					others = append(others, z)
 					if m == (n+1)%s.Nets {
@@ -186,10 +204,12 @@ func Fig11Runs(s Fig11RunsSettings) (*Fig11RunsResult, error) {
 				}
 			}
 			r.IndependentEnsemble[i][n] = advAccuracy(ensemble.Vote(others), y)
-			r.Group[i][n] = groupAcc(adv, y)
-			adv = officialFGSM(x, y, official, e)
-			r.OfficialOriginal[i][n] = nn.Accuracy(tn.Logits(tn.Hidden(adv)), y)
-			r.OfficialGroup[i][n] = groupAcc(adv, y)
+			if e > 0 {
+				adv = officialFGSM(x, y, official, e)
+			}
+			H := hidden(n, adv)
+			r.OfficialOriginal[i][n] = nn.Accuracy(tn.Logits(H), y)
+			r.OfficialGroup[i][n] = groupAcc(H, y)
 		}
 		g0 := groups[0]
 		spsa := s.SPSA
@@ -200,9 +220,9 @@ func Fig11Runs(s Fig11RunsSettings) (*Fig11RunsResult, error) {
 		}
 		sp.Original[n] = nn.Accuracy(tn.Logits(tn.Hidden(spsa.Attack(nil, xs, ys, orig))), ys)
 		sp.Group[n] = advVote(g0, tn.Hidden(spsa.Attack(nil, xs, ys, ens)), ys)
-		adv := attack.FGSM(nil, xs, ys, grad, s.SPSA.Eps, box)
-		sp.TransferOriginal[n] = nn.Accuracy(tn.Logits(tn.Hidden(adv)), ys)
-		sp.TransferGroup[n] = advVote(g0, tn.Hidden(adv), ys)
+		H := tn.Hidden(attack.FGSM(nil, xs, ys, grad, s.SPSA.Eps, box))
+		sp.TransferOriginal[n] = nn.Accuracy(tn.Logits(H), ys)
+		sp.TransferGroup[n] = advVote(g0, H, ys)
 		sp.WhiteGroup[n] = advVote(g0, tn.Hidden(attack.FGSM(nil, xs, ys, g0.Gradient(len(g0.Members)), s.SPSA.Eps, box)), ys)
 	})
 	for _, err := range errs {

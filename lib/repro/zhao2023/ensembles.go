@@ -83,13 +83,24 @@ type TrainedConvNetResult struct {
 // trained parameters are cached by content (classify.TrainCached): the
 // first call trains, later ones load.
 func TrainedConvNet(s ConvNetSettings) (*TrainedConvNetResult, error) {
-	if s.Epochs < 0 || s.Train < 0 {
-		return nil, fmt.Errorf("zhao2023: TrainedConvNet: Epochs %d, Train %d: want ≥ 0", s.Epochs, s.Train)
-	}
-	d, err := classify.Load(classify.LoadSettings{Scale: data.Centered, Train: s.Train})
+	d, err := convNetData(s)
 	if err != nil {
 		return nil, err
 	}
+	return trainConvNet(s, d)
+}
+
+// convNetData loads the data of TrainedConvNet(s).
+func convNetData(s ConvNetSettings) (*classify.Data, error) {
+	if s.Epochs < 0 || s.Train < 0 {
+		return nil, fmt.Errorf("zhao2023: TrainedConvNet: Epochs %d, Train %d: want ≥ 0", s.Epochs, s.Train)
+	}
+	return classify.Load(classify.LoadSettings{Scale: data.Centered, Train: s.Train})
+}
+
+// trainConvNet is TrainedConvNet(s) on data d from convNetData(s), which
+// the networks of several runs share (it is only read).
+func trainConvNet(s ConvNetSettings, d *classify.Data) (*TrainedConvNetResult, error) {
 	sh, act := d.Shape(), nn.LeakyReLU(0.1)
 	if s.ReLU2 {
 		act = nn.ReLU2

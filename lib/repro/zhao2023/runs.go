@@ -17,6 +17,12 @@ import (
 // s.Seed+n−1, trained (or loaded from the cache) two at a time on the
 // machine's cores.
 func trainRuns(s ConvNetSettings, n int) ([]*TrainedConvNetResult, error) {
+	// One copy of the data for all the runs (the training set of
+	// Fashion-MNIST is 376 MB in float64).
+	d, err := convNetData(s)
+	if err != nil {
+		return nil, err
+	}
 	nets, errs := make([]*TrainedConvNetResult, n), make([]error, n)
 	sem := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
 	var wg sync.WaitGroup
@@ -28,7 +34,7 @@ func trainRuns(s ConvNetSettings, n int) ([]*TrainedConvNetResult, error) {
 			defer func() { <-sem }()
 			si := s
 			si.Seed = s.Seed + uint64(i)
-			nets[i], errs[i] = TrainedConvNet(si)
+			nets[i], errs[i] = trainConvNet(si, d)
 		}()
 	}
 	wg.Wait()
