@@ -715,3 +715,30 @@ func TestDecoupledDecayAllRules(t *testing.T) {
 		}
 	}
 }
+
+// Momentum's vector loop (no weight decay) gives the scalar loop's iterates
+// bit for bit, at every length (the tail after the last group of 8 runs
+// scalar) and over several steps.
+func TestMomentumVectorBits(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	for _, n := range []int{0, 1, 7, 8, 9, 15, 16, 17, 64, 1003} {
+		theta, grad := randVec(rng, n, 1), randVec(rng, n, 0.1)
+		want, b := append([]float64(nil), theta...), make([]float64, n)
+		r := &Momentum{LR: 0.03, Mu: 0.85}
+		for range 3 {
+			r.Step(theta, grad)
+			for i, g := range grad {
+				b[i] = 0.85*b[i] + g
+				want[i] = 1*want[i] - 0.03*b[i]
+			}
+			for i := range grad {
+				grad[i] = rng.NormFloat64()
+			}
+		}
+		for i := range want {
+			if math.Float64bits(theta[i]) != math.Float64bits(want[i]) || math.Float64bits(r.b[i]) != math.Float64bits(b[i]) {
+				t.Fatalf("n = %d, entry %d: θ %v b %v, scalar θ %v b %v", n, i, theta[i], r.b[i], want[i], b[i])
+			}
+		}
+	}
+}
