@@ -4,6 +4,8 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"gonum.org/v1/gonum/mat"
+
 	"github.com/noetherlab/noether/lib/data"
 	"github.com/noetherlab/noether/lib/nn"
 )
@@ -85,4 +87,31 @@ func BenchmarkAssign64(b *testing.B) {
 	for b.Loop() {
 		Assign(C)
 	}
+}
+
+// The local energy curve of notebook 11: four σ, 20 draws of
+// multiplicative noise, on the first 10 000 training images; "curve" with
+// EnergyCurve's shared products, "levels" as four LocalEnergy calls.
+func BenchmarkEnergyCurve(b *testing.B) {
+	m, p, _ := benchNets()
+	set := fashion(b, data.Train)
+	_, d := set.X.Dims()
+	set = &data.Set{X: set.X.Slice(0, 10000, 0, d).(*mat.Dense), Labels: set.Labels[:10000], Shape: set.Shape, Classes: set.Classes}
+	ev, err := NewEvaluator(m, set)
+	if err != nil {
+		b.Fatal(err)
+	}
+	sigmas, s := []float64{0.05, 0.1, 0.2, 0.3}, NoiseSettings{Draws: 20, Seed: 11}
+	b.Run("curve", func(b *testing.B) {
+		for b.Loop() {
+			EnergyCurve(ev, p.Vec(), sigmas, s)
+		}
+	})
+	b.Run("levels", func(b *testing.B) {
+		for b.Loop() {
+			for _, sg := range sigmas {
+				LocalEnergy(ev, p.Vec(), sg, s)
+			}
+		}
+	})
 }

@@ -250,6 +250,50 @@ func (e *Evaluator) evalSpan(basis [][]float64, c [][][]float64, ws [][]float64)
 	return out
 }
 
+// evalRays measures base and networks whose first-layer weights lie on
+// rays from base's: network k·len(dirs) + i of ws has first-layer weights
+// W_1 + scales[k] D_i, D_i those of dirs[i] (its own first bias and further
+// layers are read from ws). The products W_1 X_cᵀ and D_i X_cᵀ are
+// computed once, as one stacked product, and combined for every scale,
+// Z_1 = W_1 X_cᵀ + s_k D_i X_cᵀ; base's measure is EvalAll's. It needs
+// an nn.MLP with a hidden layer.
+func (e *Evaluator) evalRays(base []float64, dirs [][]float64, scales []float64, ws [][]float64) (Measure, []Measure) {
+	D, in, h := len(dirs), e.sizes[0], e.sizes[1]
+	bn, nets := e.nets([][]float64{base}), e.nets(ws)
+	first := make([]float64, 0, (1+D)*h*in)
+	first = append(first, bn[0].W[0]...)
+	for _, nt := range e.nets(dirs) {
+		first = append(first, nt.W[0]...)
+	}
+	parts := e.chunks(1+len(ws), func(t *ad.Tape, x *ad.Node, labels []int, s sums) {
+		rows := len(labels)
+		P := t.MatMulT(t.ConstData((1+D)*h, in, first), x, false, true).Value().RawMatrix().Data
+		p0 := P[:h*rows]
+		// The further layers of each network on a tape of their own, reset
+		// between networks: P stays on t.
+		u := e.tapes.Get().(*ad.Tape)
+		defer e.tapes.Put(u)
+		u.Reset()
+		z := e.rest(u, bn[0], u.ConstData(h, rows, p0), true)
+		s.wrong[0], s.loss[0] = score(z.Value().RawMatrix(), labels)
+		buf := make([]float64, h*rows)
+		for k, sc := range scales {
+			for i := range D {
+				q := P[(1+i)*h*rows : (2+i)*h*rows]
+				for j, v := range p0 {
+					buf[j] = v + sc*q[j]
+				}
+				u.Reset()
+				z := e.rest(u, nets[k*D+i], u.ConstData(h, rows, buf), true)
+				s.wrong[1+k*D+i], s.loss[1+k*D+i] = score(z.Value().RawMatrix(), labels)
+			}
+		}
+	})
+	out := make([]Measure, 1+len(ws))
+	sumParts(out, parts, e.n)
+	return out[0], out[1:]
+}
+
 // sums are one chunk's misclassified samples and summed loss, per network.
 type sums struct {
 	wrong []int

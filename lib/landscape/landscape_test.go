@@ -420,3 +420,29 @@ func TestEvalAllAndSpan(t *testing.T) {
 		}
 	}
 }
+
+// EnergyCurve's shared first-layer products (Evaluator.evalRays, for
+// multiplicative noise on an MLP) give LocalEnergy at every σ: the same
+// measure at w bit for bit, the same error rises, and loss rises equal to
+// rounding (the first layer's sums are regrouped as W₁Xᵀ + σ(W₁⊙Z)Xᵀ: a
+// loss rise is a difference of losses of order 1, so 1e-12 absolute).
+func TestEnergyCurveRays(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 3))
+	m, p := testNet(rng, nn.ReLU, 15, 9, 7, 4)
+	ev, err := NewEvaluator(m, smallSet(rng, 2100, 15, 4))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := NoiseSettings{Draws: 6, Seed: 4}
+	sigmas := []float64{0.05, 0.3, 1}
+	for k, got := range EnergyCurve(ev, p.Vec(), sigmas, s) {
+		want := LocalEnergy(ev, p.Vec(), sigmas[k], s)
+		if got.Sigma != want.Sigma || got.Base != want.Base || got.Rise.Err != want.Rise.Err || got.SE.Err != want.SE.Err ||
+			math.Abs(got.Rise.Loss-want.Rise.Loss) > 1e-12 || math.Abs(got.SE.Loss-want.SE.Loss) > 1e-12 {
+			t.Errorf("σ = %g: curve %+v, LocalEnergy %+v", sigmas[k], got, want)
+		}
+		if got.Rise.Err == 0 {
+			t.Errorf("σ = %g: no rise of the error: the test does not test", sigmas[k])
+		}
+	}
+}

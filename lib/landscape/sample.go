@@ -158,34 +158,40 @@ func trainReplicated(m nn.Model, p *nn.Params, set *data.Set, s Sampler, seed ui
 	}
 	steps := s.Epochs * ((set.Len() + bs - 1) / bs)
 	center := p.Vec()
+	ws := make([][]float64, len(reps))
+	for a, r := range reps {
+		ws[a] = r.w
+	}
 	for k := 0; k < steps; k++ {
 		gamma := s.Coupling * math.Pow(100, float64(k)/float64(max(1, steps-1)))
-		for i := range center {
-			var c float64
-			for _, r := range reps {
-				c += r.w[i]
-			}
-			center[i] = c / float64(len(reps))
-		}
+		centre(center, ws)
 		for _, r := range reps {
 			l := r.obj.Batch(r.w, r.g, r.batches.Next())
 			if math.IsNaN(l) || math.IsInf(l, 0) {
 				return fmt.Errorf("landscape: Train: replicated SGD diverged at step %d (loss %v)", k, l)
 			}
-			for i := range r.g {
-				r.g[i] += gamma * (r.w[i] - center[i])
+			g, w, c := r.g, r.w[:len(r.g)], center[:len(r.g)] // no bounds checks below
+			for i := range g {
+				g[i] += gamma * (w[i] - c[i])
 			}
 			r.rule.Step(r.w, r.g)
 		}
 	}
-	for i := range center {
-		var c float64
-		for _, r := range reps {
-			c += r.w[i]
-		}
-		center[i] = c / float64(len(reps))
-	}
+	centre(center, ws)
 	return nil
+}
+
+// centre writes into dst the mean of the vectors ws, entry by entry
+// summed in the order of ws.
+func centre(dst []float64, ws [][]float64) {
+	y := float64(len(ws))
+	for i := range dst {
+		var c float64
+		for _, w := range ws {
+			c += w[i]
+		}
+		dst[i] = c / y
+	}
 }
 
 // clipRule clips every parameter to [−1, 1] after each step of the rule it

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/floats"
@@ -712,6 +713,65 @@ func TestDecoupledDecayAllRules(t *testing.T) {
 		}
 		if math.Abs(theta[0]-want) > 1e-14 || math.Abs(theta[1]+2*want) > 1e-14 {
 			t.Errorf("%T: θ = %v, want %v·(1, −2)", r, theta, want)
+		}
+	}
+}
+
+// Momentum's vector loop (no weight decay) gives the scalar loop's iterates
+// bit for bit, at every length (the tail after the last group of 8 runs
+// scalar) and over several steps.
+func TestMomentumVectorBits(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	for _, n := range []int{0, 1, 7, 8, 9, 15, 16, 17, 64, 1003} {
+		theta, grad := randVec(rng, n, 1), randVec(rng, n, 0.1)
+		want, b := append([]float64(nil), theta...), make([]float64, n)
+		r := &Momentum{LR: 0.03, Mu: 0.85}
+		for range 3 {
+			r.Step(theta, grad)
+			for i, g := range grad {
+				b[i] = 0.85*b[i] + g
+				want[i] = 1*want[i] - 0.03*b[i]
+			}
+			for i := range grad {
+				grad[i] = rng.NormFloat64()
+			}
+		}
+		for i := range want {
+			if math.Float64bits(theta[i]) != math.Float64bits(want[i]) || math.Float64bits(r.b[i]) != math.Float64bits(b[i]) {
+				t.Fatalf("n = %d, entry %d: θ %v b %v, scalar θ %v b %v", n, i, theta[i], r.b[i], want[i], b[i])
+			}
+		}
+	}
+}
+
+// RunBatch without observers checks only the finiteness of the gradients
+// before the last step: it stops with the same error as with an observer
+// (which makes it compute every norm), at the first offending component.
+func TestRunBatchNonFiniteUnobserved(t *testing.T) {
+	for _, bad := range []float64{math.NaN(), math.Inf(-1)} {
+		var errs [2]string
+		for o := range 2 {
+			f := func(theta, grad []float64, batch []int) float64 {
+				for i := range grad {
+					grad[i] = theta[i]
+				}
+				if theta[0] < 0.5 {
+					grad[2] = bad
+				}
+				return 1
+			}
+			var obs []Observer
+			if o == 1 {
+				obs = []Observer{NewRecorder(1).Add("loss", Loss)}
+			}
+			_, err := RunBatch(f, 4, []float64{1, 1, 1, 1}, &GD{LR: 0.1}, BatchSettings{BatchSize: 1, Epochs: 5, Observers: obs})
+			if err == nil {
+				t.Fatalf("%v: no error", bad)
+			}
+			errs[o] = err.Error()
+		}
+		if errs[0] != errs[1] || !strings.Contains(errs[0], "component 2") {
+			t.Errorf("%v: unobserved %q, observed %q", bad, errs[0], errs[1])
 		}
 	}
 }

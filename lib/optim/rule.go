@@ -101,7 +101,12 @@ func (r *Momentum) Step(theta, grad []float64) {
 		}
 		return
 	}
-	for i, g := range grad {
+	m := 0
+	if a == 1 { // 1·θ = θ exactly: the vector loop skips the product
+		m = momentumVec(theta, b, grad, mu, eta)
+	}
+	for i, g := range grad[m:] {
+		i += m
 		b[i] = mu*b[i] + g
 		theta[i] = a*theta[i] - eta*b[i]
 	}

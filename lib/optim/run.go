@@ -97,6 +97,20 @@ func checkFinite(step int, t, loss float64, grad []float64) (float64, error) {
 	return math.Sqrt(ss), nil
 }
 
+// checkFiniteOnly is checkFinite without the norm: the same error, or nil.
+func checkFiniteOnly(step int, t, loss float64, grad []float64) error {
+	if math.IsNaN(loss) || math.IsInf(loss, 0) {
+		return &NonFiniteError{Step: step, Time: t, What: "loss", Index: -1, Value: loss}
+	}
+	const exp = 0x7ff << 52 // the exponent bits, all set for ±Inf and NaN only
+	for i, g := range grad {
+		if math.Float64bits(g)&exp == exp {
+			return &NonFiniteError{Step: step, Time: t, What: "gradient", Index: i, Value: g}
+		}
+	}
+	return nil
+}
+
 // Settings controls Run. Steps is required; the zero values of the other
 // fields switch them off.
 type Settings struct {
@@ -172,7 +186,9 @@ type BatchSettings struct {
 // It stops after s.Steps updates or s.Epochs epochs, whichever comes first,
 // and evaluates one more batch at the final θ for the observers and the
 // result. A NaN or infinite loss or gradient stops it with a
-// *NonFiniteError. After the first step RunBatch allocates nothing.
+// *NonFiniteError; the Result returned with it holds the gradient norm of
+// the last state an observer was shown (0 without observers). After the
+// first step RunBatch allocates nothing.
 func RunBatch(f BatchFunc, n int, theta []float64, r Rule, s BatchSettings) (Result, error) {
 	if n <= 0 {
 		panic(fmt.Sprintf("optim: RunBatch: n = %d samples, want > 0", n))
@@ -211,13 +227,22 @@ func RunBatch(f BatchFunc, n int, theta []float64, r Rule, s BatchSettings) (Res
 
 		loss := f(theta, grad, batch)
 		res.Evals++
-		gn, err := checkFinite(k, st.Time, loss, grad)
+		done := (s.Steps > 0 && k == s.Steps) || (s.Epochs > 0 && epoch == s.Epochs)
+		// The norm is seen only by observers and in the final result;
+		// without observers the steps before the last check finiteness
+		// alone, which is cheaper than the sequential sum of squares.
+		gn, err := res.GradNorm, error(nil)
+		if done || len(s.Observers) > 0 {
+			gn, err = checkFinite(k, st.Time, loss, grad)
+		} else {
+			err = checkFiniteOnly(k, st.Time, loss, grad)
+		}
 		if err != nil {
 			return res, err
 		}
 		st.Step, st.Epoch, st.Loss, st.GradNorm, st.Batch = k, epoch, loss, gn, batch
 		res.Steps, res.Epochs, res.Time, res.Loss, res.GradNorm = k, epoch, st.Time, loss, gn
-		if (s.Steps > 0 && k == s.Steps) || (s.Epochs > 0 && epoch == s.Epochs) {
+		if done {
 			res.Status, st.Done = StepLimit, true
 		}
 		for _, o := range s.Observers {

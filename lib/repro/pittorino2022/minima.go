@@ -1,6 +1,7 @@
 package pittorino2022
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -149,13 +150,35 @@ func Minima(s MinimaSettings) (*MinimaResult, error) {
 			jobs = append(jobs, job{r, seed})
 		}
 	}
-	res.Minima, err = par.MapErr(len(jobs), func(i int) (Minimum, error) {
+	// The longest trainings start first (replicated SGD, then the smaller
+	// batches), so that the last ones to finish are short; the minima stay
+	// in recipe and seed order.
+	order := make([]int, len(jobs))
+	for i := range order {
+		order[i] = i
+	}
+	cost := func(j job) (replicas, batch int) {
+		rc := all[j.r]
+		if replicas = 1; rc.Method == landscape.Replicated {
+			replicas = cmp.Or(rc.Replicas, 3) // Sampler's defaults
+		}
+		return replicas, cmp.Or(rc.BatchSize, 32)
+	}
+	sort.SliceStable(order, func(a, b int) bool {
+		ra, ba := cost(jobs[order[a]])
+		rb, bb := cost(jobs[order[b]])
+		return ra > rb || (ra == rb && ba < bb)
+	})
+	res.Minima = make([]Minimum, len(jobs))
+	err = par.ForErr(len(jobs), func(k int) error {
+		i := order[k]
 		j := jobs[i]
 		mn, err := cache.Call(TrainMinimum, MinimumSettings{Recipe: j.r, Seed: j.seed, Epochs: s.Epochs, Train: s.Train})
 		if err != nil {
-			return Minimum{}, err
+			return err
 		}
-		return *mn, nil
+		res.Minima[i] = *mn
+		return nil
 	})
 	return res, err
 }

@@ -1,0 +1,24 @@
+package optim
+
+import "golang.org/x/sys/cpu"
+
+// momentumStep is the heavy-ball update without weight decay in AVX
+// assembly, on n (a multiple of 8) entries.
+//
+//go:noescape
+func momentumStep(theta, b, grad *float64, n int, mu, eta float64)
+
+var hasAVX = cpu.X86.HasAVX
+
+// momentumVec does b ← μb + g, θ ← θ − ηb on the first len(g) rounded down
+// to a multiple of 8 entries, with the roundings of the scalar loop, and
+// returns that count (0 without AVX).
+func momentumVec(theta, b, g []float64, mu, eta float64) int {
+	m := len(g) &^ 7
+	if !hasAVX || m == 0 {
+		return 0
+	}
+	_, _ = theta[m-1], b[m-1]
+	momentumStep(&theta[0], &b[0], &g[0], m, mu, eta)
+	return m
+}

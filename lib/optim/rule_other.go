@@ -1,0 +1,6 @@
+//go:build !amd64
+
+package optim
+
+// momentumVec has no vector form here: the scalar loop does every entry.
+func momentumVec(theta, b, g []float64, mu, eta float64) int { return 0 }
