@@ -775,3 +775,37 @@ func TestRunBatchNonFiniteUnobserved(t *testing.T) {
 		}
 	}
 }
+
+// Adam's vector kernel rounds as the scalar update does: θ, m and v agree
+// bit for bit with the textbook loop, written out here, over steps with
+// weight decay, for lengths around the kernel's width of 4.
+func TestAdamVectorBits(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 11))
+	for _, n := range []int{0, 1, 3, 4, 5, 8, 13, 64, 1003} {
+		theta, grad := randVec(rng, n, 1), randVec(rng, n, 0.1)
+		want, m, v := append([]float64(nil), theta...), make([]float64, n), make([]float64, n)
+		// Variables, not constants: Adam computes 1 − b1 in float64, where a
+		// constant expression would be exact.
+		eta, b1, b2, eps, gamma := 0.01, 0.8, 0.99, 1e-7, 0.1
+		r := &Adam{LR: eta, Beta1: b1, Beta2: b2, Eps: eps, WeightDecay: gamma}
+		for step := 1; step <= 4; step++ {
+			r.Step(theta, grad)
+			c1 := 1 / (1 - math.Pow(b1, float64(step)))
+			c2 := 1 / (1 - math.Pow(b2, float64(step)))
+			for i, g := range grad {
+				m[i] = b1*m[i] + (1-b1)*g
+				v[i] = b2*v[i] + (1-b2)*g*g
+				want[i] = (1-eta*gamma)*want[i] - eta*(m[i]*c1)/(math.Sqrt(v[i]*c2)+eps)
+			}
+			for i := range grad {
+				grad[i] = rng.NormFloat64() * math.Exp(4*rng.NormFloat64())
+			}
+		}
+		for i := range want {
+			if math.Float64bits(theta[i]) != math.Float64bits(want[i]) || math.Float64bits(r.m[i]) != math.Float64bits(m[i]) ||
+				math.Float64bits(r.v[i]) != math.Float64bits(v[i]) {
+				t.Fatalf("n = %d, entry %d: θ %v m %v v %v, scalar θ %v m %v v %v", n, i, theta[i], r.m[i], r.v[i], want[i], m[i], v[i])
+			}
+		}
+	}
+}

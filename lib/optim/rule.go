@@ -161,14 +161,31 @@ func (r *Adam) Step(theta, grad []float64) {
 		panic(fmt.Sprintf("optim: Adam: len(theta) = %d, want %d as at the first step (call Reset)", len(theta), len(r.m)))
 	}
 	r.t++
-	c1 := 1 / (1 - math.Pow(b1, float64(r.t)))
-	c2 := 1 / (1 - math.Pow(b2, float64(r.t)))
-	a := 1 - eta*r.WeightDecay
-	m, v := r.m, r.v
+	k := adamConsts{
+		b1: b1, omb1: 1 - b1, b2: b2, omb2: 1 - b2,
+		c1: 1 / (1 - math.Pow(b1, float64(r.t))), c2: 1 / (1 - math.Pow(b2, float64(r.t))),
+		a: 1 - eta*r.WeightDecay, eta: eta, eps: eps,
+	}
+	n := adamVec(theta, r.m, r.v, grad, &k)
+	adamScalar(theta[n:], r.m[n:], r.v[n:], grad[n:], &k)
+}
+
+// adamConsts are the constants of one Adam step, in the order adamStep
+// (rule_amd64.s) reads them.
+type adamConsts struct {
+	b1, omb1, b2, omb2, c1, c2, a, eta, eps float64
+}
+
+// adamScalar is Adam's update, entry by entry:
+//
+//	m ← b1·m + (1−b1)·g,  v ← b2·v + (1−b2)·g·g,
+//	θ ← a·θ − η·(m·c1) / (√(v·c2) + ε).
+func adamScalar(theta, m, v, grad []float64, k *adamConsts) {
+	theta, m, v = theta[:len(grad)], m[:len(grad)], v[:len(grad)]
 	for i, g := range grad {
-		m[i] = b1*m[i] + (1-b1)*g
-		v[i] = b2*v[i] + (1-b2)*g*g
-		theta[i] = a*theta[i] - eta*(m[i]*c1)/(math.Sqrt(v[i]*c2)+eps)
+		m[i] = k.b1*m[i] + k.omb1*g
+		v[i] = k.b2*v[i] + k.omb2*g*g
+		theta[i] = k.a*theta[i] - k.eta*(m[i]*k.c1)/(math.Sqrt(v[i]*k.c2)+k.eps)
 	}
 }
 

@@ -37,3 +37,60 @@ loop:
 done:
 	VZEROUPPER
 	RET
+
+// func adamStep(theta, m, v, grad *float64, n int, k *adamConsts)
+// for i < n (a multiple of 4), with k = {b1, 1−b1, b2, 1−b2, c1, c2, a, η, ε}:
+//   m[i] = b1·m[i] + (1−b1)·g
+//   v[i] = b2·v[i] + ((1−b2)·g)·g
+//   θ[i] = a·θ[i] − (η·(m[i]·c1)) / (√(v[i]·c2) + ε)
+// each product, sum, root and quotient rounded as the scalar loop rounds it
+// (no FMA; VSQRTPD and VDIVPD are correctly rounded, as SQRTSD and DIVSD).
+TEXT ·adamStep(SB), NOSPLIT, $0-48
+	MOVQ         theta+0(FP), DI
+	MOVQ         m+8(FP), SI
+	MOVQ         v+16(FP), R8
+	MOVQ         grad+24(FP), DX
+	MOVQ         n+32(FP), CX
+	MOVQ         k+40(FP), AX
+	VBROADCASTSD 0(AX), Y6
+	VBROADCASTSD 8(AX), Y7
+	VBROADCASTSD 16(AX), Y8
+	VBROADCASTSD 24(AX), Y9
+	VBROADCASTSD 32(AX), Y10
+	VBROADCASTSD 40(AX), Y11
+	VBROADCASTSD 48(AX), Y12
+	VBROADCASTSD 56(AX), Y13
+	VBROADCASTSD 64(AX), Y14
+	SHRQ         $2, CX
+	JZ           adamdone
+
+adamloop:
+	VMOVUPD 0(DX), Y0
+	VMULPD  0(SI), Y6, Y1
+	VMULPD  Y0, Y7, Y2
+	VADDPD  Y2, Y1, Y1
+	VMOVUPD Y1, 0(SI)
+	VMULPD  0(R8), Y8, Y3
+	VMULPD  Y0, Y9, Y4
+	VMULPD  Y0, Y4, Y4
+	VADDPD  Y4, Y3, Y3
+	VMOVUPD Y3, 0(R8)
+	VMULPD  Y10, Y1, Y1
+	VMULPD  Y1, Y13, Y1
+	VMULPD  Y11, Y3, Y3
+	VSQRTPD Y3, Y3
+	VADDPD  Y14, Y3, Y3
+	VDIVPD  Y3, Y1, Y1
+	VMULPD  0(DI), Y12, Y5
+	VSUBPD  Y1, Y5, Y5
+	VMOVUPD Y5, 0(DI)
+	ADDQ    $32, DI
+	ADDQ    $32, SI
+	ADDQ    $32, R8
+	ADDQ    $32, DX
+	DECQ    CX
+	JNZ     adamloop
+
+adamdone:
+	VZEROUPPER
+	RET

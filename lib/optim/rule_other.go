@@ -4,3 +4,6 @@ package optim
 
 // momentumVec has no vector form here: the scalar loop does every entry.
 func momentumVec(theta, b, g []float64, mu, eta float64) int { return 0 }
+
+// adamVec has no vector form here: the scalar loop does every entry.
+func adamVec(theta, m, v, g []float64, k *adamConsts) int { return 0 }
