@@ -83,13 +83,24 @@ type TrainedConvNetResult struct {
 // trained parameters are cached by content (classify.TrainCached): the
 // first call trains, later ones load.
 func TrainedConvNet(s ConvNetSettings) (*TrainedConvNetResult, error) {
-	if s.Epochs < 0 || s.Train < 0 {
-		return nil, fmt.Errorf("zhao2023: TrainedConvNet: Epochs %d, Train %d: want ≥ 0", s.Epochs, s.Train)
-	}
-	d, err := classify.Load(classify.LoadSettings{Scale: data.Centered, Train: s.Train})
+	d, err := convNetData(s)
 	if err != nil {
 		return nil, err
 	}
+	return trainedConvNet(s, d)
+}
+
+// convNetData loads the data TrainedConvNet trains network s on.
+func convNetData(s ConvNetSettings) (*classify.Data, error) {
+	if s.Epochs < 0 || s.Train < 0 {
+		return nil, fmt.Errorf("zhao2023: TrainedConvNet: Epochs %d, Train %d: want ≥ 0", s.Epochs, s.Train)
+	}
+	return classify.Load(classify.LoadSettings{Scale: data.Centered, Train: s.Train})
+}
+
+// trainedConvNet is TrainedConvNet on the data d (convNetData(s)), which
+// several networks may share: nothing writes to it.
+func trainedConvNet(s ConvNetSettings, d *classify.Data) (*TrainedConvNetResult, error) {
 	sh, act := d.Shape(), nn.LeakyReLU(0.1)
 	if s.ReLU2 {
 		act = nn.ReLU2
