@@ -68,7 +68,29 @@ func (t *Tape) Conv2D(x, w, b *Node, in Dims) *Node {
 	out.dims = in
 	out.k = k
 	t.prepare(out, x, w, b)
-	out.aux = grow(out.aux, in.C*k*k*hwn)
+	ckk := in.C * k * k
+	if b != nil && biasInProduct(cout, ckk) {
+		// The bias as one more term of the product: P gets a row of ones and
+		// w a column b, [w b] [P; 1ᵀ]. The kernel accumulates Σ_p w_op P_p
+		// and then adds b_o·1, exactly as it would add a C preset to b
+		// (beta = 1): the same bits, without writing the whole output twice
+		// and reading it once.
+		out.aux = grow(out.aux, (ckk+1)*hwn+cout*(ckk+1))
+		im2col(out.aux, x.val, in, n, k)
+		ones := out.aux[ckk*hwn : (ckk+1)*hwn]
+		for i := range ones {
+			ones[i] = 1
+		}
+		wb := out.aux[(ckk+1)*hwn:]
+		for o := 0; o < cout; o++ {
+			row := wb[o*(ckk+1) : (o+1)*(ckk+1)]
+			copy(row, w.val[o*w.c:o*w.c+ckk])
+			row[ckk] = b.val[o]
+		}
+		gemm(false, false, cout, hwn, ckk+1, 1, wb, ckk+1, out.aux, hwn, 0, out.val, hwn)
+		return out
+	}
+	out.aux = grow(out.aux, ckk*hwn)
 	im2col(out.aux, x.val, in, n, k)
 	beta := 0.0
 	if b != nil {
@@ -82,8 +104,17 @@ func (t *Tape) Conv2D(x, w, b *Node, in Dims) *Node {
 		}
 		beta = 1
 	}
-	gemm(false, false, cout, hwn, in.C*k*k, 1, w.val, w.c, out.aux, hwn, beta, out.val, hwn)
+	gemm(false, false, cout, hwn, ckk, 1, w.val, w.c, out.aux, hwn, beta, out.val, hwn)
 	return out
+}
+
+// biasInProduct reports whether Conv2D may fold the bias of cout filters
+// of ckk weights into its product: when gemm computes both the product with
+// ckk and with ckk+1 terms by the direct method in our own kernels, which
+// add C (beta = 1) to the accumulated sum exactly as they add a last term
+// b·1.
+func biasInProduct(cout, ckk int) bool {
+	return !HasOpenBLAS && ckk+1 <= kcBlock && cout*(ckk+1) <= directA
 }
 
 // im2col fills the (C·K·K)×(H·W·N) matrix p from the CHWN batch x.
@@ -156,20 +187,45 @@ func (n *Node) backConv() {
 		gemm(false, true, cout, ckk, hwn, 1, g, hwn, n.aux, hwn, beta(first), gw, ckk)
 	}
 	if b != nil && b.needGrad {
-		gb := b.accZero()
-		for o := 0; o < cout; o++ {
-			s := 0.0
-			for _, v := range g[o*hwn : o*hwn+hwn] {
-				s += v
-			}
-			gb[o] += s
-		}
+		biasGrad(b.accZero(), g, cout, hwn)
 	}
 	if x.needGrad {
 		n.aux2 = grow(n.aux2, ckk*hwn)
 		gemm(true, false, ckk, hwn, cout, 1, w.val, ckk, g, hwn, 0, n.aux2, hwn)
 		gx := x.accZero()
 		col2im(gx, n.aux2, d, ns, k)
+	}
+}
+
+// biasGrad adds to gb[o] the sum of row o of the cout×hwn matrix g, each
+// row summed left to right. Four rows are summed at a time: the same
+// additions in the same order, four independent chains instead of one, so
+// that the adder's latency does not bound the loop.
+func biasGrad(gb, g []float64, cout, hwn int) {
+	o := 0
+	for ; o+4 <= cout; o += 4 {
+		g0 := g[o*hwn : o*hwn+hwn]
+		g1 := g[(o+1)*hwn:][:len(g0)]
+		g2 := g[(o+2)*hwn:][:len(g0)]
+		g3 := g[(o+3)*hwn:][:len(g0)]
+		var s0, s1, s2, s3 float64
+		for i, v := range g0 {
+			s0 += v
+			s1 += g1[i]
+			s2 += g2[i]
+			s3 += g3[i]
+		}
+		gb[o] += s0
+		gb[o+1] += s1
+		gb[o+2] += s2
+		gb[o+3] += s3
+	}
+	for ; o < cout; o++ {
+		s := 0.0
+		for _, v := range g[o*hwn : o*hwn+hwn] {
+			s += v
+		}
+		gb[o] += s
 	}
 }
 

@@ -51,15 +51,29 @@ func addVotes(counts, z *mat.Dense, s *scratch) {
 	clear(arg)
 	copy(best, z.RawRowView(0))
 	for i := 1; i < m; i++ {
-		for j, v := range z.RawRowView(i) {
-			if v > best[j] {
-				best[j], arg[j] = v, i
-			}
+		row := z.RawRowView(i)[:len(best)]
+		arg := arg[:len(best)]
+		for j, v := range row {
+			// branch-free (which row wins is unpredictable): keep best[j]
+			// and arg[j] unless v > best[j], through the mask of v > best[j].
+			b := best[j]
+			keep := uint64(b2i(v > b)) - 1
+			best[j] = math.Float64frombits(math.Float64bits(b)&keep | math.Float64bits(v)&^keep)
+			arg[j] = arg[j]&int(keep) | i&^int(keep)
 		}
 	}
 	for j, c := range arg {
 		counts.RawRowView(c)[j]++
 	}
+}
+
+// b2i converts a bool to 0 or 1 (a flag move, no branch).
+func b2i(b bool) int {
+	var i int
+	if b {
+		i = 1
+	}
+	return i
 }
 
 // scratch holds the buffers of addVotes, addSoftmax and memberLogits, so

@@ -171,6 +171,28 @@ var relu2Func = ad.Func{
 		}
 		return 0.02
 	},
+	// Vec and DVec are F and D as loops: an ensemble of relu² members
+	// evaluates σ on millions of entries.
+	Vec: func(dst, x []float64) {
+		dst = dst[:len(x)]
+		for i, v := range x {
+			if v > 0 {
+				dst[i] = v*v + 0.01*v
+			} else {
+				dst[i] = 0.01*v*v + 0.01*v
+			}
+		}
+	},
+	DVec: func(dst, x []float64) {
+		dst = dst[:len(x)]
+		for i, v := range x {
+			if v > 0 {
+				dst[i] = 2*v + 0.01
+			} else {
+				dst[i] = 0.02*v + 0.01
+			}
+		}
+	},
 }
 
 // ReLU2 is the official code's "relu²", σ(x) = LeakyReLU₀.₁(x)² + 0.01x:
