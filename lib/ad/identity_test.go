@@ -83,3 +83,41 @@ func TestMatMulIdentity(t *testing.T) {
 		}
 	}
 }
+
+// The check for an identity on the 10×10 identity of Zhao et al.'s data,
+// which it reads whole at every step of their runs.
+func BenchmarkIsIdentity(b *testing.B) {
+	tp := NewTape()
+	eye := mat.NewDense(10, 10, nil)
+	for i := range 10 {
+		eye.Set(i, i, 1)
+	}
+	x := tp.Const(eye)
+	for b.Loop() {
+		if !isIdentity(x) {
+			b.Fatal("not an identity")
+		}
+	}
+}
+
+// isIdentity rejects any entry off the identity, however small.
+func TestIsIdentity(t *testing.T) {
+	tp := NewTape()
+	for _, c := range []struct {
+		r, c, i, j int
+		v          float64
+		want       bool
+	}{
+		{3, 3, 0, 0, 1, true}, {3, 3, 2, 1, 1e-300, false}, {3, 3, 0, 2, math.Copysign(0, -1), false},
+		{3, 3, 1, 1, 1 + 0x1p-52, false}, {3, 3, 2, 2, math.NaN(), false}, {2, 3, 0, 0, 1, false},
+	} {
+		m := mat.NewDense(c.r, c.c, nil)
+		for i := range min(c.r, c.c) {
+			m.Set(i, i, 1)
+		}
+		m.Set(c.i, c.j, c.v)
+		if got := isIdentity(tp.Const(m)); got != c.want {
+			t.Errorf("%d×%d identity with (%d, %d) = %v: isIdentity = %v", c.r, c.c, c.i, c.j, c.v, got)
+		}
+	}
+}
