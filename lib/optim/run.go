@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"gonum.org/v1/gonum/floats"
 )
 
 // Func is an objective: it returns the loss L(θ) and writes ∇L(θ) into grad
@@ -87,7 +89,7 @@ func checkFinite(step int, t, loss float64, grad []float64) (float64, error) {
 }
 
 // checkFiniteFast is checkFinite with the squared norm summed by sumSquares,
-// four times faster on long gradients; the norm may differ from
+// three times faster on long gradients; the norm may differ from
 // checkFinite's in the last bits. Run and RunBatch use it: their updates
 // never read the norm, so the iterates are the same, and the check and the
 // norm of a small network's step cost less than its matrix products. Flow,
@@ -115,27 +117,12 @@ func finiteNorm(step int, t, loss float64, grad []float64, ss float64) (float64,
 	return math.Sqrt(ss), nil
 }
 
-// sumSquares returns Σ x_i², summed in four interleaved partial sums (x_i
-// with i mod 4 = 0, 1, 2, 3) added as (s₀ + s₁) + (s₂ + s₃), then the
-// remaining terms in order: four independent chains of additions instead of
-// one, so that the sum is not bound by the latency of an addition. It is NaN
-// or +Inf exactly when the sum in order is (the terms are ≥ 0 or NaN).
-func sumSquares(x []float64) float64 {
-	var s0, s1, s2, s3 float64
-	i := 0
-	for ; i+4 <= len(x); i += 4 {
-		v := x[i : i+4 : i+4]
-		s0 += v[0] * v[0]
-		s1 += v[1] * v[1]
-		s2 += v[2] * v[2]
-		s3 += v[3] * v[3]
-	}
-	s := (s0 + s1) + (s2 + s3)
-	for _, v := range x[i:] {
-		s += v * v
-	}
-	return s
-}
+// sumSquares returns Σ x_i² as gonum's dot product x·x, which sums in
+// several interleaved partial sums in vector registers: not bound by the
+// latency of an addition, as the sum in order is, and 2.5 times faster than
+// it on 750 terms. It is NaN or +Inf exactly when the sum in order is (the
+// terms are ≥ 0 or NaN).
+func sumSquares(x []float64) float64 { return floats.Dot(x, x) }
 
 // Settings controls Run. Steps is required; the zero values of the other
 // fields switch them off.

@@ -7,7 +7,7 @@ import (
 )
 
 // sumSquares is the sum in order up to rounding, and NaN or +Inf exactly
-// when that is, for every length around the four partial sums.
+// when that is, for every length around the unrolling of its loop.
 func TestSumSquares(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 5))
 	for n := 0; n <= 41; n++ {
