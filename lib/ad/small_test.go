@@ -121,3 +121,63 @@ func TestIsIdentity(t *testing.T) {
 		}
 	}
 }
+
+// gemm computes Aᵀb as the row bᵀA, with the bits of the column computed
+// directly, for every α and β and both storages of b.
+func TestGemvAsRow(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 8))
+	vec := func(n int) []float64 {
+		v := make([]float64, n)
+		for i := range v {
+			v[i] = rng.NormFloat64()
+		}
+		return v
+	}
+	for _, m := range []int{1, 5, 17, 40, 300} {
+		for _, k := range []int{1, 2, 30, 256} {
+			for _, tb := range []bool{false, true} {
+				for _, ab := range [][2]float64{{1, 0}, {1, 1}, {-0.7, 0}, {2.5, -1.3}} {
+					a, b, c0 := vec(k*m), vec(k), vec(m) // A is k×m, op(A) = Aᵀ
+					ldb := 1
+					if tb {
+						ldb = k
+					}
+					got := append([]float64(nil), c0...)
+					gemm(true, tb, m, 1, k, ab[0], a, m, b, ldb, ab[1], got, 1)
+					want := append([]float64(nil), c0...)
+					gemmDirect(&gemmArgs{true, tb, m, 1, k, ab[0], a, m, b, ldb, ab[1], want, 1}, 0, m, 0, 1, new(packBuf))
+					for i := range want {
+						if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
+							t.Fatalf("m = %d, k = %d, tb = %v, α, β = %v: C[%d] = %v, as a column %v", m, k, tb, ab, i, got[i], want[i])
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// Uᵀg with U 30×40, the gradient of the hidden layer of the 30-40-30 net on
+// one sample: through gemm (as the row gᵀU) and as the column it was.
+func BenchmarkGemvT(b *testing.B) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	const k, m = 30, 40
+	a, x, c := make([]float64, k*m), make([]float64, k), make([]float64, m)
+	for i := range a {
+		a[i] = rng.NormFloat64()
+	}
+	for i := range x {
+		x[i] = rng.NormFloat64()
+	}
+	b.Run("row", func(b *testing.B) {
+		for b.Loop() {
+			gemm(true, false, m, 1, k, 1, a, m, x, 1, 0, c, 1)
+		}
+	})
+	b.Run("column", func(b *testing.B) {
+		buf := new(packBuf)
+		for b.Loop() {
+			gemmDirect(&gemmArgs{true, false, m, 1, k, 1, a, m, x, 1, 0, c, 1}, 0, m, 0, 1, buf)
+		}
+	})
+}
