@@ -91,7 +91,7 @@ func BenchmarkSGDEpoch(b *testing.B) {
 // The per-step bookkeeping of Run on the 750 parameters of Zhao et al.'s
 // Fig. 6 network (5-50-10) and the 2430 of Ziyin et al.'s 30-40-30 linear
 // net: the finiteness check with the norm of the gradient, in order and in
-// four partial sums, and the GD update.
+// gonum's vector dot product, and the GD update.
 func BenchmarkStepBookkeeping(b *testing.B) {
 	rng := rand.New(rand.NewPCG(3, 3))
 	for _, n := range []int{750, 2430} {
