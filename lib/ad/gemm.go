@@ -94,6 +94,18 @@ func gemm(ta, tb bool, m, n, k int, alpha float64, a []float64, lda int, b []flo
 		scaleC(m, n, beta, c, ldc)
 		return
 	}
+	if n == 1 && ta && ldc == 1 && (tb || ldb == 1) && k <= kcBlock && m*k <= blasMACs {
+		// A transposed matrix times a vector, Aᵀb, as the row bᵀA: the
+		// panel kernels compute six rows of C at a time and 8 or 16
+		// columns, so one column of m rows costs about m/6 panels, one row
+		// of m columns m/16. Every entry is the same chain of fused
+		// multiply-adds over p in order (fma(x, y, s) = fma(y, x, s)), and
+		// both shapes take the direct method, so the result is the same to
+		// the bit (TestGemvAsRow).
+		m, n, ta, tb = 1, m, false, false
+		a, lda, b, ldb = b, k, a, lda
+		ldc = n
+	}
 	g := gemmArgs{ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc}
 	if HasOpenBLAS && m*n*k > blasMACs && preferBLAS(&g) {
 		openblasGemm(&g)

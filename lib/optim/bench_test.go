@@ -1,6 +1,7 @@
 package optim
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"testing"
 )
@@ -105,5 +106,32 @@ func BenchmarkAdamStep(b *testing.B) {
 	r := &Adam{LR: 1e-3}
 	for b.Loop() {
 		r.Step(theta, grad)
+	}
+}
+
+// The per-step bookkeeping of Run on the 750 parameters of Zhao et al.'s
+// Fig. 6 network (5-50-10) and the 2430 of Ziyin et al.'s 30-40-30 linear
+// net: the finiteness check with the norm of the gradient, in order and in
+// gonum's vector dot product, and the GD update.
+func BenchmarkStepBookkeeping(b *testing.B) {
+	rng := rand.New(rand.NewPCG(3, 3))
+	for _, n := range []int{750, 2430} {
+		grad, theta := randVec(rng, n, 1), randVec(rng, n, 1)
+		b.Run(fmt.Sprintf("checkFinite/%d", n), func(b *testing.B) {
+			for b.Loop() {
+				checkFinite(0, 0, 1, grad)
+			}
+		})
+		b.Run(fmt.Sprintf("checkFiniteFast/%d", n), func(b *testing.B) {
+			for b.Loop() {
+				checkFiniteFast(0, 0, 1, grad)
+			}
+		})
+		b.Run(fmt.Sprintf("GD/%d", n), func(b *testing.B) {
+			r := &GD{LR: 1e-12}
+			for b.Loop() {
+				r.Step(theta, grad)
+			}
+		})
 	}
 }

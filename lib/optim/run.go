@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"gonum.org/v1/gonum/floats"
 )
 
 // Func is an objective: it returns the loss L(θ) and writes ∇L(θ) into grad
@@ -76,14 +78,32 @@ func (e *NonFiniteError) Error() string {
 
 // checkFinite returns ‖grad‖₂, or a *NonFiniteError if loss or a component
 // of grad is NaN or infinite. The gradient is scanned component by component
-// only when its squared norm is not finite.
+// only when its squared norm is not finite. The squared norm is summed in
+// order, one term after the other (see checkFiniteFast).
 func checkFinite(step int, t, loss float64, grad []float64) (float64, error) {
-	if math.IsNaN(loss) || math.IsInf(loss, 0) {
-		return 0, &NonFiniteError{Step: step, Time: t, What: "loss", Index: -1, Value: loss}
-	}
 	var ss float64
 	for _, g := range grad {
 		ss += g * g
+	}
+	return finiteNorm(step, t, loss, grad, ss)
+}
+
+// checkFiniteFast is checkFinite with the squared norm summed by sumSquares,
+// three times faster on long gradients; the norm may differ from
+// checkFinite's in the last bits. Run and RunBatch use it: their updates
+// never read the norm, so the iterates are the same, and the check and the
+// norm of a small network's step cost less than its matrix products. Flow,
+// whose steps are expensive and whose stopping time would move with the
+// norm's rounding, keeps checkFinite.
+func checkFiniteFast(step int, t, loss float64, grad []float64) (float64, error) {
+	return finiteNorm(step, t, loss, grad, sumSquares(grad))
+}
+
+// finiteNorm returns √ss, or a *NonFiniteError if loss or a component of
+// grad is NaN or infinite, ss being Σ grad_i².
+func finiteNorm(step int, t, loss float64, grad []float64, ss float64) (float64, error) {
+	if math.IsNaN(loss) || math.IsInf(loss, 0) {
+		return 0, &NonFiniteError{Step: step, Time: t, What: "loss", Index: -1, Value: loss}
 	}
 	if math.IsNaN(ss) || math.IsInf(ss, 0) {
 		for i, g := range grad {
@@ -110,6 +130,13 @@ func checkFiniteOnly(step int, t, loss float64, grad []float64) error {
 	}
 	return nil
 }
+
+// sumSquares returns Σ x_i² as gonum's dot product x·x, which sums in
+// several interleaved partial sums in vector registers: not bound by the
+// latency of an addition, as the sum in order is, and 2.5 times faster than
+// it on 750 terms. It is NaN or +Inf exactly when the sum in order is (the
+// terms are ≥ 0 or NaN).
+func sumSquares(x []float64) float64 { return floats.Dot(x, x) }
 
 // Settings controls Run. Steps is required; the zero values of the other
 // fields switch them off.
@@ -140,7 +167,7 @@ func Run(f Func, theta []float64, r Rule, s Settings) (Result, error) {
 	for k := 0; ; k++ {
 		loss := f(theta, grad)
 		res.Evals++
-		gn, err := checkFinite(k, st.Time, loss, grad)
+		gn, err := checkFiniteFast(k, st.Time, loss, grad)
 		if err != nil {
 			return res, err
 		}
@@ -230,10 +257,10 @@ func RunBatch(f BatchFunc, n int, theta []float64, r Rule, s BatchSettings) (Res
 		done := (s.Steps > 0 && k == s.Steps) || (s.Epochs > 0 && epoch == s.Epochs)
 		// The norm is seen only by observers and in the final result;
 		// without observers the steps before the last check finiteness
-		// alone, which is cheaper than the sequential sum of squares.
+		// alone, which is cheaper than any sum of squares.
 		gn, err := res.GradNorm, error(nil)
 		if done || len(s.Observers) > 0 {
-			gn, err = checkFinite(k, st.Time, loss, grad)
+			gn, err = checkFiniteFast(k, st.Time, loss, grad)
 		} else {
 			err = checkFiniteOnly(k, st.Time, loss, grad)
 		}
