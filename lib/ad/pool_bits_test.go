@@ -87,7 +87,8 @@ func TestMaxPoolVectorBitIdentical(t *testing.T) {
 }
 
 // BenchmarkMaxPool2 pools the output of the first layer of notebook 08's
-// conv net (32 channels of 28×28, batch 32) and routes a gradient back.
+// conv net (32 channels of 28×28, batch 32) and routes a gradient back,
+// with the vector kernels and with the scalar code alone.
 func BenchmarkMaxPool2(b *testing.B) {
 	rng := rand.New(rand.NewPCG(1, 1))
 	in, n := Dims{32, 28, 28}, 32
@@ -100,6 +101,22 @@ func BenchmarkMaxPool2(b *testing.B) {
 	b.Run("forward", func(b *testing.B) {
 		for b.Loop() {
 			maxPool(y, arg, x, in, n)
+		}
+	})
+	b.Run("forward scalar", func(b *testing.B) {
+		for b.Loop() {
+			maxPoolScalar(y, arg, x, in, n)
+		}
+	})
+	b.Run("backward scalar", func(b *testing.B) {
+		for b.Loop() {
+			for ch := 0; ch < in.C; ch++ {
+				for i := 0; i < 14; i++ {
+					r := (ch*28 + 2*i) * 28 * n
+					o := (ch*14 + i) * 14 * n
+					maxPoolBackRow(g[o:o+14*n], arg[o:o+14*n], gx[r:], gx[r+28*n:], 14, n, 0)
+				}
+			}
 		}
 	})
 	b.Run("backward", func(b *testing.B) {
