@@ -248,57 +248,108 @@ func (t *Tape) MaxPool2(x *Node, in Dims) *Node {
 	out.a = x
 	out.dims = in
 	t.prepare(out, x)
-	if !out.needGrad {
-		// Nothing differentiates through it (no tangent either: only
-		// parameters carry one): the maxima alone.
-		maxPoolValues(out.val, x.val, in, n)
-		return out
-	}
-	if cap(out.arg) < len(out.val) {
-		out.arg = make([]uint8, len(out.val))
-	}
-	out.arg = out.arg[:len(out.val)]
-	for c := 0; c < in.C; c++ {
-		for i := 0; i < h2; i++ {
-			for j := 0; j < w2; j++ {
-				r00 := (c*in.H+2*i)*in.W + 2*j
-				o := (c*h2+i)*w2 + j
-				x00 := x.val[r00*n:][:n]
-				x01 := x.val[(r00+1)*n:][:n]
-				x10 := x.val[(r00+in.W)*n:][:n]
-				x11 := x.val[(r00+in.W+1)*n:][:n]
-				y := out.val[o*n:][:n]
-				arg := out.arg[o*n:][:n]
-				for s := range y {
-					// branch-free: index of the first maximum is
-					// n₀(1 + n₁(1 + n₂)) with nᵢ = [xᵢ ≠ max].
-					a, b, cc, d := x00[s], x01[s], x10[s], x11[s]
-					m := max(max(a, b), max(cc, d))
-					n0, n1, n2 := b2i(a != m), b2i(b != m), b2i(cc != m)
-					y[s], arg[s] = m, uint8(n0*(1+n1*(1+n2)))
-				}
-			}
+	var arg []uint8
+	if out.needGrad {
+		if cap(out.arg) < len(out.val) {
+			out.arg = make([]uint8, len(out.val))
 		}
+		out.arg = out.arg[:len(out.val)]
+		arg = out.arg
 	}
+	// Without a gradient (nor a tangent: only parameters carry one) nothing
+	// differentiates through it, and arg is nil: the maxima alone.
+	maxPool(out.val, arg, x.val, in, n)
 	return out
 }
 
-// maxPoolValues writes the 2×2 maxima of the CHWN batch x into y.
-func maxPoolValues(y, x []float64, in Dims, n int) {
+// maxPool writes the 2×2 maxima of the CHWN batch x into y and, unless arg
+// is nil, the positions of the maxima into arg, with the vector kernel where
+// there is one and maxPoolRow in the other lanes.
+func maxPool(y []float64, arg []uint8, x []float64, in Dims, n int) {
 	h2, w2 := in.H/2, in.W/2
 	for c := 0; c < in.C; c++ {
 		for i := 0; i < h2; i++ {
-			for j := 0; j < w2; j++ {
-				r00 := (c*in.H+2*i)*in.W + 2*j
-				x00 := x[r00*n:][:n]
-				x01 := x[(r00+1)*n:][:n]
-				x10 := x[(r00+in.W)*n:][:n]
-				x11 := x[(r00+in.W+1)*n:][:n]
-				yo := y[((c*h2+i)*w2+j)*n:][:n]
-				for s := range yo {
-					yo[s] = max(max(x00[s], x01[s]), max(x10[s], x11[s]))
-				}
+			top := x[(c*in.H+2*i)*in.W*n:]
+			bot := top[in.W*n:]
+			o := (c*h2 + i) * w2 * n
+			yr := y[o : o+w2*n]
+			var ar []uint8
+			if arg != nil {
+				ar = arg[o : o+w2*n]
 			}
+			if m := maxPoolVec(yr, ar, top, bot, w2, n); m < n {
+				maxPoolRow(yr, ar, top, bot, w2, n, m)
+			}
+		}
+	}
+}
+
+// maxPoolScalar is maxPool without the vector kernel: the reference that
+// the kernel must match bit for bit.
+func maxPoolScalar(y []float64, arg []uint8, x []float64, in Dims, n int) {
+	h2, w2 := in.H/2, in.W/2
+	for c := 0; c < in.C; c++ {
+		for i := 0; i < h2; i++ {
+			top := x[(c*in.H+2*i)*in.W*n:]
+			o := (c*h2 + i) * w2 * n
+			var ar []uint8
+			if arg != nil {
+				ar = arg[o : o+w2*n]
+			}
+			maxPoolRow(y[o:o+w2*n], ar, top, top[in.W*n:], w2, n, 0)
+		}
+	}
+}
+
+// maxPoolRow pools the lanes s0 ≤ s < n of a row of nw windows: window j
+// takes a, b from rows 2j, 2j+1 of top (n entries each) and c, d from the
+// same rows of bot, and writes max(max(a, b), max(c, d)) into row j of y
+// and, unless arg is nil, the index of the first of a, b, c, d equal to it
+// (3 when it is NaN) into row j of arg.
+func maxPoolRow(y []float64, arg []uint8, top, bot []float64, nw, n, s0 int) {
+	for j := 0; j < nw; j++ {
+		x00 := top[2*j*n:][:n]
+		x01 := top[(2*j+1)*n:][:n]
+		x10 := bot[2*j*n:][:n]
+		x11 := bot[(2*j+1)*n:][:n]
+		yo := y[j*n:][:n]
+		if arg == nil {
+			for s := s0; s < n; s++ {
+				yo[s] = max(max(x00[s], x01[s]), max(x10[s], x11[s]))
+			}
+			continue
+		}
+		ao := arg[j*n:][:n]
+		for s := s0; s < n; s++ {
+			// branch-free: index of the first maximum is
+			// n₀(1 + n₁(1 + n₂)) with nᵢ = [xᵢ ≠ max].
+			a, b, cc, d := x00[s], x01[s], x10[s], x11[s]
+			m := max(max(a, b), max(cc, d))
+			n0, n1, n2 := b2i(a != m), b2i(b != m), b2i(cc != m)
+			yo[s], ao[s] = m, uint8(n0*(1+n1*(1+n2)))
+		}
+	}
+}
+
+// maxPoolBackRow writes, for the lanes s0 ≤ s < n of a row of nw windows
+// laid out as in maxPoolRow, row j of g into the one of the window's four
+// entries of top and bot that arg names and zero into the other three.
+func maxPoolBackRow(g []float64, arg []uint8, top, bot []float64, nw, n, s0 int) {
+	for j := 0; j < nw; j++ {
+		gj := g[j*n:][:n]
+		aj := arg[j*n:][:n]
+		g00 := top[2*j*n:][:n]
+		g01 := top[(2*j+1)*n:][:n]
+		g10 := bot[2*j*n:][:n]
+		g11 := bot[(2*j+1)*n:][:n]
+		for s := s0; s < n; s++ {
+			// branch-free: the bits of ∂L/∂Y masked by [a = k].
+			a := aj[s]
+			v := math.Float64bits(gj[s])
+			g00[s] = math.Float64frombits(v & -uint64(b2i(a == 0)))
+			g01[s] = math.Float64frombits(v & -uint64(b2i(a == 1)))
+			g10[s] = math.Float64frombits(v & -uint64(b2i(a == 2)))
+			g11[s] = math.Float64frombits(v & -uint64(b2i(a == 3)))
 		}
 	}
 }
@@ -315,23 +366,12 @@ func (n *Node) backMaxPool() {
 		// clearing the buffer and scattering into it.
 		for c := 0; c < in.C; c++ {
 			for i := 0; i < h2; i++ {
-				for j := 0; j < w2; j++ {
-					r00 := (c*in.H+2*i)*in.W + 2*j
-					o := (c*h2+i)*w2 + j
-					g := n.grad[o*ns:][:ns]
-					arg := n.arg[o*ns:][:ns]
-					g00 := gx[r00*ns:][:ns]
-					g01 := gx[(r00+1)*ns:][:ns]
-					g10 := gx[(r00+in.W)*ns:][:ns]
-					g11 := gx[(r00+in.W+1)*ns:][:ns]
-					for s, a := range arg {
-						// branch-free: the bits of ∂L/∂Y masked by [a = k].
-						v := math.Float64bits(g[s])
-						g00[s] = math.Float64frombits(v & -uint64(b2i(a == 0)))
-						g01[s] = math.Float64frombits(v & -uint64(b2i(a == 1)))
-						g10[s] = math.Float64frombits(v & -uint64(b2i(a == 2)))
-						g11[s] = math.Float64frombits(v & -uint64(b2i(a == 3)))
-					}
+				top := gx[(c*in.H+2*i)*in.W*ns:]
+				bot := top[in.W*ns:]
+				o := (c*h2 + i) * w2 * ns
+				g, arg := n.grad[o:o+w2*ns], n.arg[o:o+w2*ns]
+				if m := maxPoolBackVec(g, arg, top, bot, w2, ns); m < ns {
+					maxPoolBackRow(g, arg, top, bot, w2, ns, m)
 				}
 			}
 		}

@@ -186,6 +186,9 @@ func preferBLAS(g *gemmArgs) bool {
 // beta C (g.ta false, g.tb true) as dot products of rows of A with rows of
 // B, in tiles of 3×4, reading both in place.
 func gemmDot(g *gemmArgs, i0, i1, j0, j1 int) {
+	if gemmDotChunked(g, i0, i1, j0, j1) {
+		return
+	}
 	k := g.k
 	for i := i0; i < i1; i += 3 {
 		rows := min(3, i1-i)

@@ -39,7 +39,14 @@ func kern6x16c(kc int, a, b, c *float64, ldc int, alpha, beta float64)
 // kdot3x4z is kdot3x4 in AVX-512, the tail under the opmask kmask.
 //
 //go:noescape
-func kdot3x4z(k int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha, beta float64, rows, cols int, kmask int, cmask *[4]int64)
+func kdot3x4z(k int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha, beta float64, rows, cols int, kmask int, cmask *[4]int64, acc *float64)
+
+// kdot3x4zpart runs the main loop of kdot3x4z over k (a multiple of 8)
+// terms, from zero accumulators if first is 1, else from acc, and leaves them
+// in acc (96 float64).
+//
+//go:noescape
+func kdot3x4zpart(k int, a *float64, lda int, b *float64, ldb int, rows, cols int, acc *float64, first int)
 
 // pack6x4 copies six rows of A (lda apart), n groups of four columns, into
 // packA's interleaved layout (see the assembly).
@@ -227,9 +234,74 @@ func kernelDot(k int, a []float64, lda int, b []float64, ldb int, c []float64, l
 		beta = 0 // normalise −0 so that C is not read
 	}
 	if hasAVX512 {
-		kdot3x4z(k, &a[0], lda, &b[0], ldb, &c[0], ldc, alpha, beta, rows, cols, 1<<(k%8)-1, &laneMasks[cols])
+		kdot3x4z(k, &a[0], lda, &b[0], ldb, &c[0], ldc, alpha, beta, rows, cols, 1<<(k%8)-1, &laneMasks[cols], nil)
 		return true
 	}
 	kdot3x4(k, &a[0], lda, &b[0], ldb, &c[0], ldc, alpha, beta, rows, cols, &laneMasks[k%4], &laneMasks[cols])
+	return true
+}
+
+// dotChunk is the number of terms (a multiple of 8) that gemmDotChunked
+// sums for every tile before it moves on: a chunk of 3 rows of A and 4 of B
+// is 56 KiB, and a chunk of all the tiles of a 32×9 product (32 and 9
+// rows) 328 KiB, within the level-2 cache.
+const dotChunk = 1024
+
+// dotTiles bounds the tiles whose accumulators gemmDotChunked keeps at once
+// (96 float64 each, on the stack).
+const dotTiles = 64
+
+// gemmDotChunked computes rows [i0, i1) and columns [j0, j1) of C as gemmDot
+// does with the AVX-512 kernel, but over chunks of dotChunk terms for all
+// tiles in turn, so that each chunk of A and B is read from memory once
+// rather than once per tile. The twelve accumulators of every tile are kept
+// between chunks, so every entry gets the same additions in the same order
+// as from one call of kdot3x4z: the same bits. It reports false, doing
+// nothing, without AVX-512 or when k fits in one chunk.
+func gemmDotChunked(g *gemmArgs, i0, i1, j0, j1 int) bool {
+	k := g.k
+	if !hasAVX512 || k <= dotChunk {
+		return false
+	}
+	beta := g.beta
+	if beta == 0 {
+		beta = 0 // normalise −0 so that C is not read
+	}
+	ks := (k - 1) / dotChunk * dotChunk // the last chunk [ks, k) ends with the tail
+	var acc [dotTiles * 96]float64
+	type tile struct{ i, j, rows, cols int }
+	var tiles [dotTiles]tile
+	nt := 0
+	flush := func() {
+		for p := 0; p < ks; p += dotChunk {
+			first := b2acc(p == 0)
+			for t, tl := range tiles[:nt] {
+				a := g.a[tl.i*g.lda+p:]
+				b := g.b[tl.j*g.ldb+p:]
+				_ = a[(tl.rows-1)*g.lda+dotChunk-1]
+				_ = b[(tl.cols-1)*g.ldb+dotChunk-1]
+				kdot3x4zpart(dotChunk, &a[0], g.lda, &b[0], g.ldb, tl.rows, tl.cols, &acc[t*96], first)
+			}
+		}
+		for t, tl := range tiles[:nt] {
+			a := g.a[tl.i*g.lda+ks:]
+			b := g.b[tl.j*g.ldb+ks:]
+			c := g.c[tl.i*g.ldc+tl.j:]
+			_ = a[(tl.rows-1)*g.lda+k-ks-1]
+			_ = b[(tl.cols-1)*g.ldb+k-ks-1]
+			_ = c[(tl.rows-1)*g.ldc+tl.cols-1]
+			kdot3x4z(k-ks, &a[0], g.lda, &b[0], g.ldb, &c[0], g.ldc, g.alpha, beta, tl.rows, tl.cols, 1<<(k%8)-1, &laneMasks[tl.cols], &acc[t*96])
+		}
+		nt = 0
+	}
+	for i := i0; i < i1; i += 3 {
+		for j := j0; j < j1; j += 4 {
+			tiles[nt] = tile{i, j, min(3, i1-i), min(4, j1-j)}
+			if nt++; nt == dotTiles {
+				flush()
+			}
+		}
+	}
+	flush()
 	return true
 }

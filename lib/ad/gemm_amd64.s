@@ -1146,10 +1146,41 @@ d16ret:
 	VZEROUPPER
 	RET
 
-// func kdot3x4z(k int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha, beta float64, rows, cols int, kmask int, cmask *[4]int64)
+// LOADACC and STOREACC move the twelve accumulators Z4–Z15 of kdot3x4z
+// from and to the 96 float64 at R.
+#define LOADACC(R) \
+	VMOVUPD 0(R), Z4; \
+	VMOVUPD 64(R), Z5; \
+	VMOVUPD 128(R), Z6; \
+	VMOVUPD 192(R), Z7; \
+	VMOVUPD 256(R), Z8; \
+	VMOVUPD 320(R), Z9; \
+	VMOVUPD 384(R), Z10; \
+	VMOVUPD 448(R), Z11; \
+	VMOVUPD 512(R), Z12; \
+	VMOVUPD 576(R), Z13; \
+	VMOVUPD 640(R), Z14; \
+	VMOVUPD 704(R), Z15
+
+#define STOREACC(R) \
+	VMOVUPD Z4, 0(R); \
+	VMOVUPD Z5, 64(R); \
+	VMOVUPD Z6, 128(R); \
+	VMOVUPD Z7, 192(R); \
+	VMOVUPD Z8, 256(R); \
+	VMOVUPD Z9, 320(R); \
+	VMOVUPD Z10, 384(R); \
+	VMOVUPD Z11, 448(R); \
+	VMOVUPD Z12, 512(R); \
+	VMOVUPD Z13, 576(R); \
+	VMOVUPD Z14, 640(R); \
+	VMOVUPD Z15, 704(R)
+
+// func kdot3x4z(k int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha, beta float64, rows, cols int, kmask int, cmask *[4]int64, acc *float64)
 // kdot3x4 in AVX-512: eight p a step, the last k mod 8 under the opmask
-// kmask (bit i for lane i).
-TEXT ·kdot3x4z(SB), NOSPLIT, $0-104
+// kmask (bit i for lane i). Unless acc is nil, the twelve accumulators start
+// from acc (as kdot3x4zpart left them) instead of zero.
+TEXT ·kdot3x4z(SB), NOSPLIT, $0-112
 	MOVQ    rows+72(FP), CX
 	MOVQ    lda+16(FP), R10
 	SHLQ    $3, R10
@@ -1185,6 +1216,12 @@ TEXT ·kdot3x4z(SB), NOSPLIT, $0-104
 	VPXORQ  Z13, Z13, Z13
 	VPXORQ  Z14, Z14, Z14
 	VPXORQ  Z15, Z15, Z15
+	MOVQ    acc+104(FP), R10
+	TESTQ   R10, R10
+	JZ      dotzstart
+	LOADACC(R10)
+
+dotzstart:
 	XORQ    R10, R10
 	MOVQ    k+0(FP), CX
 	SHRQ    $3, CX
@@ -1328,6 +1365,91 @@ dotzstore0:
 	ADDQ         R8, DX
 
 dotzret:
+	VZEROUPPER
+	RET
+
+// func kdot3x4zpart(k int, a *float64, lda int, b *float64, ldb int, rows, cols int, acc *float64, first int)
+// The main loop of kdot3x4z over k (a multiple of 8) terms: the twelve
+// accumulators start from zero if first is 1, else from acc, and are left
+// in acc (96 float64) for a later call to carry on with the same additions
+// in the same order.
+TEXT ·kdot3x4zpart(SB), NOSPLIT, $0-72
+	MOVQ    rows+40(FP), CX
+	MOVQ    lda+16(FP), R10
+	SHLQ    $3, R10
+	MOVQ    a+8(FP), AX
+	LEAQ    (AX)(R10*1), BX
+	CMPQ    CX, $1
+	CMOVQLE AX, BX
+	LEAQ    (BX)(R10*1), DX
+	CMPQ    CX, $2
+	CMOVQLE BX, DX
+	MOVQ    cols+48(FP), CX
+	MOVQ    ldb+32(FP), R10
+	SHLQ    $3, R10
+	MOVQ    b+24(FP), SI
+	LEAQ    (SI)(R10*1), DI
+	CMPQ    CX, $1
+	CMOVQLE SI, DI
+	LEAQ    (DI)(R10*1), R8
+	CMPQ    CX, $2
+	CMOVQLE DI, R8
+	LEAQ    (R8)(R10*1), R9
+	CMPQ    CX, $3
+	CMOVQLE R8, R9
+	MOVQ    acc+56(FP), R11
+	MOVQ    first+64(FP), CX
+	TESTQ   CX, CX
+	JNZ     partzero
+	LOADACC(R11)
+	JMP     partstart
+
+partzero:
+	VPXORQ  Z4, Z4, Z4
+	VPXORQ  Z5, Z5, Z5
+	VPXORQ  Z6, Z6, Z6
+	VPXORQ  Z7, Z7, Z7
+	VPXORQ  Z8, Z8, Z8
+	VPXORQ  Z9, Z9, Z9
+	VPXORQ  Z10, Z10, Z10
+	VPXORQ  Z11, Z11, Z11
+	VPXORQ  Z12, Z12, Z12
+	VPXORQ  Z13, Z13, Z13
+	VPXORQ  Z14, Z14, Z14
+	VPXORQ  Z15, Z15, Z15
+
+partstart:
+	XORQ    R10, R10
+	MOVQ    k+0(FP), CX
+	SHRQ    $3, CX
+	JZ      partdone
+
+partloop:
+	VMOVUPD      (AX)(R10*1), Z0
+	VMOVUPD      (BX)(R10*1), Z1
+	VMOVUPD      (DX)(R10*1), Z2
+	VMOVUPD      (SI)(R10*1), Z3
+	VFMADD231PD  Z3, Z0, Z4
+	VFMADD231PD  Z3, Z1, Z8
+	VFMADD231PD  Z3, Z2, Z12
+	VMOVUPD      (DI)(R10*1), Z3
+	VFMADD231PD  Z3, Z0, Z5
+	VFMADD231PD  Z3, Z1, Z9
+	VFMADD231PD  Z3, Z2, Z13
+	VMOVUPD      (R8)(R10*1), Z3
+	VFMADD231PD  Z3, Z0, Z6
+	VFMADD231PD  Z3, Z1, Z10
+	VFMADD231PD  Z3, Z2, Z14
+	VMOVUPD      (R9)(R10*1), Z3
+	VFMADD231PD  Z3, Z0, Z7
+	VFMADD231PD  Z3, Z1, Z11
+	VFMADD231PD  Z3, Z2, Z15
+	ADDQ         $64, R10
+	DECQ         CX
+	JNZ          partloop
+
+partdone:
+	STOREACC(R11)
 	VZEROUPPER
 	RET
 
