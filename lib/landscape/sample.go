@@ -200,7 +200,5 @@ type clipRule struct{ optim.Rule }
 
 func (c clipRule) Step(theta, grad []float64) {
 	c.Rule.Step(theta, grad)
-	for i, v := range theta {
-		theta[i] = max(-1, min(1, v)) // as math.Max and math.Min, NaN and −0 included, but inlined
-	}
+	clip(theta)
 }

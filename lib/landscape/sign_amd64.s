@@ -1,0 +1,96 @@
+#include "textflag.h"
+
+// Constants of the kernels below, each broadcast from one float64.
+DATA ·vecConsts+0(SB)/8, $1.0
+DATA ·vecConsts+8(SB)/8, $-1.0
+DATA ·vecConsts+16(SB)/8, $0x7fffffffffffffff
+GLOBL ·vecConsts(SB), RODATA|NOPTR, $24
+
+// func vsign(dst, x *float64, n int)
+// for i < n (a multiple of 4): dst[i] = +1 if 0 ≤ x[i] (ordered: NaN gives
+// −1, −0 gives +1), else −1, as the scalar sign.
+TEXT ·vsign(SB), NOSPLIT, $0-24
+	MOVQ         dst+0(FP), DI
+	MOVQ         x+8(FP), SI
+	MOVQ         n+16(FP), CX
+	VBROADCASTSD ·vecConsts+0(SB), Y13
+	VBROADCASTSD ·vecConsts+8(SB), Y14
+	VXORPD       Y15, Y15, Y15
+	SHRQ         $2, CX
+	JZ           signdone
+
+signloop:
+	VCMPPD    $0x12, 0(SI), Y15, Y0 // 0 ≤ x, LE_OQ: false on NaN
+	VBLENDVPD Y0, Y13, Y14, Y1      // mask ? +1 : −1
+	VMOVUPD   Y1, 0(DI)
+	ADDQ      $32, SI
+	ADDQ      $32, DI
+	DECQ      CX
+	JNZ       signloop
+
+signdone:
+	VZEROUPPER
+	RET
+
+// func vsteD(dst, x *float64, n int)
+// for i < n (a multiple of 4): dst[i] = 1 if |x[i]| ≤ 1 (ordered: NaN gives
+// 0), else 0, as the scalar steD.
+TEXT ·vsteD(SB), NOSPLIT, $0-24
+	MOVQ         dst+0(FP), DI
+	MOVQ         x+8(FP), SI
+	MOVQ         n+16(FP), CX
+	VBROADCASTSD ·vecConsts+0(SB), Y13
+	VBROADCASTSD ·vecConsts+16(SB), Y15
+	SHRQ         $2, CX
+	JZ           stedone
+
+steloop:
+	VANDPD  0(SI), Y15, Y0      // |x|
+	VCMPPD  $0x12, Y13, Y0, Y0  // |x| ≤ 1, LE_OQ: false on NaN
+	VANDPD  Y13, Y0, Y1         // mask ? 1 : 0
+	VMOVUPD Y1, 0(DI)
+	ADDQ    $32, SI
+	ADDQ    $32, DI
+	DECQ    CX
+	JNZ     steloop
+
+stedone:
+	VZEROUPPER
+	RET
+
+// func vclip(x *float64, n int)
+// for i < n (a multiple of 4): x[i] = max(−1, min(1, x[i])) as Go's builtins
+// compute it. MINPD and MAXPD return their second source when either
+// source is NaN or both are equal, so with x as the second source a NaN
+// passes through unchanged, as in Go, and ±0 (never compared with a zero)
+// keeps its sign.
+TEXT ·vclip(SB), NOSPLIT, $0-16
+	MOVQ         x+0(FP), DI
+	MOVQ         n+8(FP), CX
+	VBROADCASTSD ·vecConsts+0(SB), Y13
+	VBROADCASTSD ·vecConsts+8(SB), Y14
+	SHRQ         $3, CX
+	JZ           cliptail
+
+cliploop:
+	VMINPD  0(DI), Y13, Y0  // 1 < x ? 1 : x
+	VMINPD  32(DI), Y13, Y1
+	VMAXPD  Y0, Y14, Y0     // −1 > y ? −1 : y
+	VMAXPD  Y1, Y14, Y1
+	VMOVUPD Y0, 0(DI)
+	VMOVUPD Y1, 32(DI)
+	ADDQ    $64, DI
+	DECQ    CX
+	JNZ     cliploop
+
+cliptail:
+	MOVQ n+8(FP), CX
+	ANDQ $4, CX
+	JZ   clipdone
+	VMINPD  0(DI), Y13, Y0
+	VMAXPD  Y0, Y14, Y0
+	VMOVUPD Y0, 0(DI)
+
+clipdone:
+	VZEROUPPER
+	RET

@@ -1,0 +1,114 @@
+package landscape
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// signInputs are the special values of sign, steD and clip (±0, ±1 and
+// their neighbours, ±Inf, NaNs with payloads, signalling included,
+// subnormals), then random values on several scales.
+func signInputs() []float64 {
+	x := []float64{0, math.Copysign(0, -1), 1, -1, math.Nextafter(1, 2), math.Nextafter(1, 0),
+		math.Nextafter(-1, -2), math.Nextafter(-1, 0), 5e-324, -5e-324, 1e300, -1e300,
+		math.Inf(1), math.Inf(-1), math.NaN(), -math.NaN(),
+		math.Float64frombits(0x7ff0000000000001), // signalling NaN
+		math.Float64frombits(0xfff8000000abcdef), // negative quiet NaN with a payload
+		0.5, -0.5, 2, -2, 1.5, -3}
+	rng := rand.New(rand.NewPCG(13, 13))
+	for _, s := range []float64{1e-8, 0.01, 0.3, 1, 3, 30} {
+		for range 200 {
+			x = append(x, s*rng.NormFloat64())
+		}
+	}
+	return x
+}
+
+// The vector forms of sign, steD and clip against the scalar ones, bit for
+// bit, on every length up to 19 (the kernels' tails) and at every offset
+// of the special values.
+func TestSignKernelsBits(t *testing.T) {
+	in := signInputs()
+	if vecLen(len(in)) == 0 {
+		t.Log("no vector kernels: the scalar loops are tested against themselves")
+	}
+	check := func(name string, x, got []float64, want func(float64) float64) {
+		t.Helper()
+		for i, v := range x {
+			if w := want(v); math.Float64bits(got[i]) != math.Float64bits(w) {
+				t.Errorf("%s(%v = %#x) = %v (%#x), want %v (%#x)", name, v, math.Float64bits(v),
+					got[i], math.Float64bits(got[i]), w, math.Float64bits(w))
+			}
+		}
+	}
+	clipScalar := func(v float64) float64 { return max(-1, min(1, v)) }
+	run := func(x []float64) {
+		dst := make([]float64, len(x))
+		signs(dst, x)
+		check("sign", x, dst, sign)
+		steDs(dst, x)
+		check("steD", x, dst, steD)
+		c := append([]float64(nil), x...)
+		clip(c)
+		check("clip", x, c, clipScalar)
+		check("Signs", x, Signs(x), sign)
+	}
+	run(in)
+	for off := range 8 {
+		run(in[off:])
+	}
+	for n := range 20 {
+		run(in[:n])
+		run(in[len(in)-n:])
+	}
+	// The scalar clip is Go's math.Max(−1, math.Min(1, v)), but for the
+	// payload of a NaN: the builtins pass the input's through, math's
+	// return math.NaN().
+	for _, v := range in {
+		c, w := clipScalar(v), math.Max(-1, math.Min(1, v))
+		if math.IsNaN(c) != math.IsNaN(w) || !math.IsNaN(c) && math.Float64bits(c) != math.Float64bits(w) {
+			t.Errorf("max(-1, min(1, %v)) = %v, math.Max/Min %v", v, clipScalar(v), w)
+		}
+	}
+}
+
+// The elementwise work of a binary net's step, at the size of notebook
+// 13's 784-64-64-10 net: the signs of the latent weights, and clip.
+func BenchmarkSigns(b *testing.B) {
+	x := benchLatent()
+	dst := make([]float64, len(x))
+	b.SetBytes(int64(8 * len(x)))
+	for b.Loop() {
+		signs(dst, x)
+	}
+}
+
+func BenchmarkSteD(b *testing.B) {
+	x := benchLatent()
+	dst := make([]float64, len(x))
+	b.SetBytes(int64(8 * len(x)))
+	for b.Loop() {
+		steDs(dst, x)
+	}
+}
+
+func BenchmarkClip(b *testing.B) {
+	x := benchLatent()
+	for i := range x {
+		x[i] *= 1.1 // a few beyond ±1
+	}
+	y := make([]float64, len(x))
+	b.SetBytes(int64(8 * len(x)))
+	for b.Loop() {
+		copy(y, x)
+		clip(y)
+	}
+}
+
+// benchLatent returns latent weights of BinaryMLP{784, 64, 64, 10},
+// uniform in [−1, 1].
+func benchLatent() []float64 {
+	m := BinaryMLP{Sizes: []int{784, 64, 64, 10}}
+	return m.Init(rand.New(rand.NewPCG(1, 2)), nil).Vec()
+}
