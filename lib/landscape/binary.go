@@ -66,10 +66,26 @@ var signSTE = &ad.Func{
 }
 
 // signs writes sign(x[i]) into dst[i].
-func signs(dst, x []float64) {
+func signs(dst, x []float64) { scaledSigns(dst, x, 1) }
+
+// scaledSigns writes sign(s·x[i]) into dst[i]. (For s = 1 that is
+// sign(x[i]): 1·x = x but for a NaN's payload, and NaNs get −1.)
+func scaledSigns(dst, x []float64, s float64) {
 	dst = dst[:len(x)]
-	for i := signVec(dst, x); i < len(x); i++ {
-		dst[i] = sign(x[i])
+	for i := signVec(dst, x, s); i < len(x); i++ {
+		dst[i] = sign(s * x[i])
+	}
+}
+
+// scaledSign returns the function sign(s·x) for Tape.Map, without
+// derivative (it panics): the hidden units of a binary net from the
+// unscaled product of a layer, for a forward pass only.
+func scaledSign(s float64) *ad.Func {
+	return &ad.Func{
+		Name: "sign_scaled",
+		F:    func(x float64) float64 { return sign(s * x) },
+		D:    func(float64) float64 { panic("landscape: scaledSign has no derivative") },
+		Vec:  func(dst, x []float64) { scaledSigns(dst, x, s) },
 	}
 }
 

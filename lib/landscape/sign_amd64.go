@@ -6,7 +6,7 @@ import "golang.org/x/sys/cpu"
 // with the values of the scalar forms bit for bit.
 
 //go:noescape
-func vsign(dst, x *float64, n int)
+func vsign(dst, x *float64, n int, s float64)
 
 //go:noescape
 func vsteD(dst, x *float64, n int)
@@ -28,13 +28,13 @@ func vecLen(n int) int {
 // The functions below process the first vecLen(len(x)) entries and return
 // that count; the callers finish the rest with the scalar code.
 
-func signVec(dst, x []float64) int {
+func signVec(dst, x []float64, s float64) int {
 	m := vecLen(len(x))
 	if m == 0 {
 		return 0
 	}
 	_ = dst[m-1]
-	vsign(&dst[0], &x[0], m)
+	vsign(&dst[0], &x[0], m, s)
 	return m
 }
 

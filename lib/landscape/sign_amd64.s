@@ -6,13 +6,14 @@ DATA ·vecConsts+8(SB)/8, $-1.0
 DATA ·vecConsts+16(SB)/8, $0x7fffffffffffffff
 GLOBL ·vecConsts(SB), RODATA|NOPTR, $24
 
-// func vsign(dst, x *float64, n int)
-// for i < n (a multiple of 4): dst[i] = +1 if 0 ≤ x[i] (ordered: NaN gives
-// −1, −0 gives +1), else −1, as the scalar sign.
-TEXT ·vsign(SB), NOSPLIT, $0-24
+// func vsign(dst, x *float64, n int, s float64)
+// for i < n (a multiple of 4): dst[i] = +1 if 0 ≤ s·x[i] (ordered: NaN gives
+// −1, −0 gives +1), else −1, as the scalar sign(s*x[i]).
+TEXT ·vsign(SB), NOSPLIT, $0-32
 	MOVQ         dst+0(FP), DI
 	MOVQ         x+8(FP), SI
 	MOVQ         n+16(FP), CX
+	VBROADCASTSD s+24(FP), Y12
 	VBROADCASTSD ·vecConsts+0(SB), Y13
 	VBROADCASTSD ·vecConsts+8(SB), Y14
 	VXORPD       Y15, Y15, Y15
@@ -20,8 +21,9 @@ TEXT ·vsign(SB), NOSPLIT, $0-24
 	JZ           signdone
 
 signloop:
-	VCMPPD    $0x12, 0(SI), Y15, Y0 // 0 ≤ x, LE_OQ: false on NaN
-	VBLENDVPD Y0, Y13, Y14, Y1      // mask ? +1 : −1
+	VMULPD    0(SI), Y12, Y0   // s·x, rounded as the scalar product
+	VCMPPD    $0x12, Y0, Y15, Y0 // 0 ≤ s·x, LE_OQ: false on NaN
+	VBLENDVPD Y0, Y13, Y14, Y1 // mask ? +1 : −1
 	VMOVUPD   Y1, 0(DI)
 	ADDQ      $32, SI
 	ADDQ      $32, DI

@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/noetherlab/noether/lib/ad"
 )
 
 // signInputs are the special values of sign, steD and clip (±0, ±1 and
@@ -25,7 +27,7 @@ func signInputs() []float64 {
 	return x
 }
 
-// The vector forms of sign, steD and clip against the scalar ones, bit for
+// The vector forms of sign, sign(s·x), steD and clip against the scalar ones, bit for
 // bit, on every length up to 19 (the kernels' tails) and at every offset
 // of the special values.
 func TestSignKernelsBits(t *testing.T) {
@@ -53,6 +55,10 @@ func TestSignKernelsBits(t *testing.T) {
 		clip(c)
 		check("clip", x, c, clipScalar)
 		check("Signs", x, Signs(x), sign)
+		for _, sc := range []float64{1.0 / 28, 0.125, 3, 1e-300, 1e300, -1, math.Inf(1)} {
+			scaledSigns(dst, x, sc)
+			check("scaled sign", x, dst, func(v float64) float64 { return sign(sc * v) })
+		}
 	}
 	run(in)
 	for off := range 8 {
@@ -111,4 +117,37 @@ func BenchmarkClip(b *testing.B) {
 func benchLatent() []float64 {
 	m := BinaryMLP{Sizes: []int{784, 64, 64, 10}}
 	return m.Init(rand.New(rand.NewPCG(1, 2)), nil).Vec()
+}
+
+// The Evaluator's forward pass of a binary net, sign(s·z) in one pass,
+// gives the logits of BinaryMLP.Forward's Map(Scale(z, s)) bit for bit,
+// from the same first-layer product z (with zeros, whose sign is +1, and a
+// NaN).
+func TestBinaryRestBits(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	m := BinaryMLP{Sizes: []int{30, 16, 12, 5}}
+	ev, err := NewEvaluator(m, smallSet(rng, 50, 30, 5))
+	if err != nil {
+		t.Fatal(err)
+	}
+	nt := ev.nets([][]float64{m.Init(rng, nil).Vec()})[0]
+	const rows = 37
+	z1 := make([]float64, 16*rows)
+	for i := range z1 {
+		z1[i] = float64(rng.IntN(21)-10) / 7 // sums of ±pixels: zeros and ties
+	}
+	z1[3], z1[4] = math.Copysign(0, -1), math.NaN()
+	tp := ad.NewTape()
+	got := ev.rest(tp, nt, tp.ConstData(16, rows, z1), true).Value().RawMatrix().Data
+	z := tp.Scale(tp.ConstData(16, rows, z1), 1/math.Sqrt(30))
+	for l := 1; l < len(nt.W); l++ {
+		z = tp.Map(z, signSTE)
+		z = tp.Scale(tp.MatMul(tp.ConstData(m.Sizes[l+1], m.Sizes[l], nt.W[l]), z), 1/math.Sqrt(float64(m.Sizes[l])))
+	}
+	want := z.Value().RawMatrix().Data
+	for i := range want {
+		if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
+			t.Fatalf("logit %d: %v, Forward's way %v", i, got[i], want[i])
+		}
+	}
 }
