@@ -56,3 +56,37 @@ func clipVec(x []float64) int {
 	vclip(&x[0], m)
 	return m
 }
+
+//go:noescape
+func vcentre(dst *float64, ws *[]float64, nw, n int, y float64)
+
+//go:noescape
+func vcouple(grad, w, c *float64, n int, gamma float64)
+
+// centreVec is centre on the first vecLen(len(dst)) entries; every ws[k]
+// must be as long as dst.
+func centreVec(dst []float64, ws [][]float64) int {
+	m := vecLen(len(dst))
+	if m == 0 || len(ws) == 0 {
+		return 0
+	}
+	for _, w := range ws {
+		if len(w) < m {
+			panic("landscape: centre: vectors of unequal lengths")
+		}
+	}
+	vcentre(&dst[0], &ws[0], len(ws), m, float64(len(ws)))
+	return m
+}
+
+// coupleVec does g[i] += γ·(w[i] − c[i]) on the first vecLen(len(g))
+// entries.
+func coupleVec(g, w, c []float64, gamma float64) int {
+	m := vecLen(len(g))
+	if m == 0 {
+		return 0
+	}
+	_, _ = w[m-1], c[m-1]
+	vcouple(&g[0], &w[0], &c[0], m, gamma)
+	return m
+}

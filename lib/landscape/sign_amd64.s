@@ -96,3 +96,67 @@ cliptail:
 clipdone:
 	VZEROUPPER
 	RET
+
+// func vcentre(dst *float64, ws *[]float64, nw, n int, y float64)
+// for i < n (a multiple of 4): dst[i] = (((+0 + ws[0][i]) + ws[1][i]) + …) / y,
+// the sums in the order of ws (nw ≥ 1 of them), as the scalar centre.
+TEXT ·vcentre(SB), NOSPLIT, $0-40
+	MOVQ         dst+0(FP), DI
+	MOVQ         ws+8(FP), SI
+	MOVQ         nw+16(FP), R10
+	MOVQ         n+24(FP), CX
+	VBROADCASTSD y+32(FP), Y15
+	XORQ         BX, BX
+	SHLQ         $3, CX
+	ANDQ         $-32, CX
+	JZ           centredone
+
+centreloop:
+	VXORPD Y0, Y0, Y0 // c = +0
+	MOVQ   SI, R8
+	MOVQ   R10, R11
+
+centreinner:
+	MOVQ   0(R8), R9
+	VADDPD (R9)(BX*1), Y0, Y0 // c + w[i]
+	ADDQ   $24, R8
+	DECQ   R11
+	JNZ    centreinner
+	VDIVPD  Y15, Y0, Y0 // c / y
+	VMOVUPD Y0, (DI)(BX*1)
+	ADDQ    $32, BX
+	CMPQ    BX, CX
+	JLT     centreloop
+
+centredone:
+	VZEROUPPER
+	RET
+
+// func vcouple(grad, w, c *float64, n int, gamma float64)
+// for i < n (a multiple of 4): grad[i] += gamma·(w[i] − c[i]), the product
+// rounded before the sum (no FMA), as the scalar loop.
+TEXT ·vcouple(SB), NOSPLIT, $0-40
+	MOVQ         grad+0(FP), DI
+	MOVQ         w+8(FP), SI
+	MOVQ         c+16(FP), DX
+	MOVQ         n+24(FP), CX
+	VBROADCASTSD gamma+32(FP), Y15
+	SHRQ         $2, CX
+	JZ           coupledone
+
+coupleloop:
+	VMOVUPD 0(SI), Y0
+	VSUBPD  0(DX), Y0, Y0 // w − c
+	VMULPD  Y0, Y15, Y0   // γ·(w − c)
+	VMOVUPD 0(DI), Y1
+	VADDPD  Y0, Y1, Y1    // g + γ·(w − c)
+	VMOVUPD Y1, 0(DI)
+	ADDQ    $32, SI
+	ADDQ    $32, DX
+	ADDQ    $32, DI
+	DECQ    CX
+	JNZ     coupleloop
+
+coupledone:
+	VZEROUPPER
+	RET

@@ -151,3 +151,85 @@ func TestBinaryRestBits(t *testing.T) {
 		}
 	}
 }
+
+// centre and couple (replicated SGD's centre and coupling) against their
+// scalar loops, bit for bit, on the special values (a NaN in one operand
+// at a time) for 1 to 4 replicas and every tail length.
+func TestReplicaKernelsBits(t *testing.T) {
+	in := signInputs()
+	n := len(in)
+	rng := rand.New(rand.NewPCG(7, 7))
+	perm := func() []float64 {
+		x := make([]float64, n)
+		for i, j := range rng.Perm(n) {
+			x[i] = in[j]
+		}
+		return x
+	}
+	eq := func(name string, i int, got, want float64) {
+		t.Helper()
+		if math.Float64bits(got) != math.Float64bits(want) {
+			t.Errorf("%s entry %d: %v (%#x), want %v (%#x)", name, i, got, math.Float64bits(got), want, math.Float64bits(want))
+		}
+	}
+	for y := 1; y <= 4; y++ {
+		ws := make([][]float64, y)
+		for k := range ws {
+			ws[k] = perm()
+		}
+		for _, m := range []int{n, n - 1, n - 2, n - 3, 5, 3, 0} {
+			sub := make([][]float64, y)
+			for k := range ws {
+				sub[k] = ws[k][:m]
+			}
+			dst := make([]float64, m)
+			centre(dst, sub)
+			for i := range dst {
+				c := 0.0
+				for _, w := range sub {
+					c += w[i]
+				}
+				eq("centre", i, dst[i], c/float64(y))
+			}
+		}
+	}
+	// couple with NaN in at most one of g and γ(w − c), so that which NaN
+	// wins is not at stake.
+	w, c := perm(), perm()
+	for _, gamma := range []float64{0.01, 1, 0.37, 1e300} {
+		for _, m := range []int{n, n - 1, n - 2, n - 3, 3} {
+			g := make([]float64, m)
+			for i := range g {
+				g[i] = float64(i%7) - 3.5
+			}
+			if m > 0 {
+				g[0] = math.NaN()
+			}
+			want := append([]float64(nil), g...)
+			for i := range want {
+				want[i] += float64(gamma * (w[i] - c[i]))
+			}
+			couple(g, w, c, gamma)
+			for i := range g {
+				eq("couple", i, g[i], want[i])
+			}
+		}
+	}
+}
+
+// Replicated SGD's per-step work besides the gradient, at notebook 13's
+// size: the centre of three replicas and one replica's coupling.
+func BenchmarkCentreCouple(b *testing.B) {
+	ws := [][]float64{benchLatent(), benchLatent(), benchLatent()}
+	for k, w := range ws {
+		for i := range w {
+			w[i] += float64(k) * 1e-3
+		}
+	}
+	c, g := make([]float64, len(ws[0])), make([]float64, len(ws[0]))
+	b.SetBytes(int64(8 * len(c)))
+	for b.Loop() {
+		centre(c, ws)
+		couple(g, ws[0], c, 0.01)
+	}
+}
