@@ -58,11 +58,12 @@ func (b BinaryMLP) String() string { return fmt.Sprintf("BinaryMLP(%v)", b.Sizes
 // vector forms give the values of sign and steD bit for bit, a matrix a
 // call (AVX kernels where the CPU has them, the scalar loops otherwise).
 var signSTE = &ad.Func{
-	Name: "sign_ste",
-	F:    sign,
-	D:    steD,
-	Vec:  signs,
-	DVec: steDs,
+	Name:    "sign_ste",
+	F:       sign,
+	D:       steD,
+	Vec:     signs,
+	DVec:    steDs,
+	GradVec: steGrad,
 }
 
 // signs writes sign(x[i]) into dst[i].
@@ -94,6 +95,22 @@ func steDs(dst, x []float64) {
 	dst = dst[:len(x)]
 	for i := steDVec(dst, x); i < len(x); i++ {
 		dst[i] = steD(x[i])
+	}
+}
+
+// steGrad writes g[i]·steD(x[i]) into dst[i], or adds it if acc: the
+// gradient of sign's Map in one pass.
+func steGrad(dst, g, x []float64, acc bool) {
+	dst, g = dst[:len(x)], g[:len(x)]
+	i := steGradVec(dst, g, x, acc)
+	if acc {
+		for ; i < len(x); i++ {
+			dst[i] += float64(g[i] * steD(x[i])) // never fused
+		}
+		return
+	}
+	for ; i < len(x); i++ {
+		dst[i] = g[i] * steD(x[i])
 	}
 }
 

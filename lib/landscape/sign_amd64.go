@@ -90,3 +90,21 @@ func coupleVec(g, w, c []float64, gamma float64) int {
 	vcouple(&g[0], &w[0], &c[0], m, gamma)
 	return m
 }
+
+//go:noescape
+func vsteGrad(dst, grad, x *float64, n, acc int)
+
+// steGradVec is steGrad on the first vecLen(len(x)) entries.
+func steGradVec(dst, g, x []float64, acc bool) int {
+	m := vecLen(len(x))
+	if m == 0 {
+		return 0
+	}
+	_, _ = dst[m-1], g[m-1]
+	a := 0
+	if acc {
+		a = 1
+	}
+	vsteGrad(&dst[0], &g[0], &x[0], m, a)
+	return m
+}

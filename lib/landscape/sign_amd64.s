@@ -160,3 +160,50 @@ coupleloop:
 coupledone:
 	VZEROUPPER
 	RET
+
+// func vsteGrad(dst, grad, x *float64, n, acc int)
+// for i < n (a multiple of 4): d = grad[i]·steD(x[i]) (steD as vsteD), then
+// dst[i] = d, or dst[i] += d if acc ≠ 0, as the scalar loops.
+TEXT ·vsteGrad(SB), NOSPLIT, $0-40
+	MOVQ         dst+0(FP), DI
+	MOVQ         grad+8(FP), DX
+	MOVQ         x+16(FP), SI
+	MOVQ         n+24(FP), CX
+	MOVQ         acc+32(FP), AX
+	VBROADCASTSD ·vecConsts+0(SB), Y13
+	VBROADCASTSD ·vecConsts+16(SB), Y15
+	SHRQ         $2, CX
+	JZ           gradone
+	TESTQ        AX, AX
+	JNZ          graccloop
+
+gradloop:
+	VANDPD  0(SI), Y15, Y0     // |x|
+	VCMPPD  $0x12, Y13, Y0, Y0 // |x| ≤ 1, LE_OQ: false on NaN
+	VANDPD  Y13, Y0, Y0        // steD(x): 1 or 0
+	VMULPD  0(DX), Y0, Y0      // grad·steD(x)
+	VMOVUPD Y0, 0(DI)
+	ADDQ    $32, SI
+	ADDQ    $32, DX
+	ADDQ    $32, DI
+	DECQ    CX
+	JNZ     gradloop
+	JMP     gradone
+
+graccloop:
+	VANDPD  0(SI), Y15, Y0
+	VCMPPD  $0x12, Y13, Y0, Y0
+	VANDPD  Y13, Y0, Y0
+	VMULPD  0(DX), Y0, Y0
+	VMOVUPD 0(DI), Y1
+	VADDPD  Y0, Y1, Y1 // dst + grad·steD(x)
+	VMOVUPD Y1, 0(DI)
+	ADDQ    $32, SI
+	ADDQ    $32, DX
+	ADDQ    $32, DI
+	DECQ    CX
+	JNZ     graccloop
+
+gradone:
+	VZEROUPPER
+	RET

@@ -9,3 +9,4 @@ func steDVec(dst, x []float64) int                   { return 0 }
 func clipVec(x []float64) int                        { return 0 }
 func centreVec(dst []float64, ws [][]float64) int    { return 0 }
 func coupleVec(g, w, c []float64, gamma float64) int { return 0 }
+func steGradVec(dst, g, x []float64, acc bool) int   { return 0 }

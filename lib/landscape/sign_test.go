@@ -233,3 +233,51 @@ func BenchmarkCentreCouple(b *testing.B) {
 		couple(g, ws[0], c, 0.01)
 	}
 }
+
+// steGrad, the gradient of sign's Map in one pass, against ad's loop over
+// steD, g[i]·steD(x[i]) written or added, bit for bit: x the special values,
+// g negative (so that 0·g is −0), infinite or NaN in turn, at every tail.
+func TestSteGradBits(t *testing.T) {
+	x := signInputs()
+	n := len(x)
+	g := make([]float64, n)
+	for i := range g {
+		g[i] = []float64{-1.5, 2, math.Inf(-1), 0.25, math.Copysign(0, -1), -3e-310}[i%6]
+	}
+	g[7] = math.NaN()
+	for _, m := range []int{n, n - 1, n - 2, n - 3, 3, 0} {
+		for _, acc := range []bool{false, true} {
+			dst := make([]float64, m)
+			for i := range dst {
+				dst[i] = float64(i%5) - 2
+			}
+			want := append([]float64(nil), dst...)
+			for i := range want {
+				if acc {
+					want[i] += float64(g[i] * steD(x[i]))
+				} else {
+					want[i] = g[i] * steD(x[i])
+				}
+			}
+			steGrad(dst, g[:m], x[:m], acc)
+			for i := range dst {
+				if math.Float64bits(dst[i]) != math.Float64bits(want[i]) {
+					t.Errorf("acc %v, x %v, g %v: %v, want %v", acc, x[i], g[i], dst[i], want[i])
+				}
+			}
+		}
+	}
+}
+
+// The straight-through gradient at notebook 13's size.
+func BenchmarkSteGrad(b *testing.B) {
+	x := benchLatent()
+	g, dst := make([]float64, len(x)), make([]float64, len(x))
+	for i := range g {
+		g[i] = float64(i%7) - 3
+	}
+	b.SetBytes(int64(8 * len(x)))
+	for b.Loop() {
+		steGrad(dst, g, x, false)
+	}
+}
