@@ -84,19 +84,13 @@ func TestSignKernelsBits(t *testing.T) {
 func BenchmarkSigns(b *testing.B) {
 	x := benchLatent()
 	dst := make([]float64, len(x))
-	b.SetBytes(int64(8 * len(x)))
-	for b.Loop() {
-		signs(dst, x)
-	}
+	forms(b, 8*len(x), func() { signs(dst, x) })
 }
 
 func BenchmarkSteD(b *testing.B) {
 	x := benchLatent()
 	dst := make([]float64, len(x))
-	b.SetBytes(int64(8 * len(x)))
-	for b.Loop() {
-		steDs(dst, x)
-	}
+	forms(b, 8*len(x), func() { steDs(dst, x) })
 }
 
 func BenchmarkClip(b *testing.B) {
@@ -105,11 +99,10 @@ func BenchmarkClip(b *testing.B) {
 		x[i] *= 1.1 // a few beyond ±1
 	}
 	y := make([]float64, len(x))
-	b.SetBytes(int64(8 * len(x)))
-	for b.Loop() {
+	forms(b, 8*len(x), func() {
 		copy(y, x)
 		clip(y)
-	}
+	})
 }
 
 // benchLatent returns latent weights of BinaryMLP{784, 64, 64, 10},
@@ -227,11 +220,10 @@ func BenchmarkCentreCouple(b *testing.B) {
 		}
 	}
 	c, g := make([]float64, len(ws[0])), make([]float64, len(ws[0]))
-	b.SetBytes(int64(8 * len(c)))
-	for b.Loop() {
+	forms(b, 8*len(c), func() {
 		centre(c, ws)
 		couple(g, ws[0], c, 0.01)
-	}
+	})
 }
 
 // steGrad, the gradient of sign's Map in one pass, against ad's loop over
@@ -276,8 +268,25 @@ func BenchmarkSteGrad(b *testing.B) {
 	for i := range g {
 		g[i] = float64(i%7) - 3
 	}
-	b.SetBytes(int64(8 * len(x)))
-	for b.Loop() {
-		steGrad(dst, g, x, false)
+	forms(b, 8*len(x), func() { steGrad(dst, g, x, false) })
+}
+
+// forms runs f as the sub-benchmarks "scalar" (the fallback loops) and
+// "avx" (the kernels, if the CPU has them), bytes per call set to n.
+func forms(b *testing.B, n int, f func()) {
+	has := hasAVX
+	defer func() { hasAVX = has }()
+	for _, avx := range []bool{false, true} {
+		name := map[bool]string{false: "scalar", true: "avx"}[avx]
+		b.Run(name, func(b *testing.B) {
+			if avx && !has {
+				b.Skip("no AVX")
+			}
+			hasAVX = avx
+			b.SetBytes(int64(n))
+			for b.Loop() {
+				f()
+			}
+		})
 	}
 }
