@@ -2,7 +2,7 @@ package landscape
 
 import "golang.org/x/sys/cpu"
 
-// The elementwise kernels of sign_amd64.s, on n (a multiple of 4) entries,
+// The elementwise kernels of kernels_amd64.s, on n (a multiple of 4) entries,
 // with the values of the scalar forms bit for bit.
 
 //go:noescape
