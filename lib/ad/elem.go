@@ -529,6 +529,10 @@ type Func struct {
 	// then make one call a matrix instead of one an entry, which for a
 	// cheap σ is most of the cost.
 	Vec, DVec func(dst, x []float64)
+	// GradVec, if set, computes dst[i] = g[i]·D(x[i]), or adds that to
+	// dst[i] if acc, for every i, with the values of that loop: Map's
+	// gradient in one pass, without the vector of D(x[i]) of DVec.
+	GradVec func(dst, g, x []float64, acc bool)
 }
 
 // Map records σ(A) elementwise for a user-supplied function with derivative.
@@ -556,6 +560,10 @@ func (n *Node) backMap() {
 	g := n.grad
 	x := n.a.val[:len(g)]
 	ga, first := n.a.acc()
+	if n.fn.GradVec != nil {
+		n.fn.GradVec(ga[:len(g)], g, x, !first)
+		return
+	}
 	if n.fn.DVec != nil {
 		n.aux = grow(n.aux, len(g))
 		dx := n.aux

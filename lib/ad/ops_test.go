@@ -359,7 +359,7 @@ func TestTransposeOfConstant(t *testing.T) {
 	}
 }
 
-// Map with a Func's vector forms gives what it gives entry by entry, values
+// Map with a Func's vector forms (DVec or GradVec) gives what it gives entry by entry, values
 // and gradients bit for bit, whether the gradient is the operand's first
 // or is added to another's.
 func TestMapVectorForms(t *testing.T) {
@@ -391,5 +391,20 @@ func TestMapVectorForms(t *testing.T) {
 	v2, g2 := run(vector)
 	if !mat.Equal(v1, v2) || !mat.Equal(g1, g2) {
 		t.Errorf("Map with Vec and DVec differs from Map with F and D")
+	}
+	fused := *vector
+	fused.DVec = nil
+	fused.GradVec = func(dst, g, x []float64, acc bool) {
+		for i, v := range x {
+			if acc {
+				dst[i] += g[i] * math.Cos(v)
+			} else {
+				dst[i] = g[i] * math.Cos(v)
+			}
+		}
+	}
+	v3, g3 := run(&fused)
+	if !mat.Equal(v1, v3) || !mat.Equal(g1, g3) {
+		t.Errorf("Map with GradVec differs from Map with F and D")
 	}
 }

@@ -55,22 +55,71 @@ func (b BinaryMLP) Init(rng *rand.Rand, w nn.Initializer) *nn.Params {
 func (b BinaryMLP) String() string { return fmt.Sprintf("BinaryMLP(%v)", b.Sizes) }
 
 // signSTE is sign with the straight-through derivative 1{|z| ≤ 1}. Its
-// vector forms call the same two functions, inlined, so that Map makes one
-// call a matrix.
+// vector forms give the values of sign and steD bit for bit, a matrix a
+// call (AVX kernels where the CPU has them, the scalar loops otherwise).
 var signSTE = &ad.Func{
-	Name: "sign_ste",
-	F:    sign,
-	D:    steD,
-	Vec: func(dst, x []float64) {
-		for i, v := range x {
-			dst[i] = sign(v)
+	Name:    "sign_ste",
+	F:       sign,
+	D:       steD,
+	Vec:     signs,
+	DVec:    steDs,
+	GradVec: steGrad,
+}
+
+// signs writes sign(x[i]) into dst[i].
+func signs(dst, x []float64) { scaledSigns(dst, x, 1) }
+
+// scaledSigns writes sign(s·x[i]) into dst[i]. (For s = 1 that is
+// sign(x[i]): 1·x = x but for a NaN's payload, and NaNs get −1.)
+func scaledSigns(dst, x []float64, s float64) {
+	dst = dst[:len(x)]
+	for i := signVec(dst, x, s); i < len(x); i++ {
+		dst[i] = sign(s * x[i])
+	}
+}
+
+// scaledSign returns the function sign(s·x) for Tape.Map, without
+// derivative (it panics): the hidden units of a binary net from the
+// unscaled product of a layer, for a forward pass only.
+func scaledSign(s float64) *ad.Func {
+	return &ad.Func{
+		Name: "sign_scaled",
+		F:    func(x float64) float64 { return sign(s * x) },
+		D:    func(float64) float64 { panic("landscape: scaledSign has no derivative") },
+		Vec:  func(dst, x []float64) { scaledSigns(dst, x, s) },
+	}
+}
+
+// steDs writes steD(x[i]) into dst[i].
+func steDs(dst, x []float64) {
+	dst = dst[:len(x)]
+	for i := steDVec(dst, x); i < len(x); i++ {
+		dst[i] = steD(x[i])
+	}
+}
+
+// steGrad writes g[i]·steD(x[i]) into dst[i], or adds it if acc: the
+// gradient of sign's Map in one pass.
+func steGrad(dst, g, x []float64, acc bool) {
+	dst, g = dst[:len(x)], g[:len(x)]
+	i := steGradVec(dst, g, x, acc)
+	if acc {
+		for ; i < len(x); i++ {
+			dst[i] += float64(g[i] * steD(x[i])) // never fused
 		}
-	},
-	DVec: func(dst, x []float64) {
-		for i, v := range x {
-			dst[i] = steD(v)
-		}
-	},
+		return
+	}
+	for ; i < len(x); i++ {
+		dst[i] = g[i] * steD(x[i])
+	}
+}
+
+// clip sets every x[i] to max(−1, min(1, x[i])), with Go's builtins: as
+// math.Max and math.Min, −0 and NaN included, but a NaN keeps its payload.
+func clip(x []float64) {
+	for i := clipVec(x); i < len(x); i++ {
+		x[i] = max(-1, min(1, x[i]))
+	}
 }
 
 // sign is +1 for x ≥ 0 and −1 otherwise (NaN included).
@@ -114,8 +163,6 @@ func (b BinaryMLP) Forward(t *ad.Tape, w []*ad.Node, x *ad.Node) *ad.Node {
 // new vector.
 func Signs(theta []float64) []float64 {
 	s := make([]float64, len(theta))
-	for i, v := range theta {
-		s[i] = signSTE.F(v)
-	}
+	signs(s, theta)
 	return s
 }

@@ -320,13 +320,13 @@ func sumParts(out []Measure, parts []sums, n int) {
 // layer as nn.MLP.Forward or BinaryMLP.Forward computes it.
 func (e *Evaluator) rest(t *ad.Tape, nt net, z *ad.Node, firstBias bool) *ad.Node {
 	if _, ok := e.model.(BinaryMLP); ok {
-		z = t.Scale(z, 1/math.Sqrt(float64(e.sizes[0])))
+		// sign(s·z) in one pass for Forward's Map(Scale(z, s)), same bits.
 		for l := 1; l < len(nt.W); l++ {
-			z = t.Map(z, signSTE)
+			z = t.Map(z, scaledSign(1/math.Sqrt(float64(e.sizes[l-1]))))
 			w := t.ConstData(e.sizes[l+1], e.sizes[l], nt.W[l])
-			z = t.Scale(t.MatMul(w, z), 1/math.Sqrt(float64(e.sizes[l])))
+			z = t.MatMul(w, z)
 		}
-		return z
+		return t.Scale(z, 1/math.Sqrt(float64(e.sizes[len(nt.W)-1])))
 	}
 	m := e.model.(nn.MLP)
 	for l := range nt.W {

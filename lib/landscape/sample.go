@@ -170,10 +170,7 @@ func trainReplicated(m nn.Model, p *nn.Params, set *data.Set, s Sampler, seed ui
 			if math.IsNaN(l) || math.IsInf(l, 0) {
 				return fmt.Errorf("landscape: Train: replicated SGD diverged at step %d (loss %v)", k, l)
 			}
-			g, w, c := r.g, r.w[:len(r.g)], center[:len(r.g)] // no bounds checks below
-			for i := range g {
-				g[i] += gamma * (w[i] - c[i])
-			}
+			couple(r.g, r.w, center, gamma)
 			r.rule.Step(r.w, r.g)
 		}
 	}
@@ -185,12 +182,21 @@ func trainReplicated(m nn.Model, p *nn.Params, set *data.Set, s Sampler, seed ui
 // summed in the order of ws.
 func centre(dst []float64, ws [][]float64) {
 	y := float64(len(ws))
-	for i := range dst {
+	for i := centreVec(dst, ws); i < len(dst); i++ {
 		var c float64
 		for _, w := range ws {
 			c += w[i]
 		}
 		dst[i] = c / y
+	}
+}
+
+// couple adds to the gradient g the coupling γ(w − c) of a replica w to
+// the centre c, entry by entry (the product rounded before the sum).
+func couple(g, w, c []float64, gamma float64) {
+	w, c = w[:len(g)], c[:len(g)] // no bounds checks below
+	for i := coupleVec(g, w, c, gamma); i < len(g); i++ {
+		g[i] += float64(gamma * (w[i] - c[i])) // float64(): never fused
 	}
 }
 
@@ -200,7 +206,5 @@ type clipRule struct{ optim.Rule }
 
 func (c clipRule) Step(theta, grad []float64) {
 	c.Rule.Step(theta, grad)
-	for i, v := range theta {
-		theta[i] = max(-1, min(1, v)) // as math.Max and math.Min, NaN and −0 included, but inlined
-	}
+	clip(theta)
 }
