@@ -430,7 +430,7 @@ func isTerminal(f *os.File) bool {
 // core. On two cores the whole set ran 16% faster with an empty result
 // cache and 34% faster with a full one. More than two would add little
 // CPU and multiply the memory: a notebook's computation already uses every
-// core, and the largest needs 8 GB.
+// core, and each kernel holds its notebook's data and networks.
 func defaultJobs() int {
 	return min(2, runtime.NumCPU())
 }
