@@ -12,7 +12,15 @@ import (
 // then give the same bits as the product added to an output preset to the
 // bias (beta = 1), and biasGrad the same bits as one sum per row. Exact
 // equality: the claim is that the floating-point operations are the same.
+// The AVX-512, AVX2 and portable kernels each store C their own way, so
+// each is checked.
 func TestConv2DBiasFoldedExactly(t *testing.T) {
+	t.Run("native", testConv2DBiasFolded)
+	t.Run("AVX2", func(t *testing.T) { withoutAVX512(func() { testConv2DBiasFolded(t) }) })
+	t.Run("portable", func(t *testing.T) { withoutAssembly(func() { testConv2DBiasFolded(t) }) })
+}
+
+func testConv2DBiasFolded(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	normal := func(n int) []float64 {
 		v := make([]float64, n)

@@ -729,8 +729,9 @@ func TestMomentumVectorBits(t *testing.T) {
 		for range 3 {
 			r.Step(theta, grad)
 			for i, g := range grad {
-				b[i] = 0.85*b[i] + g
-				want[i] = 1*want[i] - 0.03*b[i]
+				// float64(): each product rounded, whatever GOAMD64.
+				b[i] = float64(0.85*b[i]) + g
+				want[i] = want[i] - float64(0.03*b[i])
 			}
 			for i := range grad {
 				grad[i] = rng.NormFloat64()
@@ -793,9 +794,10 @@ func TestAdamVectorBits(t *testing.T) {
 			c1 := 1 / (1 - math.Pow(b1, float64(step)))
 			c2 := 1 / (1 - math.Pow(b2, float64(step)))
 			for i, g := range grad {
-				m[i] = b1*m[i] + (1-b1)*g
-				v[i] = b2*v[i] + (1-b2)*g*g
-				want[i] = (1-eta*gamma)*want[i] - eta*(m[i]*c1)/(math.Sqrt(v[i]*c2)+eps)
+				// float64(): each product rounded, whatever GOAMD64.
+				m[i] = float64(b1*m[i]) + float64((1-b1)*g)
+				v[i] = float64(b2*v[i]) + float64((1-b2)*g*g)
+				want[i] = float64((1-eta*gamma)*want[i]) - eta*(m[i]*c1)/(math.Sqrt(v[i]*c2)+eps)
 			}
 			for i := range grad {
 				grad[i] = rng.NormFloat64() * math.Exp(4*rng.NormFloat64())

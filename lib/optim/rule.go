@@ -108,10 +108,13 @@ func (r *Momentum) Step(theta, grad []float64) {
 	if a == 1 { // 1·θ = θ exactly: the vector loop skips the product
 		m = momentumVec(theta, b, grad, mu, eta)
 	}
+	// The conversions round each product, as the vector loop does: without
+	// them a compiler may fuse a product and a sum (Go does for GOAMD64=v3
+	// and up), and entries would round differently by their position.
 	for i, g := range grad[m:] {
 		i += m
-		b[i] = mu*b[i] + g
-		theta[i] = a*theta[i] - eta*b[i]
+		b[i] = float64(mu*b[i]) + g
+		theta[i] = float64(a*theta[i]) - float64(eta*b[i])
 	}
 }
 
@@ -182,13 +185,17 @@ type adamConsts struct {
 // adamScalar is Adam's update, entry by entry:
 //
 //	m ← b1·m + (1−b1)·g,  v ← b2·v + (1−b2)·g·g,
-//	θ ← a·θ − η·(m·c1) / (√(v·c2) + ε).
+//	θ ← a·θ − η·(m·c1) / (√(v·c2) + ε),
+//
+// each product rounded before the sum, as adamStep rounds it (the
+// conversions keep a compiler from fusing them, as Go does for GOAMD64=v3
+// and up).
 func adamScalar(theta, m, v, grad []float64, k *adamConsts) {
 	theta, m, v = theta[:len(grad)], m[:len(grad)], v[:len(grad)]
 	for i, g := range grad {
-		m[i] = k.b1*m[i] + k.omb1*g
-		v[i] = k.b2*v[i] + k.omb2*g*g
-		theta[i] = k.a*theta[i] - k.eta*(m[i]*k.c1)/(math.Sqrt(v[i]*k.c2)+k.eps)
+		m[i] = float64(k.b1*m[i]) + float64(k.omb1*g)
+		v[i] = float64(k.b2*v[i]) + float64(k.omb2*g*g)
+		theta[i] = float64(k.a*theta[i]) - k.eta*(m[i]*k.c1)/(math.Sqrt(v[i]*k.c2)+k.eps)
 	}
 }
 

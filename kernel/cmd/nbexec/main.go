@@ -424,18 +424,18 @@ func isTerminal(f *os.File) bool {
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0 && os.Getenv("TERM") != "dumb"
 }
 
-// offlineFlag declares -offline on fs.
 // defaultJobs is -j's default: two notebooks at once on a machine with two
 // or more CPUs. A notebook alternates between linking its next cell, on
 // one core, and computing, on all of them; a second notebook fills the idle
 // core. On two cores the whole set ran 16% faster with an empty result
 // cache and 34% faster with a full one. More than two would add little
 // CPU and multiply the memory: a notebook's computation already uses every
-// core, and the largest needs 8 GB.
+// core, and each kernel holds its notebook's data and networks.
 func defaultJobs() int {
 	return min(2, runtime.NumCPU())
 }
 
+// offlineFlag declares -offline on fs.
 func offlineFlag(fs *flag.FlagSet) *bool {
 	return fs.Bool("offline", false, "forbid the notebooks to download a data set that is not installed (sets "+data.OfflineEnv+"=1 for the kernels)")
 }
