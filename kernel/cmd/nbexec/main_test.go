@@ -329,7 +329,7 @@ fmt.Println("met")`, filepath.Join(marks, me), filepath.Join(marks, other))
 	writeNotebook(t, dir2, "a-fails.ipynb", "%%\npanic(\"on purpose\")")
 	second := writeNotebook(t, dir2, "b-ok.ipynb", "%%\nfmt.Println(1)")
 	before, _ := os.ReadFile(second)
-	cmd = exec.Command(bin, "-k=false", dir2)
+	cmd = exec.Command(bin, "-j", "1", "-k=false", dir2) // one at a time: b cannot start beside a
 	cmd.Dir, cmd.Env = root, env
 	out, _ = cmd.CombinedOutput()
 	if !strings.Contains(string(out), "FAIL ") || strings.Contains(string(out), "ok   ") {
