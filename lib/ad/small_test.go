@@ -122,6 +122,13 @@ func TestIsIdentity(t *testing.T) {
 	}
 }
 
+// The row form of Aᵀb matches the column with the AVX2 and the portable
+// kernels too: the two shapes take different edge paths in each.
+func TestGemvAsRowKernels(t *testing.T) {
+	t.Run("avx2", func(t *testing.T) { withoutAVX512(func() { TestGemvAsRow(t) }) })
+	t.Run("portable", func(t *testing.T) { withoutAssembly(func() { TestGemvAsRow(t) }) })
+}
+
 // gemm computes Aᵀb as the row bᵀA, with the bits of the column computed
 // directly, for every α and β and both storages of b.
 func TestGemvAsRow(t *testing.T) {
