@@ -13,7 +13,8 @@ func (t *Tape) MatMul(a, b *Node) *Node { return t.MatMulT(a, b, false, false) }
 // MatMulT records C = op(A) op(B), where op(X) is Xᵀ when the corresponding
 // flag is set and X otherwise. No transpose is materialised: the
 // multiplication and both gradients are single matrix products with
-// transposed operands.
+// transposed operands. A product by a constant identity is recorded as a
+// copy (Reshape) or a transpose (Transpose) of the other factor instead.
 //
 //	C = A Bᵀ:  ∂L/∂A = ∂L/∂C B,      ∂L/∂B = (∂L/∂C)ᵀ A
 //	C = Aᵀ B:  ∂L/∂A = B (∂L/∂C)ᵀ,   ∂L/∂B = A ∂L/∂C

@@ -92,9 +92,9 @@ func checkFinite(step int, t, loss float64, grad []float64) (float64, error) {
 // three times faster on long gradients; the norm may differ from
 // checkFinite's in the last bits. Run and RunBatch use it: their updates
 // never read the norm, so the iterates are the same, and the check and the
-// norm of a small network's step cost less than its matrix products. Flow,
-// whose steps are expensive and whose stopping time would move with the
-// norm's rounding, keeps checkFinite.
+// norm of a small network's step cost less than its matrix products. Run's
+// test against GradTol goes through gradBelow, which decides as the sum in
+// order would. Flow, whose steps are expensive, keeps checkFinite.
 func checkFiniteFast(step int, t, loss float64, grad []float64) (float64, error) {
 	return finiteNorm(step, t, loss, grad, sumSquares(grad))
 }
@@ -129,6 +129,23 @@ func checkFiniteOnly(step int, t, loss float64, grad []float64) error {
 		}
 	}
 	return nil
+}
+
+// gradBelow reports whether ‖grad‖₂ ≤ tol, gn being the norm from
+// checkFiniteFast, with the answer the norm from checkFinite would give: the
+// two sums of the n non-negative squares are within n·ε (relative) of the
+// exact one, so their square roots within (n+1)·ε of each other, and only
+// when gn is that close to tol is the sum in order computed to decide.
+func gradBelow(gn, tol float64, grad []float64) bool {
+	margin := tol * float64(2*len(grad)+4) * 0x1p-52
+	if math.Abs(gn-tol) > margin {
+		return gn <= tol
+	}
+	var ss float64
+	for _, g := range grad {
+		ss += g * g
+	}
+	return math.Sqrt(ss) <= tol
 }
 
 // sumSquares returns Σ x_i² as gonum's dot product x·x, which sums in
@@ -176,7 +193,7 @@ func Run(f Func, theta []float64, r Rule, s Settings) (Result, error) {
 		switch {
 		case s.LossTol > 0 && loss <= s.LossTol:
 			res.Status, st.Done = LossConverged, true
-		case s.GradTol > 0 && gn <= s.GradTol:
+		case s.GradTol > 0 && gradBelow(gn, s.GradTol, grad):
 			res.Status, st.Done = GradConverged, true
 		case k == s.Steps:
 			res.Status, st.Done = StepLimit, true
