@@ -81,11 +81,16 @@ func (e *NonFiniteError) Error() string {
 // only when its squared norm is not finite. The squared norm is summed in
 // order, one term after the other (see checkFiniteFast).
 func checkFinite(step int, t, loss float64, grad []float64) (float64, error) {
+	return finiteNorm(step, t, loss, grad, sumSquaresInOrder(grad))
+}
+
+// sumSquaresInOrder returns Σ x_i², summed one term after the other.
+func sumSquaresInOrder(x []float64) float64 {
 	var ss float64
-	for _, g := range grad {
+	for _, g := range x {
 		ss += g * g
 	}
-	return finiteNorm(step, t, loss, grad, ss)
+	return ss
 }
 
 // checkFiniteFast is checkFinite with the squared norm summed by sumSquares,
@@ -102,14 +107,9 @@ func checkFiniteFast(step int, t, loss float64, grad []float64) (float64, error)
 // finiteNorm returns √ss, or a *NonFiniteError if loss or a component of
 // grad is NaN or infinite, ss being Σ grad_i².
 func finiteNorm(step int, t, loss float64, grad []float64, ss float64) (float64, error) {
-	if math.IsNaN(loss) || math.IsInf(loss, 0) {
-		return 0, &NonFiniteError{Step: step, Time: t, What: "loss", Index: -1, Value: loss}
-	}
-	if math.IsNaN(ss) || math.IsInf(ss, 0) {
-		for i, g := range grad {
-			if math.IsNaN(g) || math.IsInf(g, 0) {
-				return 0, &NonFiniteError{Step: step, Time: t, What: "gradient", Index: i, Value: g}
-			}
+	if math.IsNaN(loss) || math.IsInf(loss, 0) || math.IsNaN(ss) || math.IsInf(ss, 0) {
+		if err := checkFiniteOnly(step, t, loss, grad); err != nil {
+			return 0, err
 		}
 		// All components finite, only the sum of squares overflowed.
 		return math.Inf(1), nil
@@ -141,11 +141,7 @@ func gradBelow(gn, tol float64, grad []float64) bool {
 	if math.Abs(gn-tol) > margin {
 		return gn <= tol
 	}
-	var ss float64
-	for _, g := range grad {
-		ss += g * g
-	}
-	return math.Sqrt(ss) <= tol
+	return math.Sqrt(sumSquaresInOrder(grad)) <= tol
 }
 
 // sumSquares returns Σ x_i² as gonum's dot product x·x, which sums in
