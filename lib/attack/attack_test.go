@@ -247,3 +247,17 @@ func TestSPSALinear(t *testing.T) {
 		}
 	}
 }
+
+// convNetProblem returns the notebooks' conv net (1×28×28 images, 32
+// channels, 16 hidden units, 10 classes, leaky ReLU 0.1) with random weights,
+// N images in [−0.5, 0.5] and random labels.
+func convNetProblem(rng *rand.Rand, N int) (nn.ConvNet, *nn.Params, *mat.Dense, []int) {
+	model := nn.ConvNet{In: ad.Dims{C: 1, H: 28, W: 28}, Channels: 32, Hidden: 16, Classes: 10, Act: nn.LeakyReLU(0.1)}
+	p := model.Init(rng, nn.KaimingUniform)
+	x := images(rng, 784, N, -0.5, 0.5)
+	y := make([]int, N)
+	for j := range y {
+		y[j] = rng.IntN(10)
+	}
+	return model, p, x, y
+}

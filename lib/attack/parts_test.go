@@ -6,9 +6,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
-	"github.com/noetherlab/noether/lib/ad"
 	"github.com/noetherlab/noether/lib/attack"
-	"github.com/noetherlab/noether/lib/nn"
 )
 
 // The attacks cut the samples into parts of about Chunk: the gradient of
@@ -18,15 +16,9 @@ import (
 // claim). Exact equality: a sign that rounding flipped would show.
 func TestFGSMPartsSameImages(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
-	model := nn.ConvNet{In: ad.Dims{C: 1, H: 28, W: 28}, Channels: 32, Hidden: 16, Classes: 10, Act: nn.LeakyReLU(0.1)}
-	p := model.Init(rng, nn.KaimingUniform)
 	const N = 130 // three parts of 43–44
+	model, p, x, y := convNetProblem(rng, N)
 	box := attack.Box{Lo: -0.5, Hi: 0.5}
-	x := images(rng, 784, N, box.Lo, box.Hi)
-	y := make([]int, N)
-	for j := range y {
-		y[j] = rng.IntN(10)
-	}
 	grad := attack.ModelGradient(model, p)
 	g := mat.NewDense(784, N, nil)
 	grad(g, x, y)
