@@ -152,6 +152,7 @@ func (t *Tape) Conv2DMaxPool2(x, w, b *Node, in Dims) *Node {
 		return t.MaxPool2(t.Conv2D(x, w, b, in), Dims{C: w.r, H: in.H, W: in.W})
 	}
 	conv, pr := t.conv2D(x, w, b, in)
+	conv.pooled = true
 	d := Dims{C: pr.cout, H: in.H, W: in.W}
 	out, arg := t.maxPoolNode(conv, d)
 	n := x.c
@@ -249,6 +250,10 @@ func col2im(gx, p []float64, d Dims, n, k int) {
 }
 
 func (n *Node) backConv() {
+	if n.lazyGrad {
+		n.backConvPooled()
+		return
+	}
 	x, w, b := n.a, n.w, n.b
 	d, k := n.dims, n.k
 	ns := x.c
@@ -445,6 +450,13 @@ func (n *Node) backMaxPool() {
 	in := n.dims
 	h2, w2 := in.H/2, in.W/2
 	ns := x.c
+	x.lazyGrad = false
+	if x.pooled && !x.gradSet && x.uses == 1 && n.convPoolBackOK() {
+		// The convolution's gradient is this one routed to the maxima:
+		// backConv, next, expands it a block at a time instead.
+		x.gradSet, x.lazyGrad = true, true
+		return
+	}
 	gx, first := x.acc()
 	if first && in.H == 2*h2 && in.W == 2*w2 {
 		// Every entry of ∂L/∂X lies in exactly one window: write each window's
@@ -452,13 +464,7 @@ func (n *Node) backMaxPool() {
 		// clearing the buffer and scattering into it.
 		for c := 0; c < in.C; c++ {
 			for i := 0; i < h2; i++ {
-				top := gx[(c*in.H+2*i)*in.W*ns:]
-				bot := top[in.W*ns:]
-				o := (c*h2 + i) * w2 * ns
-				g, arg := n.grad[o:o+w2*ns], n.arg[o:o+w2*ns]
-				if m := maxPoolBackVec(g, arg, top, bot, w2, ns); m < ns {
-					maxPoolBackRow(g, arg, top, bot, w2, ns, m)
-				}
+				n.unpoolRow(gx[(c*in.H+2*i)*in.W*ns:], c, i)
 			}
 		}
 		return
@@ -480,6 +486,143 @@ func (n *Node) backMaxPool() {
 			}
 		}
 	}
+}
+
+// unpoolRow writes into the two image rows from top (W·N entries each)
+// the gradient of the pool's windows (c, i, ·): each window's ∂L/∂Y at its
+// maximum and zero at its other three entries.
+func (n *Node) unpoolRow(top []float64, c, i int) {
+	in, ns := n.dims, n.c
+	h2, w2 := in.H/2, in.W/2
+	o := (c*h2 + i) * w2 * ns
+	g, arg := n.grad[o:o+w2*ns], n.arg[o:o+w2*ns]
+	bot := top[in.W*ns:]
+	if m := maxPoolBackVec(g, arg, top, bot, w2, ns); m < ns {
+		maxPoolBackRow(g, arg, top, bot, w2, ns, m)
+	}
+}
+
+// convPoolBackOK reports whether the pool n of a Conv2DMaxPool2 may leave
+// its operand's gradient to backConvPooled: images of even sizes (every
+// entry of the convolution's output in one window), and, when the filters
+// need a gradient, a product G Pᵀ that dotBlocks computes in blocks of two
+// image rows with the bits of the whole.
+func (n *Node) convPoolBackOK() bool {
+	conv := n.a
+	in := n.dims
+	if HasOpenBLAS || in.H%2 != 0 || in.W%2 != 0 {
+		return false
+	}
+	if w := conv.w; w.needGrad {
+		hwn := in.H * in.W * conv.c
+		return dotBlocksOK(w.r, w.c, hwn, 2*in.W*conv.c)
+	}
+	return true
+}
+
+// backConvPooled is backConv for a Conv2DMaxPool2 whose gradient G was left
+// in the pool (lazyGrad): G is made two image rows at a time, from the
+// pool's gradient and maxima, in a buffer that stays in the cache, and each
+// block is used at once. Every gradient has the bits of backConv's on the
+// whole G: ∂L/∂w = G Pᵀ by dotBlocks, ∂L/∂b by the same sums of each row
+// left to right, ∂L/∂X by the same direct products wᵀ G, column by column.
+func (n *Node) backConvPooled() {
+	x, w, b := n.a, n.w, n.b
+	pool := n.t.nodes[n.idx+1]
+	d, k := n.dims, n.k
+	ns := x.c
+	wn := d.W * ns
+	hwn := d.H * wn
+	ckk := d.C * k * k
+	cout := w.r
+	h2, L := d.H/2, 2*wn
+	n.vbuf = grow(n.vbuf, cout*L+cout)
+	blk, sums := n.vbuf[:cout*L], n.vbuf[cout*L:]
+	clear(sums)
+	var gw []float64
+	var first bool
+	dot := newDotBlocks(cout, ckk)
+	if w.needGrad {
+		gw, first = w.acc()
+	}
+	if x.needGrad {
+		n.aux2 = grow(n.aux2, ckk*hwn)
+	}
+	for i := range h2 {
+		j0 := i * L
+		for c := range cout {
+			pool.unpoolRow(blk[c*L:], c, i)
+		}
+		if b != nil && b.needGrad {
+			addRowSums(sums, blk, cout, L)
+		}
+		if w.needGrad {
+			if i < h2-1 {
+				dot.add(L, blk, L, n.aux[j0:], hwn)
+			} else {
+				dot.finish(L, blk, L, n.aux[j0:], hwn, gw, ckk, beta(first))
+			}
+		}
+		if x.needGrad {
+			gemm(true, false, ckk, L, cout, 1, w.val, ckk, blk, L, 0, n.aux2[j0:], hwn)
+		}
+	}
+	if b != nil && b.needGrad {
+		gb := b.accZero()
+		for o, s := range sums {
+			gb[o] += s
+		}
+	}
+	if x.needGrad {
+		col2im(x.accZero(), n.aux2, d, ns, k)
+	}
+}
+
+// addRowSums adds the entries of each row of the rows×L matrix g, left to
+// right, to the running sum s[r] of its row: over consecutive blocks of
+// columns, the additions of biasGrad on the whole rows, in the same order.
+// Four rows at a time, as biasGrad.
+func addRowSums(s, g []float64, rows, L int) {
+	o := 0
+	for ; o+4 <= rows; o += 4 {
+		g0 := g[o*L : o*L+L]
+		g1 := g[(o+1)*L:][:len(g0)]
+		g2 := g[(o+2)*L:][:len(g0)]
+		g3 := g[(o+3)*L:][:len(g0)]
+		s0, s1, s2, s3 := s[o], s[o+1], s[o+2], s[o+3]
+		for i, v := range g0 {
+			s0 += v
+			s1 += g1[i]
+			s2 += g2[i]
+			s3 += g3[i]
+		}
+		s[o], s[o+1], s[o+2], s[o+3] = s0, s1, s2, s3
+	}
+	for ; o < rows; o++ {
+		s0 := s[o]
+		for _, v := range g[o*L : o*L+L] {
+			s0 += v
+		}
+		s[o] = s0
+	}
+}
+
+// materialiseGrad writes the gradient of a convolution whose pool left it
+// (lazyGrad) into its own buffer, for the passes that read it whole
+// (HessVec's).
+func (n *Node) materialiseGrad() {
+	if !n.lazyGrad {
+		return
+	}
+	pool := n.t.nodes[n.idx+1]
+	n.ensureGrad()
+	in, ns := pool.dims, n.c
+	for c := 0; c < in.C; c++ {
+		for i := 0; i < in.H/2; i++ {
+			pool.unpoolRow(n.grad[(c*in.H+2*i)*in.W*ns:], c, i)
+		}
+	}
+	n.lazyGrad = false
 }
 
 // Reshape records the r×c matrix with the same row-major entries as a
