@@ -115,7 +115,7 @@ func addSoftmax(p, z *mat.Dense, s *scratch) {
 	copy(mx, z.RawRowView(0))
 	for i := 1; i < m; i++ {
 		for j, v := range z.RawRowView(i) {
-			mx[j] = math.Max(mx[j], v)
+			mx[j] = max(mx[j], v) // as math.Max for NaN and ±0, inlined
 		}
 	}
 	for i := 0; i < m; i++ {
