@@ -121,8 +121,11 @@ func addSoftmax(p, z *mat.Dense, s *scratch) {
 	for i := 0; i < m; i++ {
 		er := e[i*N : i*N+N]
 		for j, v := range z.RawRowView(i) {
-			er[j] = math.Exp(v - mx[j])
-			sum[j] += er[j]
+			er[j] = v - mx[j]
+		}
+		ad.ExpTo(er, er) // math.Exp's bits, eight at a time
+		for j, v := range er {
+			sum[j] += v
 		}
 	}
 	for i := 0; i < m; i++ {
