@@ -581,7 +581,7 @@ func (n *Node) backConvPooled() {
 // addRowSums adds the entries of each row of the rows×L matrix g, left to
 // right, to the running sum s[r] of its row: over consecutive blocks of
 // columns, the additions of biasGrad on the whole rows, in the same order.
-// Four rows at a time, as biasGrad.
+// Four rows at a time, as biasGrad (eight measured no faster).
 func addRowSums(s, g []float64, rows, L int) {
 	o := 0
 	for ; o+4 <= rows; o += 4 {

@@ -134,3 +134,16 @@ func BenchmarkBiasGrad(b *testing.B) {
 		biasGrad(gb, g, cout, hwn)
 	}
 }
+
+// BenchmarkAddRowSums sums a block of two image rows of the notebooks'
+// conv layer gradient (32 channels × 2·28·32 entries), as the pooled
+// convolution's backward does fourteen times a step.
+func BenchmarkAddRowSums(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	cout, L := 32, 2*28*32
+	g := randDense(rng, cout, L).RawMatrix().Data
+	s := make([]float64, cout)
+	for b.Loop() {
+		addRowSums(s, g, cout, L)
+	}
+}

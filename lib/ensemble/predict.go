@@ -225,7 +225,7 @@ func (e *Ensemble) hits(H *mat.Dense, labels []int, sizes []int, soft bool) (vot
 	if soft {
 		mean = make([]int, len(sizes))
 	}
-	var z, hb, counts, p mat.Dense
+	var hb, counts, p mat.Dense
 	s := scratch{tape: tapes.Get().(*ad.Tape)}
 	defer tapes.Put(s.tape)
 	for j0 := 0; j0 < N; j0 += hitsBlock {
@@ -235,13 +235,12 @@ func (e *Ensemble) hits(H *mat.Dense, labels []int, sizes []int, soft bool) (vot
 		if soft {
 			blank(&p, m, j1-j0)
 		}
-		z.Reset()
 		next := 0
 		for i := 0; next < len(sizes); i++ {
-			e.Net.memberLogits(&z, &s, e.Members[i], &hb)
-			addVotes(&counts, &z, &s)
+			z := e.Net.memberLogitsOnTape(&s, e.Members[i], &hb)
+			addVotes(&counts, z, &s)
 			if soft {
-				addSoftmax(&p, &z, &s)
+				addSoftmax(&p, z, &s)
 			}
 			if i+1 == sizes[next] {
 				vote[next] += correct(&counts, labels[j0:j1])
