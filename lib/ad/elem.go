@@ -284,9 +284,7 @@ func (t *Tape) unary(kind int, a *Node, s, s2 float64) *Node {
 			y[i] = v * v
 		}
 	case uExp:
-		for i, v := range x {
-			y[i] = math.Exp(v)
-		}
+		ExpTo(y, x)
 	case uLog:
 		for i, v := range x {
 			y[i] = math.Log(v)

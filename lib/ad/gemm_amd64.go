@@ -305,3 +305,62 @@ func gemmDotChunked(g *gemmArgs, i0, i1, j0, j1 int) bool {
 	flush()
 	return true
 }
+
+// dotBlocks computes C = A Bᵀ (m×n) over an inner dimension given in blocks,
+// one at a time, for a caller that makes each block of A just before it is
+// used: with the bits of gemm(false, true, m, n, k, 1, …) on the whole (the
+// twelve accumulators of every 3×4 tile are kept between blocks, as in
+// gemmDotChunked, so every entry gets the same additions in the same order).
+// dotBlocksOK says when it may be used.
+type dotBlocks struct {
+	m, n  int
+	first bool
+	acc   [dotTiles * 96]float64
+}
+
+// dotBlocksOK reports whether gemm computes the m×n product A Bᵀ over k
+// terms by gemmDotChunked, which dotBlocks then reproduces in blocks of
+// block terms (a multiple of 8 that divides k).
+func dotBlocksOK(m, n, k, block int) bool {
+	return hasAVX512 && !HasOpenBLAS && k > dotChunk && k >= 16 && m*n <= dotOut &&
+		(m+2)/3*((n+3)/4) <= dotTiles && block > 0 && block%8 == 0 && k%block == 0
+}
+
+func newDotBlocks(m, n int) dotBlocks { return dotBlocks{m: m, n: n, first: true} }
+
+// add accumulates a block of L terms: rows of A are lda apart in a, rows of
+// B ldb apart in b, each from the block's first term.
+func (d *dotBlocks) add(L int, a []float64, lda int, b []float64, ldb int) {
+	_ = a[(d.m-1)*lda+L-1]
+	_ = b[(d.n-1)*ldb+L-1]
+	t := 0
+	for i := 0; i < d.m; i += 3 {
+		for j := 0; j < d.n; j += 4 {
+			kdot3x4zpart(L, &a[i*lda], lda, &b[j*ldb], ldb, min(3, d.m-i), min(4, d.n-j), &d.acc[t*96], b2acc(d.first))
+			t++
+		}
+	}
+	d.first = false
+}
+
+// finish adds the last block of L terms and writes C = A Bᵀ + beta C into c
+// (rows ldc apart), not reading C when beta is 0.
+func (d *dotBlocks) finish(L int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int, beta float64) {
+	_ = a[(d.m-1)*lda+L-1]
+	_ = b[(d.n-1)*ldb+L-1]
+	_ = c[(d.m-1)*ldc+d.n-1]
+	if beta == 0 {
+		beta = 0 // normalise −0 so that C is not read
+	}
+	t := 0
+	for i := 0; i < d.m; i += 3 {
+		for j := 0; j < d.n; j += 4 {
+			if d.first {
+				clear(d.acc[t*96 : t*96+96])
+			}
+			cols := min(4, d.n-j)
+			kdot3x4z(L, &a[i*lda], lda, &b[j*ldb], ldb, &c[i*ldc+j], ldc, 1, beta, min(3, d.m-i), cols, 1<<(L%8)-1, &laneMasks[cols], &d.acc[t*96])
+			t++
+		}
+	}
+}

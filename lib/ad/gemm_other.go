@@ -33,3 +33,18 @@ func kernelDot(k int, a []float64, lda int, b []float64, ldb int, c []float64, l
 func packRows6(panel []float64, a []float64, base, lda, kc int) bool { return false }
 
 func gemmDotChunked(g *gemmArgs, i0, i1, j0, j1 int) bool { return false }
+
+// dotBlocks has no kernel on this architecture: dotBlocksOK is false.
+type dotBlocks struct{}
+
+func dotBlocksOK(m, n, k, block int) bool { return false }
+
+func newDotBlocks(m, n int) dotBlocks { return dotBlocks{} }
+
+func (d *dotBlocks) add(L int, a []float64, lda int, b []float64, ldb int) {
+	panic("ad: internal error: no dot kernel")
+}
+
+func (d *dotBlocks) finish(L int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int, beta float64) {
+	panic("ad: internal error: no dot kernel")
+}

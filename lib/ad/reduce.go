@@ -383,8 +383,9 @@ func softmaxCE(n, z, target *Node) float64 {
 	for i := 0; i < m; i++ {
 		row, prow := zv[i*k:i*k+k], p[i*k:i*k+k]
 		for j, v := range row {
-			prow[j] = math.Exp(v - lse[j])
+			prow[j] = v - lse[j]
 		}
+		ExpTo(prow, prow)
 	}
 	// column sums, reuse the max: lse_j = max_j + log Σ exp(z − max_j)
 	for j := 0; j < k; j++ {

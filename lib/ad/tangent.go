@@ -1239,6 +1239,7 @@ func (n *Node) forwardTanConv() {
 }
 
 func (n *Node) backTanConv() {
+	n.materialiseGrad()
 	x, w, b := n.a, n.w, n.b
 	d, k := n.dims, n.k
 	ns := x.c

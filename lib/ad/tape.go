@@ -67,6 +67,12 @@ type Node struct {
 	iown []int     // owned label storage
 	arg  []uint8   // argmax of MaxPool2
 
+	// A Conv2D recorded by Conv2DMaxPool2 (pooled) has no value; when
+	// lazyGrad, its gradient was not written by the pool's backward, and
+	// backConv expands it block by block from the pool's (next node's)
+	// gradient and maxima.
+	pooled, lazyGrad bool
+
 	// leaf bindings
 	userVal  *mat.Dense
 	userGrad *mat.Dense
@@ -246,6 +252,7 @@ func (t *Tape) newNode(op opKind, r, c int) *Node {
 	n.uses = 0
 	n.userHV = nil
 	n.hvCopy, n.hasTan, n.gtanSet = false, false, false
+	n.pooled, n.lazyGrad = false, false
 	n.ints = nil
 	if op != opConst && op != opParam {
 		n.own = grow(n.own, r*c)

@@ -20,7 +20,9 @@ type Gradient = func(grad, x *mat.Dense, labels []int) float64
 // [Lo, Hi].
 type Box struct{ Lo, Hi float64 }
 
-func (b Box) clip(v float64) float64 { return math.Min(math.Max(v, b.Lo), b.Hi) }
+// clip returns v clipped to the box. The built-in min and max treat NaN and
+// ±0 as math.Min and math.Max do, and are inlined.
+func (b Box) clip(v float64) float64 { return min(max(v, b.Lo), b.Hi) }
 
 // Chunk is about the number of samples per call of a Gradient: few enough
 // that a convolutional network's activations stay in the caches between
@@ -77,7 +79,7 @@ func (s PGD) Attack(dst, x *mat.Dense, labels []int, grad Gradient) *mat.Dense {
 			row, x0 := dst.RawRowView(i), x.RawRowView(i)
 			for j := 0; j < N; j++ {
 				lo, hi := ball(x0[j], s.Eps)
-				row[j] = s.Box.clip(math.Min(math.Max(row[j]+s.Eps*(2*rng.Float64()-1), lo), hi))
+				row[j] = s.Box.clip(min(max(row[j]+s.Eps*(2*rng.Float64()-1), lo), hi))
 			}
 		}
 	}
@@ -112,7 +114,7 @@ func signStep(cur, x *mat.Dense, labels []int, grad Gradient, alpha, eps float64
 			g, c, x0 := gb.RawRowView(i), cur.RawRowView(i)[j0:j1], x.RawRowView(i)[j0:j1]
 			for j := range g {
 				lo, hi := ball(x0[j], eps)
-				c[j] = box.clip(math.Min(math.Max(c[j]+alpha*sign(g[j]), lo), hi))
+				c[j] = box.clip(min(max(c[j]+alpha*sign(g[j]), lo), hi))
 			}
 		}
 	}

@@ -2,7 +2,6 @@ package attack
 
 import (
 	"fmt"
-	"math"
 	"math/rand/v2"
 
 	"gonum.org/v1/gonum/mat"
@@ -70,7 +69,7 @@ func (s SPSA) Attack(dst, x *mat.Dense, labels []int, loss Loss) *mat.Dense {
 			gr, c, x0 := g.RawRowView(i), dst.RawRowView(i), x.RawRowView(i)
 			for j := range gr {
 				lo, hi := ball(x0[j], s.Eps)
-				c[j] = s.Box.clip(math.Min(math.Max(c[j]+s.Step*sign(gr[j]), lo), hi))
+				c[j] = s.Box.clip(min(max(c[j]+s.Step*sign(gr[j]), lo), hi))
 			}
 		}
 	}

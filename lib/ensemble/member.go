@@ -31,20 +31,27 @@ func (n *Net) MemberLogits(dst *mat.Dense, m Member, H *mat.Dense) *mat.Dense {
 // vector kernels of σ), into dst, which is reused when it has the right
 // size or is empty.
 func (n *Net) memberLogits(dst *mat.Dense, s *scratch, m Member, H *mat.Dense) *mat.Dense {
-	t := s.tape
-	t.Reset()
-	z := t.AddCol(t.MatMul(t.Const(m.U), n.Act.Apply(t, t.MatMul(t.Const(m.G), t.Const(H)))), t.Const(n.C))
+	z := n.memberLogitsOnTape(s, m, H)
 	if dst == nil {
 		dst = &mat.Dense{}
 	}
-	r, c := z.Value().Dims()
+	r, c := z.Dims()
 	if dst.IsEmpty() {
 		dst.ReuseAs(r, c)
 	} else if dr, dc := dst.Dims(); dr != r || dc != c {
 		panic(fmt.Sprintf("ensemble: MemberLogits: dst is %d×%d, the logits %d×%d", dr, dc, r, c))
 	}
-	dst.Copy(z.Value())
+	dst.Copy(z)
 	return dst
+}
+
+// memberLogitsOnTape records the member's logits on s.tape (reset first)
+// and returns them, a view of the tape's storage valid until its next
+// Reset.
+func (n *Net) memberLogitsOnTape(s *scratch, m Member, H *mat.Dense) *mat.Dense {
+	t := s.tape
+	t.Reset()
+	return t.AddCol(t.MatMul(t.Const(m.U), n.Act.Apply(t, t.MatMul(t.Const(m.G), t.Const(H)))), t.Const(n.C)).Value()
 }
 
 // Apply returns the full parameters of the member's network: a copy of the

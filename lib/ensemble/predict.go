@@ -115,14 +115,17 @@ func addSoftmax(p, z *mat.Dense, s *scratch) {
 	copy(mx, z.RawRowView(0))
 	for i := 1; i < m; i++ {
 		for j, v := range z.RawRowView(i) {
-			mx[j] = math.Max(mx[j], v)
+			mx[j] = max(mx[j], v) // as math.Max for NaN and ±0, inlined
 		}
 	}
 	for i := 0; i < m; i++ {
 		er := e[i*N : i*N+N]
 		for j, v := range z.RawRowView(i) {
-			er[j] = math.Exp(v - mx[j])
-			sum[j] += er[j]
+			er[j] = v - mx[j]
+		}
+		ad.ExpTo(er, er) // math.Exp's bits, eight at a time
+		for j, v := range er {
+			sum[j] += v
 		}
 	}
 	for i := 0; i < m; i++ {
@@ -209,33 +212,58 @@ func (e *Ensemble) accuracy(fn string, H *mat.Dense, labels []int, sizes []int, 
 
 // hits returns the numbers of correct votes and, when soft, mean-softmax
 // predictions of the prefixes sizes of the members.
+//
+// The samples are taken hitsBlock at a time, every member on each block:
+// a block's pre-activations, the members' logits and the counts stay in the
+// cache. Each sample's logits are the same bits whatever the block (the
+// products are the library's direct ones, one sum per entry, and σ acts
+// entry by entry), and so are its votes and softmaxes.
 func (e *Ensemble) hits(H *mat.Dense, labels []int, sizes []int, soft bool) (vote, mean []int) {
 	_, N := H.Dims()
 	m := e.Net.Classes()
-	counts := mat.NewDense(m, N, nil)
-	var p *mat.Dense
+	vote = make([]int, len(sizes))
 	if soft {
-		p = mat.NewDense(m, N, nil)
+		mean = make([]int, len(sizes))
 	}
-	var z mat.Dense
+	var hb, counts, p mat.Dense
 	s := scratch{tape: tapes.Get().(*ad.Tape)}
 	defer tapes.Put(s.tape)
-	next := 0
-	for i := 0; next < len(sizes); i++ {
-		e.Net.memberLogits(&z, &s, e.Members[i], H)
-		addVotes(counts, &z, &s)
+	for j0 := 0; j0 < N; j0 += hitsBlock {
+		j1 := min(j0+hitsBlock, N)
+		columns(&hb, H, j0, j1)
+		blank(&counts, m, j1-j0)
 		if soft {
-			addSoftmax(p, &z, &s)
+			blank(&p, m, j1-j0)
 		}
-		if i+1 == sizes[next] {
-			vote = append(vote, correct(counts, labels))
+		next := 0
+		for i := 0; next < len(sizes); i++ {
+			z := e.Net.memberLogitsOnTape(&s, e.Members[i], &hb)
+			addVotes(&counts, z, &s)
 			if soft {
-				mean = append(mean, correct(p, labels))
+				addSoftmax(&p, z, &s)
 			}
-			next++
+			if i+1 == sizes[next] {
+				vote[next] += correct(&counts, labels[j0:j1])
+				if soft {
+					mean[next] += correct(&p, labels[j0:j1])
+				}
+				next++
+			}
 		}
 	}
 	return vote, mean
+}
+
+// hitsBlock is the number of samples hits evaluates at a time: the block's
+// pre-activations, two layers of a member and its logits, the counts and
+// the softmax sums then take about 400 KB.
+const hitsBlock = 512
+
+// blank makes m an r×c zero matrix, reusing its storage.
+func blank(m *mat.Dense, r, c int) {
+	m.Reset()
+	m.ReuseAs(r, c)
+	m.Zero()
 }
 
 // correct counts the columns of scores whose first largest entry is at the

@@ -225,15 +225,16 @@ func (n ConvNet) Init(rng *rand.Rand, w Initializer) *Params {
 // A leaky ReLU with a positive slope is increasing, so it commutes with the
 // max-pool: pool(σ(z)) = σ(pool(z)), with the maximum of each window at the
 // same place. With a positive ConvSlope (or the default) Features pools
-// first and applies σ to a quarter of the entries; values and gradients are
-// those of conv → σ → pool. A negative slope is applied before the pool.
+// first, with the convolution (ad.Tape.Conv2DMaxPool2, which pools each
+// block of the convolution's output while it is in the cache), and applies
+// σ to a quarter of the entries; values and gradients are those of
+// conv → σ → pool. A negative slope is applied before the pool.
 func (n ConvNet) Features(t *ad.Tape, w []*ad.Node, x *ad.Node) *ad.Node {
-	z := t.Conv2D(x, w[0], w[1], n.In)
-	d := ad.Dims{C: n.Channels, H: n.In.H, W: n.In.W}
 	if n.slope() > 0 {
-		return t.LeakyReLU(t.MaxPool2(z, d), n.slope())
+		return t.LeakyReLU(t.Conv2DMaxPool2(x, w[0], w[1], n.In), n.slope())
 	}
-	return t.MaxPool2(t.LeakyReLU(z, n.slope()), d)
+	z := t.Conv2D(x, w[0], w[1], n.In)
+	return t.MaxPool2(t.LeakyReLU(z, n.slope()), ad.Dims{C: n.Channels, H: n.In.H, W: n.In.W})
 }
 
 // Forward records the logits, Classes×N.

@@ -180,9 +180,10 @@ func Fig11(s Fig11Settings) (*Fig11Result, error) {
 }
 
 // advVote returns the majority-vote accuracy of all of e's members on
-// pre-activations H.
+// pre-activations H (ensemble.Vote of their logits, counted without keeping
+// them).
 func advVote(e *ensemble.Ensemble, H *mat.Dense, y []int) float64 {
-	return advAccuracy(ensemble.Vote(e.Logits(H, len(e.Members))), y)
+	return e.VoteAccuracy(H, y, []int{len(e.Members)})[0]
 }
 
 // advAccuracy returns the fraction of the predicted classes that are the
