@@ -12,7 +12,6 @@ import (
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/plot"
 
-	"github.com/noetherlab/noether/lib/classify"
 	"github.com/noetherlab/noether/lib/data"
 	"github.com/noetherlab/noether/lib/hessian"
 	"github.com/noetherlab/noether/lib/nn"
@@ -133,6 +132,9 @@ func Sharpness(s SharpnessSettings) (*SharpnessResult, error) {
 		return y
 	}
 	curvX := train.X.Slice(0, s.Curvature, 0, 784).(*mat.Dense)
+	// The test set is evaluated 31 times a seed: turned into columns once,
+	// not at every evaluation (the small MLP takes it whole).
+	testX := data.Columns(test.X)
 	names := []string{"SGD", "teleport up", "teleport down"}
 	type seedOut struct {
 		lamBefore, testBefore                 float64
@@ -156,7 +158,7 @@ func Sharpness(s SharpnessSettings) (*SharpnessResult, error) {
 		testErr := func(theta []float64) float64 {
 			q := net.Params()
 			q.Bind(theta)
-			return 1 - classify.Accuracy(net, q, test)
+			return 1 - nn.Accuracy(nn.Predict(net, q, testX), test.Labels)
 		}
 		lambda := func(theta []float64) float64 {
 			e := hessian.Lanczos(hessian.NewExact(curv, theta), 1, hessian.LanczosSettings{MaxSteps: 30, Tol: 1e-6})
