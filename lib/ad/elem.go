@@ -298,12 +298,14 @@ func (t *Tape) unary(kind int, a *Node, s, s2 float64) *Node {
 			y[i] = math.Sinh(v)
 		}
 	case uSoftplus:
+		expNegAbs(y, x)
 		for i, v := range x {
-			y[i] = softplus(v)
+			y[i] = math.Max(v, 0) + math.Log1p(y[i])
 		}
 	case uSwish:
+		expNegAbs(y, x)
 		for i, v := range x {
-			y[i] = v * sigmoid(v)
+			y[i] = v * sigmoidExp(v, y[i])
 		}
 	case uPow:
 		for i, v := range x {
@@ -321,17 +323,30 @@ func (t *Tape) unary(kind int, a *Node, s, s2 float64) *Node {
 	return out
 }
 
-func sigmoid(x float64) float64 {
+func sigmoid(x float64) float64 { return sigmoidExp(x, math.Exp(-math.Abs(x))) }
+
+// sigmoidExp is sigmoid(x) from e = e^{−|x|}: 1/(1 + e^{−x}) for x ≥ 0 and
+// eˣ/(1 + eˣ) below, so that no exponential overflows.
+func sigmoidExp(x, e float64) float64 {
 	if x >= 0 {
-		return 1 / (1 + math.Exp(-x))
+		return 1 / (1 + e)
 	}
-	e := math.Exp(x)
 	return e / (1 + e)
 }
 
-// softplus(x) = log(1 + eˣ) = max(x, 0) + log1p(e^{−|x|}).
-func softplus(x float64) float64 {
-	return math.Max(x, 0) + math.Log1p(math.Exp(-math.Abs(x)))
+// expChunk is the length of the stack buffer in which the backward passes
+// of softplus and swish take their exponentials a block at a time.
+const expChunk = 64
+
+// expNegAbs sets dst[i] = e^{−|x[i]|}, math.Exp's bits (ExpTo), the one
+// exponential of softplus(x) = max(x, 0) + log1p(e^{−|x|}), of sigmoid and
+// so of swish.
+func expNegAbs(dst, x []float64) {
+	dst = dst[:len(x)]
+	for i, v := range x {
+		dst[i] = -math.Abs(v)
+	}
+	ExpTo(dst, dst)
 }
 
 // powAct(x) = x^α for x > 0 and −β(−x)^α for x < 0.
@@ -484,14 +499,22 @@ func (n *Node) backUnary() {
 		for i, v := range x {
 			ga[i] += g[i] * math.Cosh(v)
 		}
-	case uSoftplus:
-		for i, v := range x {
-			ga[i] += g[i] * sigmoid(v)
-		}
-	case uSwish:
-		for i, v := range x {
-			sg := sigmoid(v)
-			ga[i] += g[i] * (sg + v*sg*(1-sg))
+	case uSoftplus, uSwish:
+		var e [expChunk]float64
+		for i0 := 0; i0 < len(x); i0 += expChunk {
+			xs := x[i0:min(i0+expChunk, len(x))]
+			expNegAbs(e[:len(xs)], xs)
+			gs, as := g[i0:i0+len(xs)], ga[i0:i0+len(xs)]
+			if n.k == uSoftplus {
+				for i, v := range xs {
+					as[i] += gs[i] * sigmoidExp(v, e[i])
+				}
+				continue
+			}
+			for i, v := range xs {
+				sg := sigmoidExp(v, e[i])
+				as[i] += gs[i] * (sg + v*sg*(1-sg))
+			}
 		}
 	case uPow:
 		for i, v := range x {

@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"gonum.org/v1/gonum/mat"
 )
 
 // ulps returns the distance between a and b in units in the last place
@@ -132,4 +134,52 @@ func TestElementwiseKernelsAVX2(t *testing.T) {
 		t.Skip("no AVX-512: TestElementwiseKernels covers the AVX2 kernels")
 	}
 	withoutAVX512(func() { TestElementwiseKernels(t) })
+}
+
+// Softplus and Swish take their exponentials eight at a time (ExpTo) and
+// must give the bits of the scalar formulas with math.Exp, forward and
+// backward (the gradient added to one already there), on the kernels'
+// special inputs and past the backward pass's 64-entry blocks.
+func TestSoftplusSwishExactly(t *testing.T) {
+	x := elemInputs()
+	n := len(x)
+	rng := rand.New(rand.NewPCG(5, 5))
+	w := make([]float64, n) // upstream weights: the loss is Σ w_i f(x_i) + Σ x_i
+	for i := range w {
+		w[i] = rng.NormFloat64()
+	}
+	sg := func(v float64) float64 {
+		if v >= 0 {
+			return 1 / (1 + math.Exp(-v))
+		}
+		e := math.Exp(v)
+		return e / (1 + e)
+	}
+	for _, c := range []struct {
+		name     string
+		f        func(*Tape, *Node) *Node
+		val, der func(float64) float64
+	}{
+		{"Softplus", (*Tape).Softplus,
+			func(v float64) float64 { return math.Max(v, 0) + math.Log1p(math.Exp(-math.Abs(v))) }, sg},
+		{"Swish", (*Tape).Swish,
+			func(v float64) float64 { return v * sg(v) },
+			func(v float64) float64 { s := sg(v); return s + v*s*(1-s) }},
+	} {
+		tp := NewTape()
+		xm := mat.NewDense(1, n, append([]float64(nil), x...))
+		g := mat.NewDense(1, n, nil)
+		xn := tp.Param(xm, g)
+		y := c.f(tp, xn)
+		loss := tp.Add(tp.Dot(y, tp.Const(mat.NewDense(1, n, w))), tp.Sum(xn))
+		tp.Backward(loss)
+		for i, v := range x {
+			if got, want := y.Value().At(0, i), c.val(v); math.Float64bits(got) != math.Float64bits(want) && !(math.IsNaN(got) && math.IsNaN(want)) {
+				t.Errorf("%s(%g) = %g, want %g", c.name, v, got, want)
+			}
+			if got, want := g.At(0, i), w[i]*c.der(v)+1; math.Float64bits(got) != math.Float64bits(want) && !(math.IsNaN(got) && math.IsNaN(want)) {
+				t.Errorf("%s′ at %g: gradient %g, want %g", c.name, v, got, want)
+			}
+		}
+	}
 }
