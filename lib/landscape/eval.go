@@ -163,9 +163,14 @@ func (e *Evaluator) evalStack(thetas [][]float64, out []Measure) {
 	parts := e.chunks(K, func(t *ad.Tape, x *ad.Node, labels []int, s sums) {
 		rows := len(labels)
 		z1 := t.MatMulT(t.ConstData(K*h, in, first), x, false, true).Value().RawMatrix().Data
+		// The further layers of each network on a tape of their own, reset
+		// between networks, so that they reuse its storage: z1 stays on t.
+		u := e.tapes.Get().(*ad.Tape)
+		defer e.tapes.Put(u)
 		for k := range nets {
-			z := t.ConstData(h, rows, z1[k*h*rows:])
-			z = e.rest(t, nets[k], z, true)
+			u.Reset()
+			z := u.ConstData(h, rows, z1[k*h*rows:])
+			z = e.rest(u, nets[k], z, true)
 			s.wrong[k], s.loss[k] = score(z.Value().RawMatrix(), labels)
 		}
 	})
@@ -230,6 +235,8 @@ func (e *Evaluator) evalSpan(basis [][]float64, c [][][]float64, ws [][]float64)
 			}
 		}
 		buf := make([]float64, h*rows)
+		u := e.tapes.Get().(*ad.Tape) // as in evalStack
+		defer e.tapes.Put(u)
 		for k := range nets {
 			for j := 0; j < h; j++ {
 				dst := buf[j*rows : (j+1)*rows]
@@ -242,7 +249,8 @@ func (e *Evaluator) evalSpan(basis [][]float64, c [][][]float64, ws [][]float64)
 					}
 				}
 			}
-			z := e.rest(t, nets[k], t.ConstData(h, rows, buf), false)
+			u.Reset()
+			z := e.rest(u, nets[k], u.ConstData(h, rows, buf), false)
 			s.wrong[k], s.loss[k] = score(z.Value().RawMatrix(), labels)
 		}
 	})
