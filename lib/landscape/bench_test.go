@@ -149,3 +149,32 @@ func BenchmarkFlipCurve(b *testing.B) {
 		}
 	})
 }
+
+// One Hamming geodesic of notebook 13 between two binary 784-64-64-10
+// nets, 25 points on the 10 000 test images; "along" with each point's
+// first layer corrected from the previous one's, "evalall" as before.
+func BenchmarkHammingAlong(b *testing.B) {
+	m := BinaryMLP{Sizes: []int{784, 64, 64, 10}}
+	rng := rand.New(rand.NewPCG(1, 2))
+	p, q := m.Init(rng, nil), m.Init(rng, nil)
+	ev, err := NewEvaluator(m, fashion(b, data.Test))
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := NewHamming(p.Vec(), q.Vec(), rng)
+	b.Run("along", func(b *testing.B) {
+		for b.Loop() {
+			Along(h, ev, 25)
+		}
+	})
+	b.Run("evalall", func(b *testing.B) {
+		for b.Loop() {
+			ws := make([][]float64, 25)
+			for k := range ws {
+				ws[k] = make([]float64, p.Len())
+				h.At(float64(k)/24, ws[k])
+			}
+			ev.EvalAll(ws)
+		}
+	})
+}

@@ -332,7 +332,11 @@ type flip struct {
 // and fixTies gives the sums that round either way EvalAll's values: the
 // measures are EvalAll's bit for bit. It needs a BinaryMLP with a hidden
 // layer.
-func (e *Evaluator) evalFlips(base []float64, ws [][]float64) (Measure, []Measure) {
+//
+// With chain set, network k's signs are compared with network k − 1's (base's
+// for the first) and its sums computed from that network's: the points of
+// a path that flips a few weights from one point to the next.
+func (e *Evaluator) evalFlips(base []float64, ws [][]float64, chain bool) (Measure, []Measure) {
 	for i, th := range append([][]float64{base}, ws...) {
 		if len(th) != e.layout.Len() {
 			panic(fmt.Sprintf("landscape: Evaluator.evalFlips: vector %d has %d parameters, the model %v has %d", i, len(th), e.model, e.layout.Len()))
@@ -343,8 +347,12 @@ func (e *Evaluator) evalFlips(base []float64, ws [][]float64) (Measure, []Measur
 	s0 := bn[0].W[0]
 	diffs := make([][]flip, len(nets))
 	par.For(len(nets), func(k int) {
+		from := s0
+		if chain && k > 0 {
+			from = nets[k-1].W[0]
+		}
 		for i, v := range nets[k].W[0][:len(s0)] {
-			if d := v - s0[i]; d != 0 {
+			if d := v - from[i]; d != 0 {
 				diffs[k] = append(diffs[k], flip{i / in, i % in, d})
 			}
 		}
@@ -374,12 +382,18 @@ func (e *Evaluator) evalFlips(base []float64, ws [][]float64) (Measure, []Measur
 			}
 		}
 		buf := make([]float64, h*rows)
+		copy(buf, p0)
+		nflips := 0 // the corrections buf has had since p0
 		for n, nt := range nets {
-			copy(buf, p0)
+			if !chain {
+				copy(buf, p0)
+				nflips = 0
+			}
 			for _, f := range diffs[n] {
 				floats.AddScaled(buf[f.j*rows:(f.j+1)*rows], f.d, xt[f.k*rows:(f.k+1)*rows])
 			}
-			e.fixTies(t, buf, nt.W[0], x, mass, len(diffs[n]))
+			nflips += len(diffs[n])
+			e.fixTies(t, buf, nt.W[0], x, mass, nflips)
 			u.Reset()
 			z := e.rest(u, nt, u.ConstData(h, rows, buf), true)
 			s.wrong[1+n], s.loss[1+n] = score(z.Value().RawMatrix(), labels)

@@ -91,7 +91,7 @@ func LocalEnergy(ev *Evaluator, theta []float64, sigma float64, s NoiseSettings)
 		return Perturb(nil, theta, sigma, s.Noise, rand.New(rand.NewPCG(s.Seed, uint64(i-1))))
 	})
 	if s.Noise == Flip && ev.flips() {
-		base, ms := ev.evalFlips(theta, ws[1:])
+		base, ms := ev.evalFlips(theta, ws[1:], false)
 		return energy(sigma, base, ms)
 	}
 	all := ev.EvalAll(ws)
@@ -223,7 +223,7 @@ func flipCurve(ev *Evaluator, theta []float64, sigmas []float64, s NoiseSettings
 		k, i := n/draws, n%draws
 		ws[n] = Perturb(nil, theta, sigmas[k], s.Noise, rand.New(rand.NewPCG(s.Seed, uint64(i))))
 	})
-	base, ms := ev.evalFlips(theta, ws)
+	base, ms := ev.evalFlips(theta, ws, false)
 	out := make([]Energy, len(sigmas))
 	for k, sg := range sigmas {
 		out[k] = energy(sg, base, ms[k*draws:(k+1)*draws])

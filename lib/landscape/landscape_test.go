@@ -452,8 +452,10 @@ func TestEnergyCurveRays(t *testing.T) {
 // is LocalEnergy as EvalAll measures the copies, bit for bit: the net
 // reads its first-layer sums only through their signs, and those of sums
 // that tie at 0 are taken from the product. EnergyCurve gives LocalEnergy
-// at every level. Features b/255 with b in 0…15, as pixels, make ties
-// frequent (without the ties' repair the error rises differ).
+// at every level; Along a Hamming geodesic, whose points are corrected one
+// from the previous, gives EvalAll's measures. Features b/255 with b in
+// 0…15, as pixels, make ties frequent (without the ties' repair the
+// measures differ).
 func TestFlipEnergy(t *testing.T) {
 	rng := rand.New(rand.NewPCG(8, 4))
 	m := BinaryMLP{Sizes: []int{300, 9, 7, 4}}
@@ -486,5 +488,17 @@ func TestFlipEnergy(t *testing.T) {
 		if want.Rise.Err == 0 {
 			t.Errorf("σ = %g: no rise of the error: the test does not test", sg)
 		}
+	}
+	// Along a Hamming geodesic each point is the previous one corrected.
+	q := m.Init(rng, nil)
+	h := NewHamming(p.Vec(), q.Vec(), rng)
+	pr := Along(h, ev, 13)
+	ws := make([][]float64, len(pr.T))
+	for k, tk := range pr.T {
+		ws[k] = make([]float64, p.Len())
+		h.At(tk, ws[k])
+	}
+	if want := ev.EvalAll(ws); !slices.Equal(pr.M, want) {
+		t.Errorf("along a Hamming geodesic %v, EvalAll %v", pr.M, want)
 	}
 }
