@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/noetherlab/noether/lib/ad"
@@ -162,9 +163,14 @@ func (e *Evaluator) evalStack(thetas [][]float64, out []Measure) {
 	parts := e.chunks(K, func(t *ad.Tape, x *ad.Node, labels []int, s sums) {
 		rows := len(labels)
 		z1 := t.MatMulT(t.ConstData(K*h, in, first), x, false, true).Value().RawMatrix().Data
+		// The further layers of each network on a tape of their own, reset
+		// between networks, so that they reuse its storage: z1 stays on t.
+		u := e.tapes.Get().(*ad.Tape)
+		defer e.tapes.Put(u)
 		for k := range nets {
-			z := t.ConstData(h, rows, z1[k*h*rows:])
-			z = e.rest(t, nets[k], z, true)
+			u.Reset()
+			z := u.ConstData(h, rows, z1[k*h*rows:])
+			z = e.rest(u, nets[k], z, true)
 			s.wrong[k], s.loss[k] = score(z.Value().RawMatrix(), labels)
 		}
 	})
@@ -229,6 +235,8 @@ func (e *Evaluator) evalSpan(basis [][]float64, c [][][]float64, ws [][]float64)
 			}
 		}
 		buf := make([]float64, h*rows)
+		u := e.tapes.Get().(*ad.Tape) // as in evalStack
+		defer e.tapes.Put(u)
 		for k := range nets {
 			for j := 0; j < h; j++ {
 				dst := buf[j*rows : (j+1)*rows]
@@ -241,7 +249,8 @@ func (e *Evaluator) evalSpan(basis [][]float64, c [][][]float64, ws [][]float64)
 					}
 				}
 			}
-			z := e.rest(t, nets[k], t.ConstData(h, rows, buf), false)
+			u.Reset()
+			z := e.rest(u, nets[k], u.ConstData(h, rows, buf), false)
 			s.wrong[k], s.loss[k] = score(z.Value().RawMatrix(), labels)
 		}
 	})
@@ -292,6 +301,136 @@ func (e *Evaluator) evalRays(base []float64, dirs [][]float64, scales []float64,
 	out := make([]Measure, 1+len(ws))
 	sumParts(out, parts, e.n)
 	return out[0], out[1:]
+}
+
+// flips reports whether evalFlips applies: a BinaryMLP with a hidden
+// layer.
+func (e *Evaluator) flips() bool {
+	_, ok := e.model.(BinaryMLP)
+	return ok && len(e.sizes) > 2
+}
+
+// flip is one first-layer weight (row j, column k) whose sign differs from
+// the base network's: d is the new sign minus the old, ±2.
+type flip struct {
+	j, k int
+	d    float64
+}
+
+// evalFlips measures base and binary networks ws whose first-layer signs
+// differ from base's in a few weights (the noisy copies of a Flip local
+// energy): with S_1 base's first-layer signs and S_1' network k's, its
+// first-layer product is
+//
+//	Z_1' = S_1 X_cᵀ + (S_1' − S_1) X_cᵀ,
+//
+// whose second term has a nonzero entry, ±2, only where a sign differs, so
+// that each network costs (flips × samples) additions instead of a
+// product with the data. S_1 X_cᵀ is computed once per chunk, as EvalAll
+// computes it. A noisy network's first-layer sums differ from EvalAll's
+// by their rounding, but the network reads them only through their signs,
+// and fixTies gives the sums that round either way EvalAll's values: the
+// measures are EvalAll's bit for bit. It needs a BinaryMLP with a hidden
+// layer.
+//
+// With chain set, network k's signs are compared with network k − 1's (base's
+// for the first) and its sums computed from that network's: the points of
+// a path that flips a few weights from one point to the next.
+func (e *Evaluator) evalFlips(base []float64, ws [][]float64, chain bool) (Measure, []Measure) {
+	for i, th := range append([][]float64{base}, ws...) {
+		if len(th) != e.layout.Len() {
+			panic(fmt.Sprintf("landscape: Evaluator.evalFlips: vector %d has %d parameters, the model %v has %d", i, len(th), e.model, e.layout.Len()))
+		}
+	}
+	in, h := e.sizes[0], e.sizes[1]
+	bn, nets := e.nets([][]float64{base}), e.nets(ws)
+	s0 := bn[0].W[0]
+	diffs := make([][]flip, len(nets))
+	par.For(len(nets), func(k int) {
+		from := s0
+		if chain && k > 0 {
+			from = nets[k-1].W[0]
+		}
+		for i, v := range nets[k].W[0][:len(s0)] {
+			if d := v - from[i]; d != 0 {
+				diffs[k] = append(diffs[k], flip{i / in, i % in, d})
+			}
+		}
+	})
+	parts := e.chunks(1+len(ws), func(t *ad.Tape, x *ad.Node, labels []int, s sums) {
+		rows := len(labels)
+		p0 := t.MatMulT(t.ConstData(h, in, s0), x, false, true).Value().RawMatrix().Data[:h*rows]
+		u := e.tapes.Get().(*ad.Tape)
+		defer e.tapes.Put(u)
+		u.Reset()
+		z := e.rest(u, bn[0], u.ConstData(h, rows, p0), true)
+		s.wrong[0], s.loss[0] = score(z.Value().RawMatrix(), labels)
+		// The chunk's samples by feature, so that the column of feature k
+		// is contiguous.
+		X := x.Value().RawMatrix()
+		xt := make([]float64, in*rows)
+		for i := range rows {
+			for k, v := range X.Data[i*X.Stride : i*X.Stride+in] {
+				xt[k*rows+i] = v
+			}
+		}
+		// Each sample's Σ_k |x_k|, which bounds the rounding of its sums.
+		mass := make([]float64, rows)
+		for i := range mass {
+			for _, v := range X.Data[i*X.Stride : i*X.Stride+in] {
+				mass[i] += math.Abs(v)
+			}
+		}
+		buf := make([]float64, h*rows)
+		copy(buf, p0)
+		nflips := 0 // the corrections buf has had since p0
+		for n, nt := range nets {
+			if !chain {
+				copy(buf, p0)
+				nflips = 0
+			}
+			for _, f := range diffs[n] {
+				floats.AddScaled(buf[f.j*rows:(f.j+1)*rows], f.d, xt[f.k*rows:(f.k+1)*rows])
+			}
+			nflips += len(diffs[n])
+			e.fixTies(t, buf, nt.W[0], x, mass, nflips)
+			u.Reset()
+			z := e.rest(u, nt, u.ConstData(h, rows, buf), true)
+			s.wrong[1+n], s.loss[1+n] = score(z.Value().RawMatrix(), labels)
+		}
+	})
+	out := make([]Measure, 1+len(ws))
+	sumParts(out, parts, e.n)
+	return out[0], out[1:]
+}
+
+// fixTies makes the signs of the first-layer sums z (h×rows, one sample
+// per column) of a binary network with first-layer signs s1, computed from
+// another network's by adding nflips corrections, those of the product
+// S_1 X_cᵀ as EvalAll computes it. Both are within (in + nflips + 1)·u·Σ_k
+// |x_k| of the exact sum (u = 2⁻⁵³, unit roundoff; |s| = 1), so only a sum
+// within twice that of 0 can differ in sign: an exact tie of the ±x_k,
+// which pixels k/255 make frequent. Those entries are recomputed as the
+// product rounds them (ad.EntryABt), or, for a product that does not allow
+// it, the whole product.
+func (e *Evaluator) fixTies(t *ad.Tape, z, s1 []float64, x *ad.Node, mass []float64, nflips int) {
+	in, h, rows := e.sizes[0], e.sizes[1], len(mass)
+	X := x.Value().RawMatrix()
+	bound := 4 * float64(in+nflips+8) * 0x1p-53
+	for j := range h {
+		zj := z[j*rows : (j+1)*rows]
+		for i, v := range zj {
+			if math.Abs(v) > bound*mass[i] {
+				continue
+			}
+			c, ok := ad.EntryABt(h, rows, in, s1[j*in:(j+1)*in], X.Data[i*X.Stride:i*X.Stride+in])
+			if !ok {
+				copy(z, t.MatMulT(t.ConstData(h, in, s1), x, false, true).Value().RawMatrix().Data[:h*rows])
+				return
+			}
+			zj[i] = c
+		}
+	}
 }
 
 // sums are one chunk's misclassified samples and summed loss, per network.

@@ -446,3 +446,59 @@ func TestEnergyCurveRays(t *testing.T) {
 		}
 	}
 }
+
+// The flip local energy of a binary net, whose noisy copies' first-layer
+// products are w's corrected at the flipped weights (Evaluator.evalFlips),
+// is LocalEnergy as EvalAll measures the copies, bit for bit: the net
+// reads its first-layer sums only through their signs, and those of sums
+// that tie at 0 are taken from the product. EnergyCurve gives LocalEnergy
+// at every level; Along a Hamming geodesic, whose points are corrected one
+// from the previous, gives EvalAll's measures. Features b/255 with b in
+// 0…15, as pixels, make ties frequent (without the ties' repair the
+// measures differ).
+func TestFlipEnergy(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 4))
+	m := BinaryMLP{Sizes: []int{300, 9, 7, 4}}
+	set := smallSet(rng, 2100, 300, 4)
+	raw := set.X.RawMatrix().Data
+	for i := range raw {
+		raw[i] = float64(rng.IntN(16)) / 255
+	}
+	ev, err := NewEvaluator(m, set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := m.Init(rng, nil)
+	s := NoiseSettings{Noise: Flip, Draws: 6, Seed: 4}
+	sigmas := []float64{0.02, 0.1, 0.3}
+	curve := EnergyCurve(ev, p.Vec(), sigmas, s)
+	for k, sg := range sigmas {
+		ws := [][]float64{p.Vec()}
+		for i := range s.Draws {
+			ws = append(ws, Perturb(nil, p.Vec(), sg, Flip, rand.New(rand.NewPCG(s.Seed, uint64(i)))))
+		}
+		all := ev.EvalAll(ws)
+		want := energy(sg, all[0], all[1:])
+		got := LocalEnergy(ev, p.Vec(), sg, s)
+		for name, got := range map[string]Energy{"LocalEnergy": got, "EnergyCurve": curve[k]} {
+			if got != want {
+				t.Errorf("%s σ = %g: %+v, with EvalAll %+v", name, sg, got, want)
+			}
+		}
+		if want.Rise.Err == 0 {
+			t.Errorf("σ = %g: no rise of the error: the test does not test", sg)
+		}
+	}
+	// Along a Hamming geodesic each point is the previous one corrected.
+	q := m.Init(rng, nil)
+	h := NewHamming(p.Vec(), q.Vec(), rng)
+	pr := Along(h, ev, 13)
+	ws := make([][]float64, len(pr.T))
+	for k, tk := range pr.T {
+		ws[k] = make([]float64, p.Len())
+		h.At(tk, ws[k])
+	}
+	if want := ev.EvalAll(ws); !slices.Equal(pr.M, want) {
+		t.Errorf("along a Hamming geodesic %v, EvalAll %v", pr.M, want)
+	}
+}

@@ -253,6 +253,14 @@ func Along(path Path, ev *Evaluator, points int) Profile {
 		pr.M = ev.evalSpan(basis, c, ws)
 		return pr
 	}
+	if _, ok := path.(*Hamming); ok && ev.flips() {
+		// From one point to the next a Hamming geodesic flips a few
+		// weights: each point's first layer is the previous one's,
+		// corrected (Evaluator.evalFlips), with EvalAll's measures.
+		base, ms := ev.evalFlips(ws[0], ws[1:], true)
+		pr.M = append([]Measure{base}, ms...)
+		return pr
+	}
 	pr.M = ev.EvalAll(ws)
 	return pr
 }

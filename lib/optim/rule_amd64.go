@@ -1,6 +1,10 @@
 package optim
 
-import "golang.org/x/sys/cpu"
+import (
+	"math"
+
+	"golang.org/x/sys/cpu"
+)
 
 // momentumStep is the heavy-ball update without weight decay in AVX
 // assembly, on n (a multiple of 8) entries.
@@ -40,4 +44,17 @@ func adamVec(theta, m, v, g []float64, k *adamConsts) int {
 	_, _, _ = theta[n-1], m[n-1], v[n-1]
 	adamStep(&theta[0], &m[0], &v[0], &g[0], n, k)
 	return n
+}
+
+//go:noescape
+func allFinite(x *float64, n int, inf float64) bool
+
+// finiteVec reports whether the first len(x) rounded down to a multiple of
+// 8 entries are all finite, and returns that count (0 without AVX).
+func finiteVec(x []float64) (int, bool) {
+	m := len(x) &^ 7
+	if !hasAVX || m == 0 {
+		return 0, true
+	}
+	return m, allFinite(&x[0], m, math.Inf(1))
 }

@@ -94,3 +94,32 @@ adamloop:
 adamdone:
 	VZEROUPPER
 	RET
+
+// func allFinite(x *float64, n int, inf float64) bool
+// reports whether x[i] & inf (the exponent bits; inf = +Inf) differs from
+// inf for every i < n (a multiple of 8): no ±Inf or NaN among them.
+TEXT ·allFinite(SB), NOSPLIT, $0-25
+	MOVQ         x+0(FP), SI
+	MOVQ         n+8(FP), CX
+	VBROADCASTSD inf+16(FP), Y15
+	VXORPD       Y14, Y14, Y14
+	SHRQ         $3, CX
+	JZ           finDone
+
+finLoop:
+	VANDPD  0(SI), Y15, Y0
+	VANDPD  32(SI), Y15, Y1
+	VCMPPD  $0, Y15, Y0, Y0
+	VCMPPD  $0, Y15, Y1, Y1
+	VORPD   Y0, Y14, Y14
+	VORPD   Y1, Y14, Y14
+	ADDQ    $64, SI
+	DECQ    CX
+	JNZ     finLoop
+
+finDone:
+	VMOVMSKPD Y14, AX
+	VZEROUPPER
+	TESTQ     AX, AX
+	SETEQ     ret+24(FP)
+	RET

@@ -123,7 +123,14 @@ func checkFiniteOnly(step int, t, loss float64, grad []float64) error {
 		return &NonFiniteError{Step: step, Time: t, What: "loss", Index: -1, Value: loss}
 	}
 	const exp = 0x7ff << 52 // the exponent bits, all set for ±Inf and NaN only
-	for i, g := range grad {
+	// The vector scan finds whether its entries are all finite; where one
+	// is not, the loop below finds the first.
+	m, ok := finiteVec(grad)
+	if !ok {
+		m = 0
+	}
+	for i, g := range grad[m:] {
+		i += m
 		if math.Float64bits(g)&exp == exp {
 			return &NonFiniteError{Step: step, Time: t, What: "gradient", Index: i, Value: g}
 		}

@@ -37,3 +37,35 @@ func TestSumSquares(t *testing.T) {
 		}
 	}
 }
+
+// checkFiniteOnly, whose vector scan only says whether a block is all
+// finite, names the first non-finite entry of the gradient, ±Inf or NaN, at
+// every position of every length around the scan's blocks of 8.
+func TestCheckFiniteOnly(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	for n := range 42 {
+		g := randVec(rng, n, 1)
+		if err := checkFiniteOnly(0, 0, 1, g); err != nil {
+			t.Fatalf("n = %d, all finite: %v", n, err)
+		}
+		for i := range n {
+			for _, bad := range []float64{math.Inf(1), math.Inf(-1), math.NaN(), math.Float64frombits(0xfff8000000000001)} {
+				h := append([]float64(nil), g...)
+				h[i] = bad
+				if i+3 < n {
+					h[i+3] = math.NaN() // a later one is not reported
+				}
+				err := checkFiniteOnly(4, 0.5, 1, h)
+				e, ok := err.(*NonFiniteError)
+				if !ok || e.Index != i || e.What != "gradient" || e.Step != 4 || math.Float64bits(e.Value) != math.Float64bits(bad) {
+					t.Errorf("n = %d, %v at %d: %v", n, bad, i, err)
+				}
+			}
+		}
+	}
+	g := randVec(rng, 55050, 0.01)
+	g[55049] = math.MaxFloat64 // finite
+	if err := checkFiniteOnly(0, 0, 1, g); err != nil {
+		t.Errorf("largest finite value: %v", err)
+	}
+}

@@ -1,0 +1,52 @@
+package ad
+
+import (
+	"math/rand/v2"
+	"testing"
+)
+
+// EntryABt gives the entries of MatMulT(A, B, false, true) bit for bit,
+// for the products of the packed method, with every kernel the CPU has;
+// and declines the others.
+func TestEntryABt(t *testing.T) {
+	if HasOpenBLAS {
+		t.Skip("products of this size go to OpenBLAS")
+	}
+	rng := rand.New(rand.NewPCG(3, 9))
+	for _, sh := range [][3]int{{64, 1000, 784}, {9, 700, 15}, {6, 900, 300}, {100, 50, 513}} {
+		m, n, k := sh[0], sh[1], sh[2]
+		a, b := make([]float64, m*k), make([]float64, n*k)
+		for i := range a {
+			a[i] = rng.NormFloat64()
+		}
+		for i := range b {
+			b[i] = rng.Float64()
+		}
+		for _, kern := range []string{"wide", "avx2", "go"} {
+			func() {
+				defer func(v, w bool) { hasAVX2FMA, hasAVX512 = v, w }(hasAVX2FMA, hasAVX512)
+				switch kern {
+				case "avx2":
+					hasAVX512 = false
+				case "go":
+					hasAVX2FMA, hasAVX512 = false, false
+				}
+				tp := NewTape()
+				c := tp.MatMulT(tp.ConstData(m, k, a), tp.ConstData(n, k, b), false, true).Value().RawMatrix().Data
+				for _, ij := range [][2]int{{0, 0}, {m - 1, n - 1}, {m / 2, n / 3}, {m - 1, 0}} {
+					i, j := ij[0], ij[1]
+					got, ok := EntryABt(m, n, k, a[i*k:(i+1)*k], b[j*k:(j+1)*k])
+					if !ok {
+						t.Fatalf("%s %v: declined a packed product", kern, sh)
+					}
+					if want := c[i*n+j]; got != want {
+						t.Errorf("%s %v: entry (%d, %d) = %.17g, MatMulT %.17g", kern, sh, i, j, got, want)
+					}
+				}
+			}()
+		}
+	}
+	if _, ok := EntryABt(1, 1000, 784, make([]float64, 784), make([]float64, 784)); ok {
+		t.Error("computed an entry of a product of dot products")
+	}
+}
