@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"sync"
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
@@ -137,7 +138,11 @@ func PerSample(model nn.Model, theta []float64, x, y *mat.Dense, loss nn.Loss) (
 	}
 	p.Bind(theta)
 	gp := p.NewLike()
-	t := ad.NewTape()
+	// The tape's storage, N samples wide, is recycled between calls: the
+	// result keeps copies of what it needs, not the tape's nodes.
+	t := tapes.Get().(*ad.Tape)
+	t.Reset()
+	defer tapes.Put(t)
 	w := make(map[string]*ad.Node, p.Count())
 	for i, name := range p.Names() {
 		w[name] = t.Param(p.At(i), gp.At(i))
@@ -180,6 +185,9 @@ func PerSample(model nn.Model, theta []float64, x, y *mat.Dense, loss nn.Loss) (
 	}
 	return g, nil
 }
+
+// tapes holds PerSample's tapes between calls.
+var tapes = sync.Pool{New: func() any { return ad.NewTape() }}
 
 // N returns the number of samples.
 func (g *Gradients) N() int { return g.n }
