@@ -81,6 +81,11 @@ var (
 	serialMu  sync.Mutex
 	serialBuf packBuf
 	bufPool   = sync.Pool{New: func() any { return new(packBuf) }}
+
+	// noBuf stands for the buffers of a direct product with an
+	// untransposed B on the assembly kernel, which reads nothing from it
+	// and writes nothing to it.
+	noBuf packBuf
 )
 
 // gemm computes C = alpha op(A) op(B) + beta C for row-major matrices, with
@@ -112,6 +117,13 @@ func gemm(ta, tb bool, m, n, k int, alpha float64, a []float64, lda int, b []flo
 		return
 	}
 	if m*n*k >= parMACs && parallelGemm(&g) {
+		return
+	}
+	if !g.tb && hasDirectKernel() && methodOf(&g) == methodDirect {
+		// The assembly kernel reads both operands in place: no packing
+		// buffer, hence no lock, which goroutines running small products
+		// side by side would otherwise pass between cores at every call.
+		gemmDirect(&g, 0, m, 0, n, &noBuf)
 		return
 	}
 	if serialMu.TryLock() {
@@ -447,15 +459,16 @@ func packB(dst []float64, g *gemmArgs, pc, kc, jc, nc, w int) {
 			}
 			continue
 		}
+		// A partial panel: its padding cleared row by row (a short clear
+		// per row of the panel, not a strided pass per padding column),
+		// then its columns copied in.
+		for p := 0; p < kc; p++ {
+			clear(panel[p*w+cols : p*w+w])
+		}
 		for c := 0; c < cols; c++ {
 			src := b[(jc+jp+c)*ldb+pc:][:kc]
 			for p, v := range src {
 				panel[p*w+c] = v
-			}
-		}
-		for c := cols; c < w; c++ {
-			for p := 0; p < kc; p++ {
-				panel[p*w+c] = 0
 			}
 		}
 	}

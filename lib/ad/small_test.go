@@ -192,3 +192,40 @@ func BenchmarkGemvT(b *testing.B) {
 		}
 	})
 }
+
+// The three products of a gradient step of Zhao et al.'s Fig. 6 network
+// (U 5×50, H = σ(V X) 50×10): f = U H, ∂U = G Hᵀ (a transposed B, packed)
+// and ∂H = Uᵀ G, on one goroutine and on two side by side (notebook 05 runs
+// its trainings two at a time).
+func BenchmarkGemmFig6Step(b *testing.B) {
+	rng := rand.New(rand.NewPCG(6, 6))
+	const m, h, n = 5, 50, 10
+	fill := func(k int) []float64 {
+		v := make([]float64, k)
+		for i := range v {
+			v[i] = rng.NormFloat64()
+		}
+		return v
+	}
+	u, hh, g := fill(m*h), fill(h*n), fill(m*n)
+	step := func(f, du, dh []float64) {
+		gemm(false, false, m, n, h, 1, u, h, hh, n, 0, f, n)
+		gemm(false, true, m, h, n, 1, g, n, hh, n, 0, du, h)
+		gemm(true, false, h, n, m, 1, u, h, g, n, 0, dh, n)
+	}
+	b.Run("serial", func(b *testing.B) {
+		f, du, dh := make([]float64, m*n), make([]float64, m*h), make([]float64, h*n)
+		for b.Loop() {
+			step(f, du, dh)
+		}
+	})
+	b.Run("two", func(b *testing.B) {
+		b.SetParallelism(1)
+		b.RunParallel(func(pb *testing.PB) {
+			f, du, dh := make([]float64, m*n), make([]float64, m*h), make([]float64, h*n)
+			for pb.Next() {
+				step(f, du, dh)
+			}
+		})
+	})
+}

@@ -3,6 +3,8 @@ package noise
 import (
 	"testing"
 
+	"gonum.org/v1/gonum/mat"
+
 	"github.com/noetherlab/noether/lib/nn"
 )
 
@@ -52,5 +54,24 @@ func BenchmarkCovMulVec10k(b *testing.B) {
 	dst := make([]float64, g.Dim())
 	for b.Loop() {
 		g.CovMulVec(dst, v)
+	}
+}
+
+// Tr[ΣA] of the 30-40-30 linear net on 1000 samples for the rotation
+// generator with B = I (Tr Q = ‖U‖² − ‖V‖², two 1×1 parts): the prediction
+// DriftRate takes at every state of its SGD runs.
+func BenchmarkTraceCovATraceQ(b *testing.B) {
+	p := linearNet(1, 30, 40, 30, 1000)
+	id := mat.NewSymDense(40, nil)
+	for i := range 40 {
+		id.SetSym(i, i, 1)
+	}
+	A := TwoLayerRotation(30, 30, id)
+	g, err := PerSample(p.model, p.theta, p.x, p.y, p.loss)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		g.TraceCovA(A)
 	}
 }

@@ -71,6 +71,7 @@ type Symmetry struct {
 type part struct {
 	s      *mat.SymDense
 	tuples [][]int
+	flat   []int      // the tuples one after the other, for the loops of Quad
 	vals   []float64  // eigenvalues of S
 	vecs   *mat.Dense // eigenvectors of S as columns
 }
@@ -146,8 +147,10 @@ func (s *Symmetry) Add(S mat.Symmetric, tuples ...[]int) *Symmetry {
 		}
 	}
 	p.tuples = make([][]int, len(tuples))
+	p.flat = make([]int, 0, len(tuples)*k)
 	for t, idx := range tuples {
 		p.tuples[t] = slices.Clone(idx)
+		p.flat = append(p.flat, idx...)
 	}
 	s.parts = append(s.parts, p)
 	return s
@@ -341,30 +344,72 @@ func (s *Symmetry) Quad(x, y []float64) float64 {
 	for _, p := range s.parts {
 		k := len(p.vals)
 		if k == 1 {
+			// One index per tuple, read from the flat list rather than
+			// from a slice per tuple: the same sum in the same order.
 			a := p.s.At(0, 0)
 			var t float64
-			for _, idx := range p.tuples {
-				t += x[idx[0]] * y[idx[0]]
+			for _, i := range p.flat {
+				t += x[i] * y[i]
 			}
 			sum += a * t
 			continue
 		}
-		S := p.s.RawSymmetric()
-		for _, idx := range p.tuples {
-			for a, i := range idx {
-				row := S.Data[a*S.Stride : a*S.Stride+k]
-				var t float64
-				for b := a; b < k; b++ {
-					t += row[b] * y[idx[b]]
-				}
-				for b := 0; b < a; b++ {
-					t += S.Data[b*S.Stride+a] * y[idx[b]]
-				}
-				sum += x[i] * t
+		sum = p.addQuad(sum, x, y)
+	}
+	return sum
+}
+
+// addQuad returns sum + x[idx]ᵀ S y[idx] over the tuples of p, a part with
+// tuples of two or more coordinates, each term added to sum in turn.
+func (p *part) addQuad(sum float64, x, y []float64) float64 {
+	k := len(p.vals)
+	S := p.s.RawSymmetric()
+	for o := 0; o < len(p.flat); o += k {
+		idx := p.flat[o : o+k]
+		for a, i := range idx {
+			row := S.Data[a*S.Stride : a*S.Stride+k]
+			var t float64
+			for b := a; b < k; b++ {
+				t += row[b] * y[idx[b]]
 			}
+			for b := 0; b < a; b++ {
+				t += S.Data[b*S.Stride+a] * y[idx[b]]
+			}
+			sum += x[i] * t
 		}
 	}
 	return sum
+}
+
+// quadSelf4 returns x_rᵀ A x_r for four vectors x_r, each the same float64
+// operations in the same order as Quad(x_r, x_r): the four sums in order
+// are carried side by side, so that four additions are in flight where Quad
+// waits for each one to finish.
+func (s *Symmetry) quadSelf4(x0, x1, x2, x3 []float64) (q [4]float64) {
+	x0, x1, x2, x3 = x0[:s.d], x1[:s.d], x2[:s.d], x3[:s.d]
+	for pi := range s.parts {
+		p := &s.parts[pi]
+		if len(p.vals) != 1 {
+			q[0] = p.addQuad(q[0], x0, x0)
+			q[1] = p.addQuad(q[1], x1, x1)
+			q[2] = p.addQuad(q[2], x2, x2)
+			q[3] = p.addQuad(q[3], x3, x3)
+			continue
+		}
+		a := p.s.At(0, 0)
+		var t0, t1, t2, t3 float64
+		for _, i := range p.flat {
+			t0 += x0[i] * x0[i]
+			t1 += x1[i] * x1[i]
+			t2 += x2[i] * x2[i]
+			t3 += x3[i] * x3[i]
+		}
+		q[0] += a * t0
+		q[1] += a * t1
+		q[2] += a * t2
+		q[3] += a * t3
+	}
+	return q
 }
 
 // Charge returns the Noether charge C = θᵀAθ.
@@ -374,8 +419,28 @@ func (s *Symmetry) Charge(theta []float64) float64 { return s.Quad(theta, theta)
 // terms whose signed sum is the charge, and so the scale of its rounding
 // error (a rescaling charge ‖a‖² − ‖b‖² has |C| ≪ ‖a‖² + ‖b‖² when balanced).
 func (s *Symmetry) AbsCharge(theta []float64) float64 {
+	if len(theta) != s.d {
+		panic(fmt.Sprintf("noise: Symmetry: vector of length %d, want %d", len(theta), s.d))
+	}
 	var sum float64
-	s.eachCoord(theta, func(l, c float64) { sum += math.Abs(l) * c * c })
+	add := func(l, c float64) { sum += math.Abs(l) * c * c }
+	var x []float64
+	for pi := range s.parts {
+		p := &s.parts[pi]
+		if len(p.vals) != 1 {
+			x = p.eachCoord(theta, x, add)
+			continue
+		}
+		// A 1×1 part: the eigenvector q = ±1 and the coordinate c = q·θ_i,
+		// the terms eachCoord would pass (its 0 + q·θ_i differs only in
+		// the sign of a zero, which c² drops), without a call per
+		// coordinate.
+		l, q := math.Abs(p.vals[0]), p.vecs.At(0, 0)
+		for _, i := range p.flat {
+			c := q * theta[i]
+			sum += l * c * c
+		}
+	}
 	return sum
 }
 
@@ -386,22 +451,29 @@ func (s *Symmetry) eachCoord(v []float64, f func(l, c float64)) {
 		panic(fmt.Sprintf("noise: Symmetry: vector of length %d, want %d", len(v), s.d))
 	}
 	var x []float64
-	for _, p := range s.parts {
-		k := len(p.vals)
-		x = growTo(x, k)
-		for _, idx := range p.tuples {
-			for a, i := range idx {
-				x[a] = v[i]
+	for pi := range s.parts {
+		x = s.parts[pi].eachCoord(v, x, f)
+	}
+}
+
+// eachCoord is Symmetry.eachCoord on the coordinates of part p, with x as
+// scratch space; it returns x, grown if needed.
+func (p *part) eachCoord(v, x []float64, f func(l, c float64)) []float64 {
+	k := len(p.vals)
+	x = growTo(x, k)
+	for _, idx := range p.tuples {
+		for a, i := range idx {
+			x[a] = v[i]
+		}
+		for b := 0; b < k; b++ {
+			var c float64
+			for a := 0; a < k; a++ {
+				c += p.vecs.At(a, b) * x[a]
 			}
-			for b := 0; b < k; b++ {
-				var c float64
-				for a := 0; a < k; a++ {
-					c += p.vecs.At(a, b) * x[a]
-				}
-				f(p.vals[b], c)
-			}
+			f(p.vals[b], c)
 		}
 	}
+	return x
 }
 
 // Rescaling returns the generator of a rescaling symmetry on R^d,

@@ -128,9 +128,23 @@ func (s MechanicsSettings) Problem() (nn.MLP, *mat.Dense, *mat.Dense, []float64,
 // unit (conserved.DeepNeurons with α = 1). Applied to a gradient or a
 // velocity laid out as θ it gives gᵀA_jg.
 func Charges(net nn.MLP, theta []float64) []float64 {
-	p := net.Params()
-	p.Bind(theta)
-	W, b := net.Layers(p)
+	return newCharger(net).of(theta)
+}
+
+// charger computes Charges with one parameter set for every call: train
+// takes three charges a step, and a fresh set each time (as long as θ) cost
+// more than the charges themselves.
+type charger struct {
+	net nn.MLP
+	p   *nn.Params
+}
+
+func newCharger(net nn.MLP) charger { return charger{net, net.Params()} }
+
+// of returns Charges(c.net, theta).
+func (c charger) of(theta []float64) []float64 {
+	c.p.Bind(theta)
+	W, b := c.net.Layers(c.p)
 	return conserved.DeepNeurons(1, W, b)[0]
 }
 
@@ -187,7 +201,8 @@ func train(net nn.MLP, x, y *mat.Dense, theta0 []float64, h int, eta, gamma, bet
 	n := len(theta)
 	g, v := make([]float64, n), make([]float64, n)
 	run := Run{LR: eta, Decay: gamma, Momentum: beta}
-	C0 := Charges(net, theta)
+	charges := newCharger(net).of
+	C0 := charges(theta)
 	exact := append([]float64(nil), C0...)
 	var prevExact, prevK []float64
 	mod := append([]float64(nil), C0...) // the modified equation's C
@@ -196,7 +211,7 @@ func train(net nn.MLP, x, y *mat.Dense, theta0 []float64, h int, eta, gamma, bet
 		modDot[j] = -2 * gamma * C0[j]
 	}
 	for k := 0; ; k++ {
-		C := Charges(net, theta)
+		C := charges(theta)
 		run.Time = append(run.Time, float64(k)*eta)
 		run.Charge = append(run.Charge, C)
 		run.Exact = append(run.Exact, append([]float64(nil), exact...))
@@ -206,12 +221,12 @@ func train(net nn.MLP, x, y *mat.Dense, theta0 []float64, h int, eta, gamma, bet
 			break
 		}
 		run.Loss = append(run.Loss, obj.Func(theta, g))
-		gA := Charges(net, g) // g_kᵀA_j g_k
+		gA := charges(g) // g_kᵀA_j g_k
 		for i := range v {
 			v[i] = beta*v[i] + g[i] + gamma*theta[i]
 			theta[i] -= eta * v[i]
 		}
-		K := Charges(net, v) // K_{k+1} = v_{k+1}ᵀA_j v_{k+1}
+		K := charges(v) // K_{k+1} = v_{k+1}ᵀA_j v_{k+1}
 		next := make([]float64, h)
 		for j := range next {
 			switch {

@@ -90,3 +90,17 @@ func oscProduct(r Run) float64 {
 	m, k := Oscillator(r.LR, r.Decay, r.Momentum)
 	return m * k
 }
+
+// The three runs of Mechanics at the Fast preset (200 samples, 16 hidden
+// units): the training steps and the three charges taken at each.
+func BenchmarkMechanicsFast(b *testing.B) {
+	s := MechanicsSettings{}.Fast()
+	if _, err := Mechanics(s); err != nil {
+		b.Skip(err) // no Fashion-MNIST on this machine
+	}
+	for b.Loop() {
+		if _, err := Mechanics(s); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

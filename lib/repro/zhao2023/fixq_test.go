@@ -13,6 +13,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/noetherlab/noether/lib/hessian"
 	"github.com/noetherlab/noether/lib/nn"
 	"github.com/noetherlab/noether/lib/sym"
 )
@@ -297,5 +298,22 @@ func TestFig6Orbit(t *testing.T) {
 	s1, orb := init.Run(nn.Linear.Name, 2), res.Run(0, nn.Linear.Name, 0)
 	if !(math.Abs(s1.Q0-orb.Q0) < 2 && s1.Below > 0 && orb.Below > s1.Below) {
 		t.Errorf("linear: s = 1 (Q₀ = %.4g) below %g at %g, the moved network (Q = %g) at %g", s1.Q0, Fig6Floor, s1.Below, orb.Q0, orb.Below)
+	}
+}
+
+// The eigenvalues of the full 750×750 Hessian of a trained Fig. 9 network
+// (sharpSpectrum with top = 0, as Fig9 runs at the paper's settings): the
+// 750 Hessian-vector products and the factorisation.
+func BenchmarkFig9Spectrum(b *testing.B) {
+	s := Fig9Settings{}.Fast().defaults()
+	net, p, X, Y, _, err := sharpTrain(s, nn.Tanh, 0.3, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	hvp := hessian.New(nn.NewObjective(net, X, Y, nn.SquaredError), p.Vec())
+	for b.Loop() {
+		if _, err := sharpSpectrum(hvp, 0); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -5,6 +5,7 @@ package zhao2023
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -226,14 +227,21 @@ func Fig9(s Fig9Settings) (*Fig9Result, error) {
 		}
 		sq := nn.NewObjective(net, X, Y, nn.SquaredError) // ‖Y − f‖²_F
 		hvp := hessian.New(sq, p.Vec())
-		vals, err := sharpSpectrum(hvp, s.Top)
+		var full *mat.SymDense // the full Hessian, when the whole spectrum is asked for
+		var vals []float64
+		if s.Top <= 0 {
+			full = hessian.Full(nil, hvp)
+			vals, err = sharpEigenvalues(full)
+		} else {
+			vals, err = sharpSpectrum(hvp, s.Top)
+		}
 		if err != nil {
 			return Fig9Run{}, fmt.Errorf("zhao2023: Fig9 %s, s = %g: %w", act.Name, scale, err)
 		}
 		run := Fig9Run{Act: act.Name, Scale: scale, Q0: q0, Loss: sq.Func(p.Vec(), nil), Eigenvalues: vals,
 			LambdaMax: vals[len(vals)-1], Nonzero: hessian.Rank(vals, Fig9RTol)}
 		if act.Name == nn.Linear.Name { // each linear run writes its own entry
-			e, err := sharpExact(hvp, s.Top, p, X, Y)
+			e, err := sharpExact(hvp, full, s.Top, p, X, Y)
 			e.Scale = scale
 			res.Linear[i%n] = e
 			return run, err
@@ -272,7 +280,7 @@ func sharpTrain(s Fig9Settings, act nn.Activation, scale float64, d uint64) (net
 // them from the full matrix if top is zero, else the top largest by Lanczos.
 func sharpSpectrum(op hessian.Operator, top int) ([]float64, error) {
 	if top <= 0 {
-		return hessian.Eigenvalues(hessian.Matrix(hessian.Full(nil, op)))
+		return sharpEigenvalues(hessian.Full(nil, op))
 	}
 	e := hessian.Lanczos(op, top, hessian.LanczosSettings{})
 	if !e.Converged {
@@ -283,14 +291,29 @@ func sharpSpectrum(op hessian.Operator, top int) ([]float64, error) {
 	return vals, nil
 }
 
+// sharpEigenvalues returns the eigenvalues of H in ascending order, as
+// hessian.Eigenvalues(hessian.Matrix(H)) does, without first rebuilding H
+// from n products with it (which give H again, to the sign of a zero).
+func sharpEigenvalues(H *mat.SymDense) ([]float64, error) {
+	var eig mat.EigenSym
+	if !eig.Factorize(H, false) {
+		return nil, errors.New("eigendecomposition did not converge")
+	}
+	return eig.Values(nil), nil
+}
+
 // sharpExact compares the Hessian hvp (hessian.New) of a trained linear
-// network with hessian.TwoLayerLinear; top is as in sharpSpectrum.
-func sharpExact(hvp hessian.Operator, top int, p *nn.Params, X, Y *mat.Dense) (Fig9Exact, error) {
+// network, whose full matrix is full if not nil, with
+// hessian.TwoLayerLinear; top is as in sharpSpectrum.
+func sharpExact(hvp hessian.Operator, full *mat.SymDense, top int, p *nn.Params, X, Y *mat.Dense) (Fig9Exact, error) {
 	U, V := p.M("U"), p.M("V")
 	op := hessian.TwoLayerLinear(U, V, X, Y)
 	exact := hessian.Full(nil, op)
+	if full == nil {
+		full = hessian.Full(nil, hvp)
+	}
 	var d mat.Dense
-	d.Sub(hessian.Full(nil, hvp), exact)
+	d.Sub(full, exact)
 	vals, err := sharpSpectrum(op, top)
 	if err != nil {
 		return Fig9Exact{}, fmt.Errorf("zhao2023: Fig9, exact linear Hessian: %w", err)

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/noetherlab/noether/lib/data"
@@ -168,7 +169,7 @@ func runLinear(p Linear, x, y *mat.Dense, theta []float64, s noise.SGD, steps, e
 	var res optim.Result
 	var err error
 	if s.BatchSize >= n {
-		res, err = optim.Run(obj.Func, th, rule, optim.Settings{Steps: steps, GradTol: 1e-9, Observers: []optim.Observer{obs}})
+		res, err = optim.Run(newLinearGD(p, x, y).Func, th, rule, optim.Settings{Steps: steps, GradTol: 1e-9, Observers: []optim.Observer{obs}})
 	} else {
 		f := obj.Batch
 		if s.Replace {
@@ -202,4 +203,64 @@ func averagedResidual(L, R *mat.Dense) float64 {
 	var d mat.Dense
 	d.Sub(L, R)
 	return 2 * mat.Norm(&d, 2) / (mat.Norm(L, 2) + mat.Norm(R, 2))
+}
+
+// linearGD is the full-batch objective of a Linear problem, the mean
+// squared error L(U, V) = (1/(dN)) ‖UVX − Y‖²_F of
+// nn.NewObjective(p.Net(), x, y, nn.MSE), computed from the sufficient
+// statistics S = XXᵀ, C = YXᵀ and ‖Y‖²_F of the N samples: with M = UV,
+//
+//	L = (⟨MS, M⟩ − 2⟨M, C⟩ + ‖Y‖²_F)/(dN),   G = ∇_M L = 2(MS − C)/(dN),
+//	∇_U L = G Vᵀ,   ∇_V L = Uᵀ G,
+//
+// O(d²h) a step where the network on the data costs O(dhN): a full-batch
+// step on the 1000 samples of notebook 15 is about seven times cheaper
+// (BenchmarkLinearFullBatch). The same loss and gradient as the network's
+// up to rounding; ⟨∇L, Aθ⟩ = 0 for the rotations of the hidden layer holds
+// as exactly as there.
+type linearGD struct {
+	d, h, n  int
+	S, C     *mat.Dense // XXᵀ (d×d) and YXᵀ (d×d)
+	yy       float64    // ‖Y‖²_F
+	u, v     mat.Dense  // views of θ
+	gu, gv   mat.Dense  // views of the gradient
+	M, MS, G mat.Dense  // UV, MS and ∇_M L
+}
+
+func newLinearGD(p Linear, x, y *mat.Dense) *linearGD {
+	p = p.withDefaults()
+	d, h := p.Dim, p.Hidden
+	_, n := x.Dims()
+	o := &linearGD{d: d, h: h, n: n, S: new(mat.Dense), C: new(mat.Dense)}
+	o.S.Mul(x, x.T())
+	o.C.Mul(y, x.T())
+	o.yy = mat.Norm(y, 2)
+	o.yy *= o.yy
+	o.M.ReuseAs(d, d)
+	o.MS.ReuseAs(d, d)
+	o.G.ReuseAs(d, d)
+	return o
+}
+
+// Func is an optim.Func: θ = (vec U, vec V) as nn.TwoLayer lays it out.
+func (o *linearGD) Func(theta, grad []float64) float64 {
+	d, h := o.d, o.h
+	o.u.SetRawMatrix(blas64.General{Rows: d, Cols: h, Stride: h, Data: theta[:d*h]})
+	o.v.SetRawMatrix(blas64.General{Rows: h, Cols: d, Stride: d, Data: theta[d*h : 2*d*h]})
+	o.gu.SetRawMatrix(blas64.General{Rows: d, Cols: h, Stride: h, Data: grad[:d*h]})
+	o.gv.SetRawMatrix(blas64.General{Rows: h, Cols: d, Stride: d, Data: grad[d*h : 2*d*h]})
+	o.M.Mul(&o.u, &o.v)
+	o.MS.Mul(&o.M, o.S)
+	scale := 1 / float64(d*o.n)
+	m, ms, c := o.M.RawMatrix().Data, o.MS.RawMatrix().Data, o.C.RawMatrix().Data
+	g := o.G.RawMatrix().Data
+	var quad, cross float64
+	for i, mi := range m {
+		quad += ms[i] * mi
+		cross += mi * c[i]
+		g[i] = 2 * scale * (ms[i] - c[i])
+	}
+	o.gu.Mul(&o.G, o.v.T())
+	o.gv.Mul(o.u.T(), &o.G)
+	return (quad - 2*cross + o.yy) * scale
 }
