@@ -304,10 +304,23 @@ func (e *Evaluator) evalRays(base []float64, dirs [][]float64, scales []float64,
 }
 
 // flips reports whether evalFlips applies: a BinaryMLP with a hidden
-// layer.
+// layer, whose first-layer product with every chunk rounds each entry
+// alone, as the stacked product of EvalAll rounds it (ad.EntryABt): not a
+// product of dot products or an unpacked one, which small chunks take
+// (h × rows ≤ 4096, say) and whose bits depend on the number of rows of
+// the product, nor in a build with OpenBLAS, to which EvalAll's larger
+// stacked product may go and evalFlips's product not.
 func (e *Evaluator) flips() bool {
-	_, ok := e.model.(BinaryMLP)
-	return ok && len(e.sizes) > 2
+	if _, ok := e.model.(BinaryMLP); !ok || len(e.sizes) <= 2 || ad.HasOpenBLAS {
+		return false
+	}
+	// The smallest chunk is the last (see chunks); a method that rounds
+	// each entry alone for it does for the larger ones.
+	nch := (e.n + Chunk - 1) / Chunk
+	last := e.n - (nch-1)*((e.n+nch-1)/nch)
+	in, h := e.sizes[0], e.sizes[1]
+	_, ok := ad.EntryABt(h, last, in, make([]float64, in), make([]float64, in))
+	return ok
 }
 
 // flip is one first-layer weight (row j, column k) whose sign differs from
