@@ -518,20 +518,24 @@ func (n *Node) unpoolRow(top []float64, c, i int) {
 
 // convPoolBackOK reports whether the pool n of a Conv2DMaxPool2 may leave
 // its operand's gradient to backConvPooled: images of even sizes (every
-// entry of the convolution's output in one window), and, when the filters
-// need a gradient, a product G Pᵀ that dotBlocks computes in blocks of two
-// image rows with the bits of the whole.
+// entry of the convolution's output in one window); when the filters need
+// a gradient, a product G Pᵀ that dotBlocks computes in blocks of two image
+// rows with the bits of the whole; and when the images need one, a product
+// wᵀ G that gemm computes in those blocks of columns by the method of the
+// whole (a block of at most 16 columns takes the direct method, whose sums
+// over more than 256 filters round otherwise than the packed one's).
 func (n *Node) convPoolBackOK() bool {
 	conv := n.a
 	in := n.dims
 	if HasOpenBLAS || in.H%2 != 0 || in.W%2 != 0 {
 		return false
 	}
-	if w := conv.w; w.needGrad {
-		hwn := in.H * in.W * conv.c
-		return dotBlocksOK(w.r, w.c, hwn, 2*in.W*conv.c)
+	w := conv.w
+	hwn, L := in.H*in.W*conv.c, 2*in.W*conv.c
+	if conv.a.needGrad && methodOf(&gemmArgs{ta: true, m: w.c, n: L, k: w.r}) != methodOf(&gemmArgs{ta: true, m: w.c, n: hwn, k: w.r}) {
+		return false
 	}
-	return true
+	return !w.needGrad || dotBlocksOK(w.r, w.c, hwn, L)
 }
 
 // backConvPooled is backConv for a Conv2DMaxPool2 whose gradient G was left

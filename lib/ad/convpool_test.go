@@ -40,6 +40,9 @@ func testConv2DMaxPool2(t *testing.T) {
 		// 300 terms a sum, the whole product packed, and a last block of
 		// one pooled row (100 columns) small enough for the direct method.
 		{Dims{12, 82, 10}, 1, 5, 5, true, false}, {Dims{12, 82, 10}, 1, 5, 5, false, true},
+		// ∂x = wᵀ G over 600 filters, packed, in blocks of 16 columns
+		// that the direct method would take.
+		{Dims{1, 40, 2}, 600, 3, 4, false, true},
 	} {
 		ckk := c.in.C * c.k * c.k
 		x, w, b := normal(c.in.Size(), c.n), normal(c.cout, ckk), normal(c.cout, 1)
