@@ -55,10 +55,9 @@ type convProduct struct {
 }
 
 // product writes the columns [j0, j1) of Y into y, a cout×(j1−j0) matrix.
-// Every entry is the same chain of operations whatever the columns (the
-// direct method of gemm sums over the kk terms of one entry in order, and
-// the product's shape keeps it on that method), so Y computed in blocks of
-// columns has the bits of Y computed at once.
+// Each of gemm's methods sums the terms of one entry in an order that does
+// not depend on the columns, so Y computed in blocks of columns that take
+// the method of the whole (sameMethod) has the bits of Y computed at once.
 func (pr *convProduct) product(y []float64, j0, j1 int) {
 	nc := j1 - j0
 	beta := 0.0
@@ -74,6 +73,14 @@ func (pr *convProduct) product(y []float64, j0, j1 int) {
 		beta = 1
 	}
 	gemm(false, false, pr.cout, nc, pr.kk, 1, pr.a, pr.lda, pr.p[j0:], pr.hwn, beta, y, nc)
+}
+
+// sameMethod reports whether gemm computes a block of nc columns of Y by
+// the method of the whole product (a small block may fall to the direct
+// method, whose sums over more than 256 terms round otherwise than the
+// packed one's).
+func (pr *convProduct) sameMethod(nc int) bool {
+	return methodOf(&gemmArgs{m: pr.cout, n: nc, k: pr.kk}) == methodOf(&gemmArgs{m: pr.cout, n: pr.hwn, k: pr.kk})
 }
 
 // conv2D records a Conv2D node and fills its im2col matrix, and returns the
@@ -160,6 +167,13 @@ func (t *Tape) Conv2DMaxPool2(x, w, b *Node, in Dims) *Node {
 	h2, w2 := d.H/2, d.W/2
 	// Blocks of whole pooled rows, about fusedCols columns of Y each.
 	rows := max(1, fusedCols/(2*wn))
+	if last := h2 - (h2-1)/rows*rows; !pr.sameMethod(2*min(rows, h2)*wn) || !pr.sameMethod(2*last*wn) {
+		// Y whole, as Conv2D computes it, then pooled.
+		out.aux = grow(out.aux, pr.cout*pr.hwn)
+		pr.product(out.aux, 0, pr.hwn)
+		maxPool(out.val, arg, out.aux, d, n)
+		return out
+	}
 	out.aux = grow(out.aux, pr.cout*2*wn*min(rows, h2))
 	for i0 := 0; i0 < h2; i0 += rows {
 		i1 := min(i0+rows, h2)
@@ -504,20 +518,24 @@ func (n *Node) unpoolRow(top []float64, c, i int) {
 
 // convPoolBackOK reports whether the pool n of a Conv2DMaxPool2 may leave
 // its operand's gradient to backConvPooled: images of even sizes (every
-// entry of the convolution's output in one window), and, when the filters
-// need a gradient, a product G Pᵀ that dotBlocks computes in blocks of two
-// image rows with the bits of the whole.
+// entry of the convolution's output in one window); when the filters need
+// a gradient, a product G Pᵀ that dotBlocks computes in blocks of two image
+// rows with the bits of the whole; and when the images need one, a product
+// wᵀ G that gemm computes in those blocks of columns by the method of the
+// whole (a block of at most 16 columns takes the direct method, whose sums
+// over more than 256 filters round otherwise than the packed one's).
 func (n *Node) convPoolBackOK() bool {
 	conv := n.a
 	in := n.dims
 	if HasOpenBLAS || in.H%2 != 0 || in.W%2 != 0 {
 		return false
 	}
-	if w := conv.w; w.needGrad {
-		hwn := in.H * in.W * conv.c
-		return dotBlocksOK(w.r, w.c, hwn, 2*in.W*conv.c)
+	w := conv.w
+	hwn, L := in.H*in.W*conv.c, 2*in.W*conv.c
+	if conv.a.needGrad && methodOf(&gemmArgs{ta: true, m: w.c, n: L, k: w.r}) != methodOf(&gemmArgs{ta: true, m: w.c, n: hwn, k: w.r}) {
+		return false
 	}
-	return true
+	return !w.needGrad || dotBlocksOK(w.r, w.c, hwn, L)
 }
 
 // backConvPooled is backConv for a Conv2DMaxPool2 whose gradient G was left

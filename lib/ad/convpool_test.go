@@ -11,8 +11,8 @@ import (
 // Conv2DMaxPool2 claims the bits of MaxPool2 ∘ Conv2D: the value, every
 // gradient (images, filters, bias) and every Hessian-vector component, each
 // compared exactly, with every kernel set, on the notebooks' layer (28×28,
-// 32 filters, batch 32 and 40), a larger kernel, odd image sizes and no
-// bias.
+// 32 filters, batch 32 and 40), a larger kernel, odd image sizes, no bias
+// and a product whose blocks of columns would change gemm's method.
 func TestConv2DMaxPool2Exactly(t *testing.T) {
 	t.Run("native", testConv2DMaxPool2)
 	t.Run("AVX2", func(t *testing.T) { withoutAVX512(func() { testConv2DMaxPool2(t) }) })
@@ -37,6 +37,12 @@ func testConv2DMaxPool2(t *testing.T) {
 		{Dims{1, 28, 28}, 32, 3, 32, true, false}, {Dims{1, 28, 28}, 32, 3, 40, true, false},
 		{Dims{1, 28, 28}, 32, 3, 32, true, true}, {Dims{1, 10, 10}, 8, 3, 13, true, false},
 		{Dims{3, 8, 8}, 5, 5, 7, true, false}, {Dims{2, 5, 7}, 4, 3, 3, true, false}, {Dims{2, 6, 6}, 3, 3, 2, false, false},
+		// 300 terms a sum, the whole product packed, and a last block of
+		// one pooled row (100 columns) small enough for the direct method.
+		{Dims{12, 82, 10}, 1, 5, 5, true, false}, {Dims{12, 82, 10}, 1, 5, 5, false, true},
+		// ∂x = wᵀ G over 600 filters, packed, in blocks of 16 columns
+		// that the direct method would take.
+		{Dims{1, 40, 2}, 600, 3, 4, false, true},
 	} {
 		ckk := c.in.C * c.k * c.k
 		x, w, b := normal(c.in.Size(), c.n), normal(c.cout, ckk), normal(c.cout, 1)

@@ -24,6 +24,14 @@ func EntryABt(m, n, k int, a, b []float64) (float64, bool) {
 		return 0, false
 	}
 	fused := hasAVX2FMA || hasAVX512
+	if !fused {
+		switch goKernelFMA {
+		case goFused:
+			fused = true
+		case goMixed:
+			return 0, false
+		}
+	}
 	var c float64
 	for pc := 0; pc < k; pc += kcBlock {
 		ap, bp := a[pc:min(pc+kcBlock, k)], b[pc:min(pc+kcBlock, k)]
@@ -35,7 +43,7 @@ func EntryABt(m, n, k int, a, b []float64) (float64, bool) {
 			}
 		} else {
 			for p, v := range ap {
-				s += v * bp[p] // as kernelGo writes it
+				s += float64(v * bp[p]) // rounded, then added
 			}
 		}
 		if pc == 0 {
@@ -46,3 +54,43 @@ func EntryABt(m, n, k int, a, b []float64) (float64, bool) {
 	}
 	return c, true
 }
+
+// How the compiled kernelGo adds its products: the compiler may fuse
+// c += a·b into a multiply-add (it does on arm64, and on amd64 with
+// GOAMD64=v3), which rounds once instead of twice.
+const (
+	goUnfused = iota
+	goFused
+	goMixed // fused at some positions of the tile and not at others
+)
+
+// goKernelFMA is how kernelGo adds its products, found by running it on
+// two terms whose sum is exactly −2⁻⁶⁰ and whose rounded product makes it 0.
+var goKernelFMA = func() int {
+	const e = 0x1p-30
+	a, b := make([]float64, 2*mr), make([]float64, 2*nr)
+	for r := range mr {
+		a[r], a[mr+r] = 1, 1+e
+	}
+	for j := range nr {
+		b[j], b[nr+j] = -1, 1-e
+	}
+	var ab [mr * nr]float64
+	kernelGo(2, a, b, &ab)
+	fused, unfused := 0, 0
+	for _, v := range ab {
+		switch v {
+		case -0x1p-60:
+			fused++
+		case 0:
+			unfused++
+		}
+	}
+	switch {
+	case unfused == len(ab):
+		return goUnfused
+	case fused == len(ab):
+		return goFused
+	}
+	return goMixed
+}()

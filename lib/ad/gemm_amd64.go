@@ -92,14 +92,17 @@ var hasAVX2FMA = func() bool {
 	return b7&(1<<5) != 0
 }()
 
-// hasAVX512 reports AVX-512F with the operating system saving the opmask and
-// all 32 ZMM registers (XCR0 bits 5–7), on top of AVX2/FMA.
+// hasAVX512 reports AVX-512F and AVX-512DQ (the kernels use its KORTESTB
+// and its VANDPD and VXORPD on ZMM registers) with the operating system
+// saving the opmask and all 32 ZMM registers (XCR0 bits 5–7), on top of
+// AVX2/FMA.
 var hasAVX512 = func() bool {
 	if !hasAVX2FMA {
 		return false
 	}
 	_, b7, _, _ := cpuid(7, 0)
-	if b7&(1<<16) == 0 {
+	const avx512f, avx512dq = 1 << 16, 1 << 17
+	if b7&avx512f == 0 || b7&avx512dq == 0 {
 		return false
 	}
 	xcr0, _ := xgetbv()

@@ -301,13 +301,14 @@ func sameUpToPermutations(A, B *mat.Dense, tol float64) bool {
 }
 
 // Accuracy over prefixes is Vote and Average of Logits of the first k
-// members, for every k at once.
+// members, for every k at once, on samples that span several of its
+// blocks (the last one partial).
 func TestAccuracyPrefixes(t *testing.T) {
 	rng := rand.New(rand.NewPCG(6, 7))
 	nets, dims := models(rng)
 	net := nets[0]
-	x := randn(rng, dims[0], 401)
-	labels := make([]int, 401)
+	x := randn(rng, dims[0], 1201)
+	labels := make([]int, 1201)
 	for i := range labels {
 		labels[i] = rng.IntN(net.Classes())
 	}

@@ -213,11 +213,15 @@ func (e *Ensemble) accuracy(fn string, H *mat.Dense, labels []int, sizes []int, 
 // hits returns the numbers of correct votes and, when soft, mean-softmax
 // predictions of the prefixes sizes of the members.
 //
-// The samples are taken hitsBlock at a time, every member on each block:
-// a block's pre-activations, the members' logits and the counts stay in the
-// cache. Each sample's logits are the same bits whatever the block (the
-// products are the library's direct ones, one sum per entry, and σ acts
-// entry by entry), and so are its votes and softmaxes.
+// The samples are taken in blocks of at most hitsBlock (hitsSpan), every
+// member on each block: a block's pre-activations, the members' logits and
+// the counts stay in the cache. Each sample's logits are the same bits
+// whatever the block, and so are its votes and softmaxes: σ acts entry by
+// entry, and each product sums every entry in an order that does not
+// depend on the columns as long as the method does not change, which
+// blocks of nearly equal sizes ensure (a short last block could take the
+// direct method where the whole is packed, which rounds the sums of a
+// hidden layer wider than 256 otherwise).
 func (e *Ensemble) hits(H *mat.Dense, labels []int, sizes []int, soft bool) (vote, mean []int) {
 	_, N := H.Dims()
 	m := e.Net.Classes()
@@ -228,8 +232,8 @@ func (e *Ensemble) hits(H *mat.Dense, labels []int, sizes []int, soft bool) (vot
 	var hb, counts, p mat.Dense
 	s := scratch{tape: tapes.Get().(*ad.Tape)}
 	defer tapes.Put(s.tape)
-	for j0 := 0; j0 < N; j0 += hitsBlock {
-		j1 := min(j0+hitsBlock, N)
+	for b, nb := 0, (N+hitsBlock-1)/hitsBlock; b < nb; b++ {
+		j0, j1 := hitsSpan(b, nb, N)
 		columns(&hb, H, j0, j1)
 		blank(&counts, m, j1-j0)
 		if soft {
@@ -258,6 +262,10 @@ func (e *Ensemble) hits(H *mat.Dense, labels []int, sizes []int, soft bool) (vot
 // pre-activations, two layers of a member and its logits, the counts and
 // the softmax sums then take about 400 KB.
 const hitsBlock = 512
+
+// hitsSpan returns the samples [j0, j1) of block b of nb, nearly equal,
+// that cover N: more than hitsBlock/2 each when N is over hitsBlock.
+func hitsSpan(b, nb, N int) (j0, j1 int) { return b * N / nb, (b + 1) * N / nb }
 
 // blank makes m an r×c zero matrix, reusing its storage.
 func blank(m *mat.Dense, r, c int) {

@@ -304,10 +304,23 @@ func (e *Evaluator) evalRays(base []float64, dirs [][]float64, scales []float64,
 }
 
 // flips reports whether evalFlips applies: a BinaryMLP with a hidden
-// layer.
+// layer, whose first-layer product with every chunk rounds each entry
+// alone, as the stacked product of EvalAll rounds it (ad.EntryABt): not a
+// product of dot products or an unpacked one, which small chunks take
+// (h × rows ≤ 4096, say) and whose bits depend on the number of rows of
+// the product, nor in a build with OpenBLAS, to which EvalAll's larger
+// stacked product may go and evalFlips's product not.
 func (e *Evaluator) flips() bool {
-	_, ok := e.model.(BinaryMLP)
-	return ok && len(e.sizes) > 2
+	if _, ok := e.model.(BinaryMLP); !ok || len(e.sizes) <= 2 || ad.HasOpenBLAS {
+		return false
+	}
+	// The smallest chunk is the last (see chunks); a method that rounds
+	// each entry alone for it does for the larger ones.
+	nch := (e.n + Chunk - 1) / Chunk
+	last := e.n - (nch-1)*((e.n+nch-1)/nch)
+	in, h := e.sizes[0], e.sizes[1]
+	_, ok := ad.EntryABt(h, last, in, make([]float64, in), make([]float64, in))
+	return ok
 }
 
 // flip is one first-layer weight (row j, column k) whose sign differs from
@@ -330,8 +343,7 @@ type flip struct {
 // computes it. A noisy network's first-layer sums differ from EvalAll's
 // by their rounding, but the network reads them only through their signs,
 // and fixTies gives the sums that round either way EvalAll's values: the
-// measures are EvalAll's bit for bit. It needs a BinaryMLP with a hidden
-// layer.
+// measures are EvalAll's bit for bit. It needs what flips reports.
 //
 // With chain set, network k's signs are compared with network k − 1's (base's
 // for the first) and its sums computed from that network's: the points of
@@ -393,7 +405,7 @@ func (e *Evaluator) evalFlips(base []float64, ws [][]float64, chain bool) (Measu
 				floats.AddScaled(buf[f.j*rows:(f.j+1)*rows], f.d, xt[f.k*rows:(f.k+1)*rows])
 			}
 			nflips += len(diffs[n])
-			e.fixTies(t, buf, nt.W[0], x, mass, nflips)
+			e.fixTies(buf, nt.W[0], x, mass, nflips)
 			u.Reset()
 			z := e.rest(u, nt, u.ConstData(h, rows, buf), true)
 			s.wrong[1+n], s.loss[1+n] = score(z.Value().RawMatrix(), labels)
@@ -411,9 +423,8 @@ func (e *Evaluator) evalFlips(base []float64, ws [][]float64, chain bool) (Measu
 // |x_k| of the exact sum (u = 2⁻⁵³, unit roundoff; |s| = 1), so only a sum
 // within twice that of 0 can differ in sign: an exact tie of the ±x_k,
 // which pixels k/255 make frequent. Those entries are recomputed as the
-// product rounds them (ad.EntryABt), or, for a product that does not allow
-// it, the whole product.
-func (e *Evaluator) fixTies(t *ad.Tape, z, s1 []float64, x *ad.Node, mass []float64, nflips int) {
+// product rounds them (ad.EntryABt, which flips made sure applies).
+func (e *Evaluator) fixTies(z, s1 []float64, x *ad.Node, mass []float64, nflips int) {
 	in, h, rows := e.sizes[0], e.sizes[1], len(mass)
 	X := x.Value().RawMatrix()
 	bound := 4 * float64(in+nflips+8) * 0x1p-53
@@ -425,8 +436,7 @@ func (e *Evaluator) fixTies(t *ad.Tape, z, s1 []float64, x *ad.Node, mass []floa
 			}
 			c, ok := ad.EntryABt(h, rows, in, s1[j*in:(j+1)*in], X.Data[i*X.Stride:i*X.Stride+in])
 			if !ok {
-				copy(z, t.MatMulT(t.ConstData(h, in, s1), x, false, true).Value().RawMatrix().Data[:h*rows])
-				return
+				panic(fmt.Sprintf("landscape: Evaluator.fixTies: the %d×%d product over %d features does not round entries alone", h, rows, in))
 			}
 			zj[i] = c
 		}

@@ -9,6 +9,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/noetherlab/noether/lib/ad"
 	"github.com/noetherlab/noether/lib/data"
 	"github.com/noetherlab/noether/lib/nn"
 	"github.com/noetherlab/noether/lib/sym"
@@ -500,5 +501,44 @@ func TestFlipEnergy(t *testing.T) {
 	}
 	if want := ev.EvalAll(ws); !slices.Equal(pr.M, want) {
 		t.Errorf("along a Hamming geodesic %v, EvalAll %v", pr.M, want)
+	}
+}
+
+// On data sets whose chunks make a small first-layer product (h × rows ≤
+// 4096: dot products, whose bits depend on the number of rows), the flip
+// local energy is still LocalEnergy as EvalAll measures the copies, bit for
+// bit: there the corrected products do not apply (their base product would
+// have h rows, EvalAll's stacked one K·h, and the two round differently).
+func TestFlipEnergySmallChunks(t *testing.T) {
+	for _, sh := range []struct {
+		n, in, h int
+		flips    bool
+	}{{1000, 50, 4, false}, {64, 784, 64, false}, {1000, 300, 9, true}} {
+		rng := rand.New(rand.NewPCG(8, 4))
+		m := BinaryMLP{Sizes: []int{sh.in, sh.h, 7, 4}}
+		set := smallSet(rng, sh.n, sh.in, 4)
+		raw := set.X.RawMatrix().Data
+		for i := range raw {
+			raw[i] = float64(rng.IntN(16)) / 255 // pixels: frequent ties
+		}
+		ev, err := NewEvaluator(m, set)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := ev.flips(); got != (sh.flips && !ad.HasOpenBLAS) {
+			t.Errorf("%v: flips() = %v", sh, got)
+		}
+		s := NoiseSettings{Noise: Flip, Draws: 6, Seed: 4}
+		for trial := range 3 {
+			p := m.Init(rand.New(rand.NewPCG(uint64(trial), 1)), nil)
+			ws := [][]float64{p.Vec()}
+			for i := range s.Draws {
+				ws = append(ws, Perturb(nil, p.Vec(), 0.1, Flip, rand.New(rand.NewPCG(s.Seed, uint64(i)))))
+			}
+			all := ev.EvalAll(ws)
+			if got, want := LocalEnergy(ev, p.Vec(), 0.1, s), energy(0.1, all[0], all[1:]); got != want {
+				t.Errorf("%v seed %d: %+v, with EvalAll %+v", sh, trial, got, want)
+			}
+		}
 	}
 }
