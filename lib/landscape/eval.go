@@ -419,11 +419,15 @@ func (e *Evaluator) evalFlips(base []float64, ws [][]float64, chain bool) (Measu
 // fixTies makes the signs of the first-layer sums z (h×rows, one sample
 // per column) of a binary network with first-layer signs s1, computed from
 // another network's by adding nflips corrections, those of the product
-// S_1 X_cᵀ as EvalAll computes it. Both are within (in + nflips + 1)·u·Σ_k
-// |x_k| of the exact sum (u = 2⁻⁵³, unit roundoff; |s| = 1), so only a sum
-// within twice that of 0 can differ in sign: an exact tie of the ±x_k,
-// which pixels k/255 make frequent. Those entries are recomputed as the
-// product rounds them (ad.EntryABt, which flips made sure applies).
+// S_1 X_cᵀ as EvalAll computes it. The product's sum, accumulated in blocks
+// of 256 terms, is within (in + ⌈in/256⌉)·u·Σ_k |x_k|·(1 + δ) of the exact
+// sum and the corrected one within (in + ⌈in/256⌉ + nflips)·u·Σ_k |x_k|·(1 + δ)
+// (u = 2⁻⁵³, unit roundoff; |s| = 1; δ a higher-order term), so the two
+// can differ in sign only where |z| is at most the sum of the two; bound,
+// 4·(in + nflips + 8)·u·Σ_k |x_k|, is above it for every in ≥ 1. Such a sum
+// is in practice an exact tie of the ±x_k, which pixels k/255 make
+// frequent. Those entries are recomputed as the product rounds them
+// (ad.EntryABt, which flips made sure applies).
 func (e *Evaluator) fixTies(z, s1 []float64, x *ad.Node, mass []float64, nflips int) {
 	in, h, rows := e.sizes[0], e.sizes[1], len(mass)
 	X := x.Value().RawMatrix()
