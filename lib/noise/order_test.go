@@ -78,3 +78,17 @@ func TestAbsChargeTerms(t *testing.T) {
 		}
 	}
 }
+
+// Sample into a given dst allocates nothing: QuadMoment and Matrix call it
+// once per sample.
+func TestSampleAllocs(t *testing.T) {
+	p := mlp(7, nn.Tanh, []int{3, 6, 5, 2}, 9, nn.MSE)
+	g, err := PerSample(p.model, p.theta, p.x, p.y, p.loss)
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]float64, g.Dim())
+	if n := testing.AllocsPerRun(20, func() { g.Sample(buf, 4) }); n != 0 {
+		t.Errorf("Sample allocates %v times a call", n)
+	}
+}
