@@ -10,18 +10,24 @@ import (
 	"github.com/noetherlab/noether/lib/nn"
 )
 
+// randSym returns a k×k symmetric matrix with standard normal entries on
+// and above the diagonal, drawn row by row.
+func randSym(rng *rand.Rand, k int) *mat.SymDense {
+	B := mat.NewSymDense(k, nil)
+	for a := 0; a < k; a++ {
+		for b := a; b < k; b++ {
+			B.SetSym(a, b, rng.NormFloat64())
+		}
+	}
+	return B
+}
+
 // orderGenerators returns generators of p's model with 1×1 parts of both
 // signs (a unit rescaling, a layer rescaling) and parts of several
 // coordinates (a double rotation with a random full B).
 func orderGenerators(p problem) []*Symmetry {
 	if tl, ok := p.model.(nn.TwoLayer); ok {
-		B := mat.NewSymDense(tl.Hidden, nil)
-		rng := rand.New(rand.NewPCG(4, 4))
-		for a := 0; a < tl.Hidden; a++ {
-			for b := a; b < tl.Hidden; b++ {
-				B.SetSym(a, b, rng.NormFloat64())
-			}
-		}
+		B := randSym(rand.New(rand.NewPCG(4, 4)), tl.Hidden)
 		return []*Symmetry{TwoLayerUnit(tl.Out, tl.Hidden, tl.In, 1), TwoLayerRotation(tl.Out, tl.In, B)}
 	}
 	pp := p.model.Params()
