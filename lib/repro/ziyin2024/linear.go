@@ -209,7 +209,8 @@ func averagedResidual(L, R *mat.Dense) float64 {
 // squared error L(U, V) = (1/(dN)) ‖UVX − Y‖²_F of
 // nn.NewObjective(p.Net(), x, y, nn.MSE), computed from sufficient
 // statistics of the N samples about a reference product M₀ (the least
-// squares solution, or 0 if XXᵀ is singular): with S = XXᵀ, the residual
+// squares solution, or 0 if XXᵀ is singular or ill-conditioned, see
+// maxCondGD): with S = XXᵀ, the residual
 // R₀ = M₀X − Y, E = R₀Xᵀ and Δ = UV − M₀,
 //
 //	L = (⟨ΔS, Δ⟩ + 2⟨Δ, E⟩ + ‖R₀‖²_F)/(dN),   G = ∇_M L = 2(ΔS + E)/(dN),
@@ -234,6 +235,14 @@ type linearGD struct {
 	D, DS, G mat.Dense  // Δ, ΔS and ∇_M L
 }
 
+// maxCondGD is the largest condition number of XXᵀ at which linearGD
+// expands about the least squares product M₀. Where XXᵀ is nearly singular
+// M₀ is large and ill-determined, and the rounding of ΔS and ⟨ΔS, Δ⟩ for
+// Δ = UV − M₀ grows with it; it expands about 0 instead. The full-batch
+// problems of notebook 15 have cond(XXᵀ) = 2.1 (Equilibria) and 1
+// (Factorisation).
+const maxCondGD = 1e6
+
 // newLinearGD returns the full-batch objective of p on x and y (d×N).
 func newLinearGD(p Linear, x, y *mat.Dense) *linearGD {
 	p = p.withDefaults()
@@ -244,9 +253,9 @@ func newLinearGD(p Linear, x, y *mat.Dense) *linearGD {
 	var C mat.Dense
 	C.Mul(y, x.T())
 	var ch mat.Cholesky
-	if ch.Factorize(mat.NewSymDense(d, o.S.RawMatrix().Data)) {
-		// M₀ᵀ = S⁻¹Cᵀ; an ill-conditioned S gives a less accurate M₀,
-		// which the identity does not need.
+	if ch.Factorize(mat.NewSymDense(d, o.S.RawMatrix().Data)) && ch.Cond() <= maxCondGD {
+		// M₀ᵀ = S⁻¹Cᵀ, to the rounding of a well-conditioned solve (the
+		// identity holds for any M₀).
 		var m0t mat.Dense
 		_ = ch.SolveTo(&m0t, C.T())
 		o.M0.Copy(m0t.T())

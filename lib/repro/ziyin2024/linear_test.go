@@ -12,9 +12,12 @@ import (
 
 // TestLinearGD checks the full-batch objective from sufficient statistics
 // against the network's on the data, at Xavier inits of notebook 15's
-// problem and of Factorisation's: the same loss and gradient up to the
-// rounding of sums over N = 1000 samples, relative 1e-12 (measured: below
-// 3e-15 for the loss, 5e-16 for the gradient).
+// problem, of Factorisation's and of one with XXᵀ singular (20 samples in
+// 30 dimensions, statistics about 0): the same loss and gradient up to the
+// rounding of sums of N ≤ 1000 terms, γ_N ≈ N·2⁻⁵³ ≤ 1.1e-13 of the sums
+// of their magnitudes, which at these inits are within a few times the
+// loss: relative 1e-12 (measured: below 3e-15 for the loss, 4e-16 for the
+// gradient).
 func TestLinearGD(t *testing.T) {
 	fs := FactorisationSettings{}.withDefaults()
 	fx, fy := factorisationData(fs)
@@ -23,6 +26,7 @@ func TestLinearGD(t *testing.T) {
 		x, y *mat.Dense
 	}{
 		{Linear{}, nil, nil},
+		{Linear{Samples: 20}, nil, nil}, // XXᵀ singular: statistics about 0
 		{Linear{Dim: fs.Dim, Hidden: fs.Hidden, Samples: fs.Dim * fs.Repeats}, fx, fy},
 	} {
 		p := c.p.withDefaults()
