@@ -9,7 +9,6 @@ import (
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
-	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/noetherlab/noether/lib/ad"
@@ -219,18 +218,24 @@ func (g *Gradients) Sample(dst []float64, s int) []float64 {
 	var stack [256]float64
 	for _, l := range g.layers {
 		// a_s is column s of the c×N input: gathered once, so that each
-		// of the r rows of g_s[W] = δ_s a_sᵀ reads it contiguously.
-		a := stack[:0]
-		if l.c > len(stack) {
-			a = make([]float64, 0, l.c)
+		// of the r rows of g_s[W] = δ_s a_sᵀ reads it contiguously. The
+		// rows are written by a plain loop: handing stack to gonum's
+		// assembly (floats.ScaleTo) would move it to the heap, 2 KB a call.
+		var a []float64
+		if l.c <= len(stack) {
+			a = stack[:l.c]
+		} else {
+			a = make([]float64, l.c)
 		}
-		for j := 0; j < l.c; j++ {
-			a = append(a, l.act[j*n+s])
+		for j := range a {
+			a[j] = l.act[j*n+s]
 		}
 		for i := 0; i < l.r; i++ {
 			di := l.delta[i*n+s]
-			// row = di·a_s, two products per SIMD instruction.
-			floats.ScaleTo(dst[l.wOff+i*l.c:l.wOff+(i+1)*l.c], di, a)
+			row := dst[l.wOff+i*l.c : l.wOff+(i+1)*l.c]
+			for j, v := range a {
+				row[j] = di * v
+			}
 			if l.bOff >= 0 {
 				dst[l.bOff+i] = di
 			}

@@ -180,13 +180,7 @@ func TestCovarianceAgainstExplicit(t *testing.T) {
 		// Tr[ΣA] for a rescaling, a double rotation and a scaling.
 		var gens []*Symmetry
 		if tl, ok := p.model.(nn.TwoLayer); ok {
-			B := mat.NewSymDense(tl.Hidden, nil)
-			rng := rand.New(rand.NewPCG(1, 1))
-			for a := 0; a < tl.Hidden; a++ {
-				for b := a; b < tl.Hidden; b++ {
-					B.SetSym(a, b, rng.NormFloat64())
-				}
-			}
+			B := randSym(rand.New(rand.NewPCG(1, 1)), tl.Hidden)
 			gens = append(gens, TwoLayerUnit(tl.Out, tl.Hidden, tl.In, 2), TwoLayerRotation(tl.Out, tl.In, B))
 		} else {
 			pp := p.model.Params()
@@ -236,12 +230,7 @@ func ones(n int) []float64 {
 func TestSymmetryAgainstSym(t *testing.T) {
 	const m, h, n = 3, 4, 5
 	rng := rand.New(rand.NewPCG(3, 3))
-	B := mat.NewSymDense(h, nil)
-	for a := 0; a < h; a++ {
-		for b := a; b < h; b++ {
-			B.SetSym(a, b, rng.NormFloat64())
-		}
-	}
+	B := randSym(rng, h)
 	pairs := []struct {
 		mine *Symmetry
 		ref  *mat.SymDense

@@ -207,37 +207,67 @@ func averagedResidual(L, R *mat.Dense) float64 {
 
 // linearGD is the full-batch objective of a Linear problem, the mean
 // squared error L(U, V) = (1/(dN)) ‖UVX − Y‖²_F of
-// nn.NewObjective(p.Net(), x, y, nn.MSE), computed from the sufficient
-// statistics S = XXᵀ, C = YXᵀ and ‖Y‖²_F of the N samples: with M = UV,
+// nn.NewObjective(p.Net(), x, y, nn.MSE), computed from sufficient
+// statistics of the N samples about a reference product M₀ (the least
+// squares solution, or 0 if XXᵀ is singular or ill-conditioned, see
+// maxCondGD): with S = XXᵀ, the residual
+// R₀ = M₀X − Y, E = R₀Xᵀ and Δ = UV − M₀,
 //
-//	L = (⟨MS, M⟩ − 2⟨M, C⟩ + ‖Y‖²_F)/(dN),   G = ∇_M L = 2(MS − C)/(dN),
+//	L = (⟨ΔS, Δ⟩ + 2⟨Δ, E⟩ + ‖R₀‖²_F)/(dN),   G = ∇_M L = 2(ΔS + E)/(dN),
 //	∇_U L = G Vᵀ,   ∇_V L = Uᵀ G,
 //
-// O(d²h) a step where the network on the data costs O(dhN): a full-batch
-// step on the 1000 samples of notebook 15 is about seven times cheaper
-// (BenchmarkLinearFullBatch). The same loss and gradient as the network's
-// up to rounding; ⟨∇L, Aθ⟩ = 0 for the rotations of the hidden layer holds
-// as exactly as there.
+// an identity for any M₀ (L = ‖ΔX + R₀‖²_F/(dN)). About the least squares
+// solution, near the minimum the three terms do not cancel: expanded about
+// 0 instead, ⟨MS, M⟩ − 2⟨M, YXᵀ⟩ + ‖Y‖²_F leaves a loss of σ² ≪ ‖Y‖²/(dN)
+// with the absolute rounding of ‖Y‖²_F (relative 1e-9 at σ = 10⁻³, 3 at
+// σ = 10⁻⁸). O(d²h) a step where the network on the data costs O(dhN): a
+// full-batch step on the 1000 samples of notebook 15 is about seven times
+// cheaper (BenchmarkLinearFullBatch). The same loss and gradient as the
+// network's up to rounding; ⟨∇L, Aθ⟩ = 0 for the rotations of the hidden
+// layer holds as exactly as there. Func keeps views of its arguments
+// between calls and is not for concurrent use.
 type linearGD struct {
 	d, h, n  int
-	S, C     *mat.Dense // XXᵀ (d×d) and YXᵀ (d×d)
-	yy       float64    // ‖Y‖²_F
+	S, E, M0 *mat.Dense // XXᵀ, R₀Xᵀ and M₀ (d×d)
+	rr       float64    // ‖R₀‖²_F
 	u, v     mat.Dense  // views of θ
 	gu, gv   mat.Dense  // views of the gradient
-	M, MS, G mat.Dense  // UV, MS and ∇_M L
+	D, DS, G mat.Dense  // Δ, ΔS and ∇_M L
 }
 
+// maxCondGD is the largest condition number of XXᵀ at which linearGD
+// expands about the least squares product M₀. Where XXᵀ is nearly singular
+// M₀ is large and ill-determined, and the rounding of ΔS and ⟨ΔS, Δ⟩ for
+// Δ = UV − M₀ grows with it; it expands about 0 instead. The full-batch
+// problems of notebook 15 have cond(XXᵀ) = 2.1 (Equilibria) and 1
+// (Factorisation).
+const maxCondGD = 1e6
+
+// newLinearGD returns the full-batch objective of p on x and y (d×N).
 func newLinearGD(p Linear, x, y *mat.Dense) *linearGD {
 	p = p.withDefaults()
 	d, h := p.Dim, p.Hidden
 	_, n := x.Dims()
-	o := &linearGD{d: d, h: h, n: n, S: new(mat.Dense), C: new(mat.Dense)}
+	o := &linearGD{d: d, h: h, n: n, S: new(mat.Dense), E: new(mat.Dense), M0: mat.NewDense(d, d, nil)}
 	o.S.Mul(x, x.T())
-	o.C.Mul(y, x.T())
-	o.yy = mat.Norm(y, 2)
-	o.yy *= o.yy
-	o.M.ReuseAs(d, d)
-	o.MS.ReuseAs(d, d)
+	var C mat.Dense
+	C.Mul(y, x.T())
+	var ch mat.Cholesky
+	if ch.Factorize(mat.NewSymDense(d, o.S.RawMatrix().Data)) && ch.Cond() <= maxCondGD {
+		// M₀ᵀ = S⁻¹Cᵀ, to the rounding of a well-conditioned solve (the
+		// identity holds for any M₀).
+		var m0t mat.Dense
+		_ = ch.SolveTo(&m0t, C.T())
+		o.M0.Copy(m0t.T())
+	}
+	var r0 mat.Dense
+	r0.Mul(o.M0, x)
+	r0.Sub(&r0, y)
+	o.E.Mul(&r0, x.T())
+	o.rr = mat.Norm(&r0, 2)
+	o.rr *= o.rr
+	o.D.ReuseAs(d, d)
+	o.DS.ReuseAs(d, d)
 	o.G.ReuseAs(d, d)
 	return o
 }
@@ -249,18 +279,19 @@ func (o *linearGD) Func(theta, grad []float64) float64 {
 	o.v.SetRawMatrix(blas64.General{Rows: h, Cols: d, Stride: d, Data: theta[d*h : 2*d*h]})
 	o.gu.SetRawMatrix(blas64.General{Rows: d, Cols: h, Stride: h, Data: grad[:d*h]})
 	o.gv.SetRawMatrix(blas64.General{Rows: h, Cols: d, Stride: d, Data: grad[d*h : 2*d*h]})
-	o.M.Mul(&o.u, &o.v)
-	o.MS.Mul(&o.M, o.S)
+	o.D.Mul(&o.u, &o.v)
+	o.D.Sub(&o.D, o.M0)
+	o.DS.Mul(&o.D, o.S)
 	scale := 1 / float64(d*o.n)
-	m, ms, c := o.M.RawMatrix().Data, o.MS.RawMatrix().Data, o.C.RawMatrix().Data
+	dd, ds, e := o.D.RawMatrix().Data, o.DS.RawMatrix().Data, o.E.RawMatrix().Data
 	g := o.G.RawMatrix().Data
 	var quad, cross float64
-	for i, mi := range m {
-		quad += ms[i] * mi
-		cross += mi * c[i]
-		g[i] = 2 * scale * (ms[i] - c[i])
+	for i, di := range dd {
+		quad += ds[i] * di
+		cross += di * e[i]
+		g[i] = 2 * scale * (ds[i] + e[i])
 	}
 	o.gu.Mul(&o.G, o.v.T())
 	o.gv.Mul(o.u.T(), &o.G)
-	return (quad - 2*cross + o.yy) * scale
+	return (quad + 2*cross + o.rr) * scale
 }
