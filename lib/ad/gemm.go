@@ -81,11 +81,6 @@ var (
 	serialMu  sync.Mutex
 	serialBuf packBuf
 	bufPool   = sync.Pool{New: func() any { return new(packBuf) }}
-
-	// noBuf stands for the buffers of a direct product with an
-	// untransposed B on the assembly kernel, which reads nothing from it
-	// and writes nothing to it.
-	noBuf packBuf
 )
 
 // gemm computes C = alpha op(A) op(B) + beta C for row-major matrices, with
@@ -123,7 +118,9 @@ func gemm(ta, tb bool, m, n, k int, alpha float64, a []float64, lda int, b []flo
 		// The assembly kernel reads both operands in place: no packing
 		// buffer, hence no lock, which goroutines running small products
 		// side by side would otherwise pass between cores at every call.
-		gemmDirect(&g, 0, m, 0, n, &noBuf)
+		// A nil buffer: should the kernel ever need one here, the nil
+		// dereference says so at once instead of racing on a shared one.
+		gemmDirect(&g, 0, m, 0, n, nil)
 		return
 	}
 	if serialMu.TryLock() {

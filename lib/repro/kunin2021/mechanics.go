@@ -139,6 +139,7 @@ type charger struct {
 	p   *nn.Params
 }
 
+// newCharger returns the charger of net, with its one parameter set.
 func newCharger(net nn.MLP) charger { return charger{net, net.Params()} }
 
 // of returns Charges(c.net, theta).
