@@ -340,8 +340,22 @@ func scaleC(m, n int, beta float64, c []float64, ldc int) {
 	}
 }
 
-// gemmBlock computes rows [i0, i1) and columns [j0, j1) of C.
+// gemmBlock computes rows [i0, i1) and columns [j0, j1) of C: by
+// gemmPanels with the AVX-512 kernels when there are at most panelRows rows,
+// else by gemmGoto.
 func gemmBlock(g *gemmArgs, i0, i1, j0, j1 int, buf *packBuf) {
+	if hasAVX512 && i1-i0 <= panelRows {
+		gemmPanels(g, i0, i1, j0, j1, !g.ta && j1-j0 <= inPlaceCols, buf)
+		return
+	}
+	gemmGoto(g, i0, i1, j0, j1, buf)
+}
+
+// gemmGoto computes rows [i0, i1) and columns [j0, j1) of C in the loop
+// order of Goto and van de Geijn: for each block of kcBlock terms, B packed
+// whole (up to ncBlock columns), then A one block of mcBlock rows at a time,
+// swept by the kernel across every panel of B.
+func gemmGoto(g *gemmArgs, i0, i1, j0, j1 int, buf *packBuf) {
 	for jc := j0; jc < j1; jc += ncBlock {
 		nc := min(ncBlock, j1-jc)
 		for pc := 0; pc < g.k; pc += kcBlock {
@@ -360,6 +374,90 @@ func gemmBlock(g *gemmArgs, i0, i1, j0, j1 int, buf *packBuf) {
 				macroKernel(g, buf, ic, mc, jc, nc, kc, beta)
 			}
 		}
+	}
+}
+
+const (
+	// panelRows bounds the rows of C that gemmPanels computes: A's block
+	// of panelRows×kcBlock terms, 512 KiB, stays in the level-2 cache.
+	panelRows = 256
+
+	// inPlaceCols bounds the columns for which gemmPanels reads A in place
+	// rather than packing it. Packing a micro-panel of A (6 rows of
+	// kcBlock terms, from memory) costs about one kernel call, and the
+	// kernel that reads the rows in place is about 3.5 % slower than the
+	// packed one (BenchmarkGemmBackends, mlp/GXr): reading in place wins up
+	// to about 30 panels of B. Measured on one core: mlp/W1Xrt (8 panels)
+	// 0.61 → 0.555 ms in place; mlp/GXr (49 panels) 0.565 ms in place,
+	// 0.546 ms packed.
+	inPlaceCols = 256
+)
+
+// gemmPanels computes rows [i0, i1) and columns [j0, j1) of C, with at most
+// panelRows rows, by the AVX-512 kernels: for each block of kcBlock terms, A
+// is packed whole (or read in place when inPlace is set, which needs op(A)
+// = A), and B one panel of 16 columns at a time just before the kernel
+// sweeps it down the rows, so that the panel is in the level-1 cache and the
+// packed B never leaves it. Every tile gets the same kernel calls over the
+// same blocks of terms in the same order as in gemmGoto, whose loops it
+// reorders: the same bits (TestGemmPanels).
+func gemmPanels(g *gemmArgs, i0, i1, j0, j1 int, inPlace bool, buf *packBuf) {
+	m := i1 - i0
+	const w = 2 * nr
+	alpha, c, ldc := g.alpha, g.c, g.ldc
+	buf.b = grow(buf.b, min(kcBlock, g.k)*w)
+	for pc := 0; pc < g.k; pc += kcBlock {
+		kc := min(kcBlock, g.k-pc)
+		beta := 1.0
+		if pc == 0 {
+			beta = g.beta
+		}
+		if !inPlace {
+			buf.a = grow(buf.a, kc*((m+mr-1)/mr)*mr)
+			packA(buf.a, g, i0, m, pc, kc)
+		}
+		bp := buf.b[:kc*w]
+		for jr := j0; jr < j1; jr += w {
+			cols := min(w, j1-jr)
+			packB(bp, g, pc, kc, jr, cols, w)
+			if inPlace {
+				panelInPlace(g, i0, i1, pc, kc, bp, jr, cols, beta, buf)
+				continue
+			}
+			for ir := 0; ir < m; ir += mr {
+				ap := buf.a[ir*kc : ir*kc+mr*kc]
+				rows := min(mr, m-ir)
+				ct := c[(i0+ir)*ldc+jr:]
+				if rows == mr && cols == w {
+					kernelWideC(kc, ap, bp, w, ct, ldc, alpha, beta)
+				} else {
+					kernelWide(kc, ap, bp, w, buf.ab[:])
+					storeTile(ct, ldc, rows, cols, alpha, beta, buf.ab[:], w)
+				}
+			}
+		}
+	}
+}
+
+// panelInPlace computes rows [i0, i1) of the column panel jr (cols wide) of
+// C for the terms [pc, pc+kc), reading A (not transposed) in place and B
+// from the packed panel bp: full tiles by kernelWideA, whose epilogue is
+// kernelWideC's, partial ones by the direct kernel into buf.ab (alpha 1 and
+// beta 0 leave its sums as they are) and through storeTile, as gemmGoto
+// computes them.
+func panelInPlace(g *gemmArgs, i0, i1, pc, kc int, bp []float64, jr, cols int, beta float64, buf *packBuf) {
+	const w = 2 * nr
+	full := i0
+	if cols == w {
+		full = i0 + (i1-i0)/mr*mr
+		for ir := i0; ir < full; ir += mr {
+			kernelWideA(kc, g.a[ir*g.lda+pc:], g.lda, bp, w, g.c[ir*g.ldc+jr:], g.ldc, g.alpha, beta)
+		}
+	}
+	for ir := full; ir < i1; ir += mr {
+		rows := min(mr, i1-ir)
+		panelWideA(kc, g.a[ir*g.lda+pc:], g.lda, rows, bp, buf.ab[:], w, 1, 0)
+		storeTile(g.c[ir*g.ldc+jr:], g.ldc, rows, cols, g.alpha, beta, buf.ab[:], w)
 	}
 }
 
@@ -483,9 +581,9 @@ func macroKernel(g *gemmArgs, buf *packBuf, ic, mc, jc, nc, kc int, beta float64
 			ct := c[(ic+ir)*ldc+jc+jr:]
 			if w > nr {
 				if rows == mr && cols == w {
-					kernelWideC(kc, ap, bp, ct, ldc, alpha, beta)
+					kernelWideC(kc, ap, bp, w, ct, ldc, alpha, beta)
 				} else {
-					kernelWide(kc, ap, bp, buf.ab[:])
+					kernelWide(kc, ap, bp, w, buf.ab[:])
 					storeTile(ct, ldc, rows, cols, alpha, beta, buf.ab[:], w)
 				}
 				continue

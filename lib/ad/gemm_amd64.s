@@ -749,14 +749,17 @@ dotret:
 	VZEROUPPER
 	RET
 
-// func kern6x16(kc int, a, b, ab *float64)
-// ab[6×16] = Σ_p a[p*6:(p+1)*6] ⊗ b[p*16:(p+1)*16]: the AVX-512 form of
-// kern6x8 on panels of 16 columns. kc ≥ 1.
-TEXT ·kern6x16(SB), NOSPLIT, $0-32
+// func kern6x16(kc int, a, b *float64, ldb int, ab *float64)
+// ab[6×16] = Σ_p a[p*6:(p+1)*6] ⊗ b[p*ldb:p*ldb+16]: the AVX-512 form of
+// kern6x8 on panels of 16 columns, the rows of B ldb apart (16 when packed,
+// or B itself in place). kc ≥ 1.
+TEXT ·kern6x16(SB), NOSPLIT, $0-40
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ b+16(FP), DI
-	MOVQ ab+24(FP), DX
+	MOVQ ldb+24(FP), R9
+	SHLQ $3, R9
+	MOVQ ab+32(FP), DX
 	VPXORQ Z4, Z4, Z4
 	VPXORQ Z5, Z5, Z5
 	VPXORQ Z6, Z6, Z6
@@ -792,7 +795,7 @@ loop16:
 	VFMADD231PD  Z0, Z3, Z14
 	VFMADD231PD  Z1, Z3, Z15
 	ADDQ         $48, SI
-	ADDQ         $128, DI
+	ADDQ         R9, DI
 	DECQ         CX
 	JNZ          loop16
 
@@ -811,15 +814,17 @@ loop16:
 	VZEROUPPER
 	RET
 
-// func kern6x16c(kc int, a, b, c *float64, ldc int, alpha, beta float64)
+// func kern6x16c(kc int, a, b *float64, ldb int, c *float64, ldc int, alpha, beta float64)
 // kern6x16 followed by C = alpha·ab + beta·C on a full 6×16 tile of C with
 // row stride ldc; C is not read when beta is +0. kc ≥ 1.
-TEXT ·kern6x16c(SB), NOSPLIT, $0-56
+TEXT ·kern6x16c(SB), NOSPLIT, $0-64
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ b+16(FP), DI
-	MOVQ c+24(FP), DX
-	MOVQ ldc+32(FP), R8
+	MOVQ ldb+24(FP), R9
+	SHLQ $3, R9
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
 	SHLQ $3, R8
 	VPXORQ Z4, Z4, Z4
 	VPXORQ Z5, Z5, Z5
@@ -856,11 +861,11 @@ loop16c:
 	VFMADD231PD  Z0, Z3, Z14
 	VFMADD231PD  Z1, Z3, Z15
 	ADDQ         $48, SI
-	ADDQ         $128, DI
+	ADDQ         R9, DI
 	DECQ         CX
 	JNZ          loop16c
 
-	VBROADCASTSD alpha+40(FP), Z0
+	VBROADCASTSD alpha+48(FP), Z0
 	VMULPD Z0, Z4, Z4
 	VMULPD Z0, Z5, Z5
 	VMULPD Z0, Z6, Z6
@@ -873,10 +878,10 @@ loop16c:
 	VMULPD Z0, Z13, Z13
 	VMULPD Z0, Z14, Z14
 	VMULPD Z0, Z15, Z15
-	MOVQ         beta+48(FP), AX
+	MOVQ         beta+56(FP), AX
 	TESTQ        AX, AX
 	JZ           store16z
-	VBROADCASTSD beta+48(FP), Z1
+	VBROADCASTSD beta+56(FP), Z1
 	VFMADD231PD 0(DX), Z1, Z4
 	VFMADD231PD 64(DX), Z1, Z5
 	VMOVUPD     Z4, 0(DX)
@@ -929,6 +934,170 @@ store16z:
 	VMOVUPD Z14, 0(DX)
 	VMOVUPD Z15, 64(DX)
 	ADDQ    R8, DX
+	VZEROUPPER
+	RET
+
+// STEP16A is one term of kern6x16a: the row of B at DI (then advanced by
+// R9) times the six values of A at off from the rows AX, AX+R10, AX+2·R10,
+// BX, BX+R10 and BX+2·R10, into Z4–Z15 as in kern6x16.
+#define STEP16A(off) \
+	VMOVUPD      0(DI), Z0; \
+	VMOVUPD      64(DI), Z1; \
+	ADDQ         R9, DI; \
+	VBROADCASTSD off(AX), Z2; \
+	VFMADD231PD  Z0, Z2, Z4; \
+	VFMADD231PD  Z1, Z2, Z5; \
+	VBROADCASTSD off(AX)(R10*1), Z3; \
+	VFMADD231PD  Z0, Z3, Z6; \
+	VFMADD231PD  Z1, Z3, Z7; \
+	VBROADCASTSD off(AX)(R10*2), Z2; \
+	VFMADD231PD  Z0, Z2, Z8; \
+	VFMADD231PD  Z1, Z2, Z9; \
+	VBROADCASTSD off(BX), Z3; \
+	VFMADD231PD  Z0, Z3, Z10; \
+	VFMADD231PD  Z1, Z3, Z11; \
+	VBROADCASTSD off(BX)(R10*1), Z2; \
+	VFMADD231PD  Z0, Z2, Z12; \
+	VFMADD231PD  Z1, Z2, Z13; \
+	VBROADCASTSD off(BX)(R10*2), Z3; \
+	VFMADD231PD  Z0, Z3, Z14; \
+	VFMADD231PD  Z1, Z3, Z15
+
+// func kern6x16a(kc int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha, beta float64)
+// kern6x16c with A read in place: the six rows of the tile lda apart, kc
+// consecutive values each, instead of a packed panel. Eight terms a step,
+// each step first prefetching the six rows 64 terms ahead; the same fused
+// multiply-adds in the same order per entry as kern6x16c, and its epilogue.
+// kc ≥ 1.
+TEXT ·kern6x16a(SB), NOSPLIT, $0-72
+	MOVQ kc+0(FP), CX
+	MOVQ a+8(FP), AX
+	MOVQ lda+16(FP), R10
+	SHLQ $3, R10
+	LEAQ (AX)(R10*2), BX
+	ADDQ R10, BX              // row 3
+	MOVQ b+24(FP), DI
+	MOVQ ldb+32(FP), R9
+	SHLQ $3, R9
+	MOVQ c+40(FP), DX
+	MOVQ ldc+48(FP), R8
+	SHLQ $3, R8
+	VPXORQ Z4, Z4, Z4
+	VPXORQ Z5, Z5, Z5
+	VPXORQ Z6, Z6, Z6
+	VPXORQ Z7, Z7, Z7
+	VPXORQ Z8, Z8, Z8
+	VPXORQ Z9, Z9, Z9
+	VPXORQ Z10, Z10, Z10
+	VPXORQ Z11, Z11, Z11
+	VPXORQ Z12, Z12, Z12
+	VPXORQ Z13, Z13, Z13
+	VPXORQ Z14, Z14, Z14
+	VPXORQ Z15, Z15, Z15
+	MOVQ CX, R11
+	ANDQ $7, R11              // terms after the steps of eight
+	SHRQ $3, CX
+	JZ   tail16a
+
+loop16a:
+	PREFETCHT0 512(AX)
+	PREFETCHT0 512(AX)(R10*1)
+	PREFETCHT0 512(AX)(R10*2)
+	PREFETCHT0 512(BX)
+	PREFETCHT0 512(BX)(R10*1)
+	PREFETCHT0 512(BX)(R10*2)
+	STEP16A(0)
+	STEP16A(8)
+	STEP16A(16)
+	STEP16A(24)
+	STEP16A(32)
+	STEP16A(40)
+	STEP16A(48)
+	STEP16A(56)
+	ADDQ $64, AX
+	ADDQ $64, BX
+	DECQ CX
+	JNZ  loop16a
+
+tail16a:
+	TESTQ R11, R11
+	JZ    epi16a
+
+one16a:
+	STEP16A(0)
+	ADDQ $8, AX
+	ADDQ $8, BX
+	DECQ R11
+	JNZ  one16a
+
+epi16a:
+	VBROADCASTSD alpha+56(FP), Z0
+	VMULPD Z0, Z4, Z4
+	VMULPD Z0, Z5, Z5
+	VMULPD Z0, Z6, Z6
+	VMULPD Z0, Z7, Z7
+	VMULPD Z0, Z8, Z8
+	VMULPD Z0, Z9, Z9
+	VMULPD Z0, Z10, Z10
+	VMULPD Z0, Z11, Z11
+	VMULPD Z0, Z12, Z12
+	VMULPD Z0, Z13, Z13
+	VMULPD Z0, Z14, Z14
+	VMULPD Z0, Z15, Z15
+	MOVQ         beta+64(FP), AX
+	TESTQ        AX, AX
+	JZ           store16a
+	VBROADCASTSD beta+64(FP), Z1
+	VFMADD231PD 0(DX), Z1, Z4
+	VFMADD231PD 64(DX), Z1, Z5
+	VMOVUPD     Z4, 0(DX)
+	VMOVUPD     Z5, 64(DX)
+	ADDQ        R8, DX
+	VFMADD231PD 0(DX), Z1, Z6
+	VFMADD231PD 64(DX), Z1, Z7
+	VMOVUPD     Z6, 0(DX)
+	VMOVUPD     Z7, 64(DX)
+	ADDQ        R8, DX
+	VFMADD231PD 0(DX), Z1, Z8
+	VFMADD231PD 64(DX), Z1, Z9
+	VMOVUPD     Z8, 0(DX)
+	VMOVUPD     Z9, 64(DX)
+	ADDQ        R8, DX
+	VFMADD231PD 0(DX), Z1, Z10
+	VFMADD231PD 64(DX), Z1, Z11
+	VMOVUPD     Z10, 0(DX)
+	VMOVUPD     Z11, 64(DX)
+	ADDQ        R8, DX
+	VFMADD231PD 0(DX), Z1, Z12
+	VFMADD231PD 64(DX), Z1, Z13
+	VMOVUPD     Z12, 0(DX)
+	VMOVUPD     Z13, 64(DX)
+	ADDQ        R8, DX
+	VFMADD231PD 0(DX), Z1, Z14
+	VFMADD231PD 64(DX), Z1, Z15
+	VMOVUPD     Z14, 0(DX)
+	VMOVUPD     Z15, 64(DX)
+	VZEROUPPER
+	RET
+
+store16a:
+	VMOVUPD Z4, 0(DX)
+	VMOVUPD Z5, 64(DX)
+	ADDQ    R8, DX
+	VMOVUPD Z6, 0(DX)
+	VMOVUPD Z7, 64(DX)
+	ADDQ    R8, DX
+	VMOVUPD Z8, 0(DX)
+	VMOVUPD Z9, 64(DX)
+	ADDQ    R8, DX
+	VMOVUPD Z10, 0(DX)
+	VMOVUPD Z11, 64(DX)
+	ADDQ    R8, DX
+	VMOVUPD Z12, 0(DX)
+	VMOVUPD Z13, 64(DX)
+	ADDQ    R8, DX
+	VMOVUPD Z14, 0(DX)
+	VMOVUPD Z15, 64(DX)
 	VZEROUPPER
 	RET
 
@@ -1485,10 +1654,15 @@ TEXT ·pack6x4(SB), NOSPLIT, $0-32
 	SHLQ $3, DX              // lda in bytes
 	LEAQ (SI)(DX*2), R8      // row 2
 	LEAQ (R8)(DX*2), R9      // row 4
+	LEAQ (DX)(DX*2), R10
+	SHLQ $1, R10             // 6·lda in bytes
 	TESTQ CX, CX
 	JE   done6x4
 
 loop6x4:
+	PREFETCHT0 (SI)(R10*1)   // the same columns of the next six rows
+	PREFETCHT0 (R8)(R10*1)
+	PREFETCHT0 (R9)(R10*1)
 	VMOVUPD (SI), Y0         // r0: p0 p1 p2 p3
 	VMOVUPD (SI)(DX*1), Y1   // r1
 	VMOVUPD (R8), Y2         // r2

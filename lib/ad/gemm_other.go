@@ -10,9 +10,11 @@ func packWidth() int { return nr }
 
 func directWidth() int { return nr }
 
-func kernelWide(kc int, a, b []float64, ab []float64) { panic("ad: internal error: no wide kernel") }
+func kernelWide(kc int, a, b []float64, ldb int, ab []float64) {
+	panic("ad: internal error: no wide kernel")
+}
 
-func kernelWideC(kc int, a, b, c []float64, ldc int, alpha, beta float64) {
+func kernelWideC(kc int, a, b []float64, ldb int, c []float64, ldc int, alpha, beta float64) {
 	panic("ad: internal error: no wide kernel")
 }
 
@@ -47,4 +49,12 @@ func (d *dotBlocks) add(L int, a []float64, lda int, b []float64, ldb int) {
 
 func (d *dotBlocks) finish(L int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int, beta float64) {
 	panic("ad: internal error: no dot kernel")
+}
+
+func panelWideA(kc int, a []float64, lda, m int, b, c []float64, ldc int, alpha, beta float64) {
+	panic("ad: internal error: no wide kernel")
+}
+
+func kernelWideA(kc int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int, alpha, beta float64) {
+	panic("ad: internal error: no wide kernel")
 }
