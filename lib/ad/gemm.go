@@ -429,9 +429,9 @@ func gemmPanels(g *gemmArgs, i0, i1, j0, j1 int, inPlace bool, buf *packBuf) {
 				rows := min(mr, m-ir)
 				ct := c[(i0+ir)*ldc+jr:]
 				if rows == mr && cols == w {
-					kernelWideC(kc, ap, bp, w, ct, ldc, alpha, beta)
+					kernelWideC(kc, ap, bp, ct, ldc, alpha, beta)
 				} else {
-					kernelWide(kc, ap, bp, w, buf.ab[:])
+					kernelWide(kc, ap, bp, buf.ab[:])
 					storeTile(ct, ldc, rows, cols, alpha, beta, buf.ab[:], w)
 				}
 			}
@@ -581,9 +581,9 @@ func macroKernel(g *gemmArgs, buf *packBuf, ic, mc, jc, nc, kc int, beta float64
 			ct := c[(ic+ir)*ldc+jc+jr:]
 			if w > nr {
 				if rows == mr && cols == w {
-					kernelWideC(kc, ap, bp, w, ct, ldc, alpha, beta)
+					kernelWideC(kc, ap, bp, ct, ldc, alpha, beta)
 				} else {
-					kernelWide(kc, ap, bp, w, buf.ab[:])
+					kernelWide(kc, ap, bp, buf.ab[:])
 					storeTile(ct, ldc, rows, cols, alpha, beta, buf.ab[:], w)
 				}
 				continue

@@ -28,14 +28,13 @@ func kdirPanel16(k int, a *float64, rs, cs, m int, b *float64, ldb int, c *float
 func kdot3x4(k int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha, beta float64, rows, cols int, kmask, cmask *[4]int64)
 
 // kern6x16 and kern6x16c are kern6x8 and kern6x8c in AVX-512 on panels of
-// 16 columns, whose rows are ldb apart: 16 for a packed panel, or those of B
-// read in place.
+// 16 columns.
 //
 //go:noescape
-func kern6x16(kc int, a, b *float64, ldb int, ab *float64)
+func kern6x16(kc int, a, b, ab *float64)
 
 //go:noescape
-func kern6x16c(kc int, a, b *float64, ldb int, c *float64, ldc int, alpha, beta float64)
+func kern6x16c(kc int, a, b, c *float64, ldc int, alpha, beta float64)
 
 // kern6x16a is kern6x16c with A read in place, its six rows lda apart.
 //
@@ -128,25 +127,23 @@ func packWidth() int {
 // the AVX-512 kernel, 8 otherwise.
 func directWidth() int { return packWidth() }
 
-// kernelWide is kernel on panels of 16 columns, into ab (6×16, row-major);
-// the rows of the panel b are ldb ≥ 16 apart.
-func kernelWide(kc int, a, b []float64, ldb int, ab []float64) {
+// kernelWide is kernel on panels of 16 columns, into ab (6×16, row-major).
+func kernelWide(kc int, a, b []float64, ab []float64) {
 	_ = a[kc*mr-1]
-	_ = b[(kc-1)*ldb+2*nr-1]
+	_ = b[kc*2*nr-1]
 	_ = ab[mr*2*nr-1]
-	kern6x16(kc, &a[0], &b[0], ldb, &ab[0])
+	kern6x16(kc, &a[0], &b[0], &ab[0])
 }
 
-// kernelWideC is kernelC on panels of 16 columns, whose rows are ldb ≥ 16
-// apart.
-func kernelWideC(kc int, a, b []float64, ldb int, c []float64, ldc int, alpha, beta float64) {
+// kernelWideC is kernelC on panels of 16 columns.
+func kernelWideC(kc int, a, b, c []float64, ldc int, alpha, beta float64) {
 	_ = a[kc*mr-1]
-	_ = b[(kc-1)*ldb+2*nr-1]
+	_ = b[kc*2*nr-1]
 	_ = c[(mr-1)*ldc+2*nr-1]
 	if beta == 0 {
 		beta = 0 // normalise −0 so that C is not read
 	}
-	kern6x16c(kc, &a[0], &b[0], ldb, &c[0], ldc, alpha, beta)
+	kern6x16c(kc, &a[0], &b[0], &c[0], ldc, alpha, beta)
 }
 
 // panelWideA computes the m×16 panel C = alpha A b + beta C from A in place

@@ -749,17 +749,14 @@ dotret:
 	VZEROUPPER
 	RET
 
-// func kern6x16(kc int, a, b *float64, ldb int, ab *float64)
-// ab[6×16] = Σ_p a[p*6:(p+1)*6] ⊗ b[p*ldb:p*ldb+16]: the AVX-512 form of
-// kern6x8 on panels of 16 columns, the rows of B ldb apart (16 when packed,
-// or B itself in place). kc ≥ 1.
-TEXT ·kern6x16(SB), NOSPLIT, $0-40
+// func kern6x16(kc int, a, b, ab *float64)
+// ab[6×16] = Σ_p a[p*6:(p+1)*6] ⊗ b[p*16:(p+1)*16]: the AVX-512 form of
+// kern6x8 on panels of 16 columns. kc ≥ 1.
+TEXT ·kern6x16(SB), NOSPLIT, $0-32
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ b+16(FP), DI
-	MOVQ ldb+24(FP), R9
-	SHLQ $3, R9
-	MOVQ ab+32(FP), DX
+	MOVQ ab+24(FP), DX
 	VPXORQ Z4, Z4, Z4
 	VPXORQ Z5, Z5, Z5
 	VPXORQ Z6, Z6, Z6
@@ -795,7 +792,7 @@ loop16:
 	VFMADD231PD  Z0, Z3, Z14
 	VFMADD231PD  Z1, Z3, Z15
 	ADDQ         $48, SI
-	ADDQ         R9, DI
+	ADDQ         $128, DI
 	DECQ         CX
 	JNZ          loop16
 
@@ -814,17 +811,15 @@ loop16:
 	VZEROUPPER
 	RET
 
-// func kern6x16c(kc int, a, b *float64, ldb int, c *float64, ldc int, alpha, beta float64)
+// func kern6x16c(kc int, a, b, c *float64, ldc int, alpha, beta float64)
 // kern6x16 followed by C = alpha·ab + beta·C on a full 6×16 tile of C with
 // row stride ldc; C is not read when beta is +0. kc ≥ 1.
-TEXT ·kern6x16c(SB), NOSPLIT, $0-64
+TEXT ·kern6x16c(SB), NOSPLIT, $0-56
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ b+16(FP), DI
-	MOVQ ldb+24(FP), R9
-	SHLQ $3, R9
-	MOVQ c+32(FP), DX
-	MOVQ ldc+40(FP), R8
+	MOVQ c+24(FP), DX
+	MOVQ ldc+32(FP), R8
 	SHLQ $3, R8
 	VPXORQ Z4, Z4, Z4
 	VPXORQ Z5, Z5, Z5
@@ -861,11 +856,11 @@ loop16c:
 	VFMADD231PD  Z0, Z3, Z14
 	VFMADD231PD  Z1, Z3, Z15
 	ADDQ         $48, SI
-	ADDQ         R9, DI
+	ADDQ         $128, DI
 	DECQ         CX
 	JNZ          loop16c
 
-	VBROADCASTSD alpha+48(FP), Z0
+	VBROADCASTSD alpha+40(FP), Z0
 	VMULPD Z0, Z4, Z4
 	VMULPD Z0, Z5, Z5
 	VMULPD Z0, Z6, Z6
@@ -878,10 +873,10 @@ loop16c:
 	VMULPD Z0, Z13, Z13
 	VMULPD Z0, Z14, Z14
 	VMULPD Z0, Z15, Z15
-	MOVQ         beta+56(FP), AX
+	MOVQ         beta+48(FP), AX
 	TESTQ        AX, AX
 	JZ           store16z
-	VBROADCASTSD beta+56(FP), Z1
+	VBROADCASTSD beta+48(FP), Z1
 	VFMADD231PD 0(DX), Z1, Z4
 	VFMADD231PD 64(DX), Z1, Z5
 	VMOVUPD     Z4, 0(DX)
@@ -965,10 +960,11 @@ store16z:
 
 // func kern6x16a(kc int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha, beta float64)
 // kern6x16c with A read in place: the six rows of the tile lda apart, kc
-// consecutive values each, instead of a packed panel. Eight terms a step,
-// each step first prefetching the six rows 64 terms ahead; the same fused
-// multiply-adds in the same order per entry as kern6x16c, and its epilogue.
-// kc ≥ 1.
+// consecutive values each, instead of a packed panel. Eight terms a step
+// (two pointer updates per eight terms rather than six per term); the same
+// fused multiply-adds in the same order per entry as kern6x16c, and its
+// epilogue. Software prefetches of the rows, 32, 64 or 128 terms ahead,
+// made it 1–4 % slower on one core than the hardware's alone. kc ≥ 1.
 TEXT ·kern6x16a(SB), NOSPLIT, $0-72
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), AX
@@ -1000,12 +996,6 @@ TEXT ·kern6x16a(SB), NOSPLIT, $0-72
 	JZ   tail16a
 
 loop16a:
-	PREFETCHT0 512(AX)
-	PREFETCHT0 512(AX)(R10*1)
-	PREFETCHT0 512(AX)(R10*2)
-	PREFETCHT0 512(BX)
-	PREFETCHT0 512(BX)(R10*1)
-	PREFETCHT0 512(BX)(R10*2)
 	STEP16A(0)
 	STEP16A(8)
 	STEP16A(16)
@@ -1654,15 +1644,10 @@ TEXT ·pack6x4(SB), NOSPLIT, $0-32
 	SHLQ $3, DX              // lda in bytes
 	LEAQ (SI)(DX*2), R8      // row 2
 	LEAQ (R8)(DX*2), R9      // row 4
-	LEAQ (DX)(DX*2), R10
-	SHLQ $1, R10             // 6·lda in bytes
 	TESTQ CX, CX
 	JE   done6x4
 
 loop6x4:
-	PREFETCHT0 (SI)(R10*1)   // the same columns of the next six rows
-	PREFETCHT0 (R8)(R10*1)
-	PREFETCHT0 (R9)(R10*1)
 	VMOVUPD (SI), Y0         // r0: p0 p1 p2 p3
 	VMOVUPD (SI)(DX*1), Y1   // r1
 	VMOVUPD (R8), Y2         // r2

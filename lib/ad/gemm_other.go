@@ -10,11 +10,9 @@ func packWidth() int { return nr }
 
 func directWidth() int { return nr }
 
-func kernelWide(kc int, a, b []float64, ldb int, ab []float64) {
-	panic("ad: internal error: no wide kernel")
-}
+func kernelWide(kc int, a, b []float64, ab []float64) { panic("ad: internal error: no wide kernel") }
 
-func kernelWideC(kc int, a, b []float64, ldb int, c []float64, ldc int, alpha, beta float64) {
+func kernelWideC(kc int, a, b, c []float64, ldc int, alpha, beta float64) {
 	panic("ad: internal error: no wide kernel")
 }
 
