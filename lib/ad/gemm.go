@@ -512,6 +512,15 @@ func packB(dst []float64, g *gemmArgs, pc, kc, jc, nc, w int) {
 	for jp := 0; jp < nc; jp += w {
 		cols := min(w, nc-jp)
 		panel := dst[jp*kc : jp*kc+w*kc]
+		if cols == 2*nr && w == cols {
+			base := pc*ldb + jc + jp
+			if g.tb {
+				base = (jc+jp)*ldb + pc
+			}
+			if packPanel16(panel, b, base, ldb, kc, g.tb) {
+				continue
+			}
+		}
 		if !g.tb { // op(B)[p,j] = B[p,j]
 			switch { // whole panels as array copies, which compile to moves rather than memmove calls
 			case cols == 2*nr:

@@ -59,6 +59,47 @@ func kdot3x4zpart(k int, a *float64, lda int, b *float64, ldb int, rows, cols in
 //go:noescape
 func pack6x4(n int, a *float64, lda int, dst *float64)
 
+// packT16 copies sixteen rows of B (ldb apart), n groups of eight columns,
+// into the rows of a packed panel of 16 (see the assembly).
+//
+//go:noescape
+func packT16(n int, b *float64, ldb int, dst *float64)
+
+// packN16 copies n rows of sixteen columns of B (ldb apart) into a packed
+// panel of 16.
+//
+//go:noescape
+func packN16(n int, b *float64, ldb int, dst *float64)
+
+// packPanel16 writes the packed panel of 16 columns of op(B) over kc terms,
+// from B[base:] with rows ldb apart: panel[p·16 + j] = B[base + j·ldb + p]
+// if tb, else B[base + p·ldb + j]. It reports false if there is no
+// assembly for it.
+func packPanel16(panel, b []float64, base, ldb, kc int, tb bool) bool {
+	const w = 2 * nr
+	if !hasAVX512 {
+		return false
+	}
+	_ = panel[w*kc-1]
+	if !tb {
+		_ = b[base+(kc-1)*ldb+w-1]
+		packN16(kc, &b[base], ldb, &panel[0])
+		return true
+	}
+	_ = b[base+(w-1)*ldb+kc-1]
+	q := kc / 8
+	if q > 0 {
+		packT16(q, &b[base], ldb, &panel[0])
+	}
+	for p := 8 * q; p < kc; p++ {
+		d := panel[p*w : p*w+w : p*w+w]
+		for j := range d {
+			d[j] = b[base+j*ldb+p]
+		}
+	}
+	return true
+}
+
 // packRows6 writes the panel of the six rows r0…r5 (each of length kc) of
 // op(A) = A: panel[p·6 + r] = r_r[p]. It reports false if there is no
 // assembly for it.

@@ -1682,3 +1682,122 @@ loop6x4:
 done6x4:
 	VZEROUPPER
 	RET
+
+// TRANS8 transposes the 8×8 block of float64 in the rows R0…R7 (Z
+// registers, R0…R7 destroyed) into the columns C0…C7, using T0…T7.
+#define TRANS8(R0, R1, R2, R3, R4, R5, R6, R7, T0, T1, T2, T3, T4, T5, T6, T7) \
+	VUNPCKLPD  R1, R0, T0; \
+	VUNPCKHPD  R1, R0, T1; \
+	VUNPCKLPD  R3, R2, T2; \
+	VUNPCKHPD  R3, R2, T3; \
+	VUNPCKLPD  R5, R4, T4; \
+	VUNPCKHPD  R5, R4, T5; \
+	VUNPCKLPD  R7, R6, T6; \
+	VUNPCKHPD  R7, R6, T7; \
+	VSHUFF64X2 $0x88, T2, T0, R0; \
+	VSHUFF64X2 $0x88, T6, T4, R1; \
+	VSHUFF64X2 $0xdd, T2, T0, R2; \
+	VSHUFF64X2 $0xdd, T6, T4, R3; \
+	VSHUFF64X2 $0x88, T3, T1, R4; \
+	VSHUFF64X2 $0x88, T7, T5, R5; \
+	VSHUFF64X2 $0xdd, T3, T1, R6; \
+	VSHUFF64X2 $0xdd, T7, T5, R7; \
+	VSHUFF64X2 $0x88, R1, R0, T0; \
+	VSHUFF64X2 $0xdd, R1, R0, T4; \
+	VSHUFF64X2 $0x88, R3, R2, T2; \
+	VSHUFF64X2 $0xdd, R3, R2, T6; \
+	VSHUFF64X2 $0x88, R5, R4, T1; \
+	VSHUFF64X2 $0xdd, R5, R4, T5; \
+	VSHUFF64X2 $0x88, R7, R6, T3; \
+	VSHUFF64X2 $0xdd, R7, R6, T7
+
+// func packT16(n int, b *float64, ldb int, dst *float64)
+// For q < n: dst[128q + 16i + j] = b[j·ldb + 8q + i], i < 8, j < 16:
+// sixteen rows of B (ldb apart), eight columns at a time, as the rows of a
+// packed panel of 16 (packB on a transposed B). Per eight columns: sixteen
+// loads, two 8×8 transposes (24 shuffles each), sixteen stores.
+TEXT ·packT16(SB), NOSPLIT, $0-32
+	MOVQ n+0(FP), CX
+	MOVQ b+8(FP), SI
+	MOVQ ldb+16(FP), DX
+	MOVQ dst+24(FP), DI
+	SHLQ $3, DX              // ldb in bytes
+	LEAQ (DX)(DX*2), R10     // 3·ldb
+	LEAQ (SI)(DX*4), R8      // row 4
+	LEAQ (R8)(DX*4), R9      // row 8
+	LEAQ (R9)(DX*4), R11     // row 12
+	TESTQ CX, CX
+	JE   doneT16
+
+loopT16:
+	VMOVUPD (SI), Z0
+	VMOVUPD (SI)(DX*1), Z1
+	VMOVUPD (SI)(DX*2), Z2
+	VMOVUPD (SI)(R10*1), Z3
+	VMOVUPD (R8), Z4
+	VMOVUPD (R8)(DX*1), Z5
+	VMOVUPD (R8)(DX*2), Z6
+	VMOVUPD (R8)(R10*1), Z7
+	TRANS8(Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z16, Z17, Z18, Z19, Z20, Z21, Z22, Z23)
+	VMOVUPD (R9), Z8
+	VMOVUPD (R9)(DX*1), Z9
+	VMOVUPD (R9)(DX*2), Z10
+	VMOVUPD (R9)(R10*1), Z11
+	VMOVUPD (R11), Z12
+	VMOVUPD (R11)(DX*1), Z13
+	VMOVUPD (R11)(DX*2), Z14
+	VMOVUPD (R11)(R10*1), Z15
+	TRANS8(Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15, Z24, Z25, Z26, Z27, Z28, Z29, Z30, Z31)
+	VMOVUPD Z16, 0(DI)
+	VMOVUPD Z24, 64(DI)
+	VMOVUPD Z17, 128(DI)
+	VMOVUPD Z25, 192(DI)
+	VMOVUPD Z18, 256(DI)
+	VMOVUPD Z26, 320(DI)
+	VMOVUPD Z19, 384(DI)
+	VMOVUPD Z27, 448(DI)
+	VMOVUPD Z20, 512(DI)
+	VMOVUPD Z28, 576(DI)
+	VMOVUPD Z21, 640(DI)
+	VMOVUPD Z29, 704(DI)
+	VMOVUPD Z22, 768(DI)
+	VMOVUPD Z30, 832(DI)
+	VMOVUPD Z23, 896(DI)
+	VMOVUPD Z31, 960(DI)
+	ADDQ $64, SI
+	ADDQ $64, R8
+	ADDQ $64, R9
+	ADDQ $64, R11
+	ADDQ $1024, DI
+	DECQ CX
+	JNE  loopT16
+
+doneT16:
+	VZEROUPPER
+	RET
+
+// func packN16(n int, b *float64, ldb int, dst *float64)
+// For p < n: dst[16p + j] = b[p·ldb + j], j < 16: n rows of sixteen columns
+// of B (ldb apart) as a packed panel of 16 (packB on B not transposed).
+TEXT ·packN16(SB), NOSPLIT, $0-32
+	MOVQ n+0(FP), CX
+	MOVQ b+8(FP), SI
+	MOVQ ldb+16(FP), DX
+	MOVQ dst+24(FP), DI
+	SHLQ $3, DX
+	TESTQ CX, CX
+	JE   doneN16
+
+loopN16:
+	VMOVUPD (SI), Z0
+	VMOVUPD 64(SI), Z1
+	VMOVUPD Z0, 0(DI)
+	VMOVUPD Z1, 64(DI)
+	ADDQ DX, SI
+	ADDQ $128, DI
+	DECQ CX
+	JNE  loopN16
+
+doneN16:
+	VZEROUPPER
+	RET

@@ -32,6 +32,8 @@ func kernelDot(k int, a []float64, lda int, b []float64, ldb int, c []float64, l
 
 func packRows6(panel []float64, a []float64, base, lda, kc int) bool { return false }
 
+func packPanel16(panel, b []float64, base, ldb, kc int, tb bool) bool { return false }
+
 func gemmDotChunked(g *gemmArgs, i0, i1, j0, j1 int) bool { return false }
 
 // dotBlocks has no kernel on this architecture: dotBlocksOK is false.

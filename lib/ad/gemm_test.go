@@ -339,3 +339,38 @@ func TestKernelWideA(t *testing.T) {
 		}
 	}
 }
+
+// packPanel16 (assembly where the CPU has AVX-512) writes the panels
+// packB's Go loops write, B transposed or not, for every remainder of kc
+// modulo the eight columns a step of the transposing copy.
+func TestPackPanel16(t *testing.T) {
+	const w = 2 * nr
+	rng := rand.New(rand.NewPCG(3, 7))
+	for kc := 1; kc <= 25; kc++ {
+		for _, tb := range []bool{false, true} {
+			ldb := w + 5
+			if tb {
+				ldb = kc + 3
+			}
+			b := randSlice(rng, 2+max(w, kc)*ldb)
+			got := make([]float64, w*kc)
+			if !packPanel16(got, b, 2, ldb, kc, tb) {
+				if hasAVX512 {
+					t.Fatalf("kc=%d: no assembly on an AVX-512 CPU", kc)
+				}
+				continue
+			}
+			for p := range kc {
+				for j := range w {
+					want := b[2+p*ldb+j]
+					if tb {
+						want = b[2+j*ldb+p]
+					}
+					if got[p*w+j] != want {
+						t.Fatalf("kc=%d tb=%v: panel[%d] = %v, want %v", kc, tb, p*w+j, got[p*w+j], want)
+					}
+				}
+			}
+		}
+	}
+}
