@@ -391,6 +391,15 @@ const (
 	// 0.61 → 0.555 ms in place; mlp/GXr (49 panels) 0.565 ms in place,
 	// 0.546 ms packed.
 	inPlaceCols = 256
+
+	// tailTerms bounds the terms of a last block that gemmPanels, reading
+	// A in place, computes in the same sweep as the block before it
+	// (kernelWideA2): a product over 784 terms is three blocks of 256 and
+	// one of 16, and a sweep of its own over those 16 would load and store
+	// all of C, call the kernel once per tile, and pack B, for 2 % of the
+	// work. The panel of B for both blocks, (256 + 32)·16 float64, still
+	// fits the level-1 cache with room for the rows of A.
+	tailTerms = kcBlock / 8
 )
 
 // gemmPanels computes rows [i0, i1) and columns [j0, j1) of C, with at most
@@ -405,9 +414,13 @@ func gemmPanels(g *gemmArgs, i0, i1, j0, j1 int, inPlace bool, buf *packBuf) {
 	m := i1 - i0
 	const w = 2 * nr
 	alpha, c, ldc := g.alpha, g.c, g.ldc
-	buf.b = grow(buf.b, min(kcBlock, g.k)*w)
-	for pc := 0; pc < g.k; pc += kcBlock {
+	buf.b = grow(buf.b, min(kcBlock+tailTerms, g.k)*w)
+	for pc := 0; pc < g.k; {
 		kc := min(kcBlock, g.k-pc)
+		kt := 0 // the terms of a short last block, computed with this one
+		if rest := g.k - pc - kc; inPlace && rest <= tailTerms {
+			kt = rest
+		}
 		beta := 1.0
 		if pc == 0 {
 			beta = g.beta
@@ -416,12 +429,12 @@ func gemmPanels(g *gemmArgs, i0, i1, j0, j1 int, inPlace bool, buf *packBuf) {
 			buf.a = grow(buf.a, kc*((m+mr-1)/mr)*mr)
 			packA(buf.a, g, i0, m, pc, kc)
 		}
-		bp := buf.b[:kc*w]
+		bp := buf.b[:(kc+kt)*w]
 		for jr := j0; jr < j1; jr += w {
 			cols := min(w, j1-jr)
-			packB(bp, g, pc, kc, jr, cols, w)
+			packB(bp, g, pc, kc+kt, jr, cols, w)
 			if inPlace {
-				panelInPlace(g, i0, i1, pc, kc, bp, jr, cols, beta, buf)
+				panelInPlace(g, i0, i1, pc, kc, kt, bp, jr, cols, beta, buf)
 				continue
 			}
 			for ir := 0; ir < m; ir += mr {
@@ -436,28 +449,40 @@ func gemmPanels(g *gemmArgs, i0, i1, j0, j1 int, inPlace bool, buf *packBuf) {
 				}
 			}
 		}
+		pc += kc + kt
 	}
 }
 
 // panelInPlace computes rows [i0, i1) of the column panel jr (cols wide) of
-// C for the terms [pc, pc+kc), reading A (not transposed) in place and B
-// from the packed panel bp: full tiles by kernelWideA, whose epilogue is
-// kernelWideC's, partial ones by the direct kernel into buf.ab (alpha 1 and
-// beta 0 leave its sums as they are) and through storeTile, as gemmGoto
-// computes them.
-func panelInPlace(g *gemmArgs, i0, i1, pc, kc int, bp []float64, jr, cols int, beta float64, buf *packBuf) {
+// C for the terms [pc, pc+kc), and then [pc+kc, pc+kc+kt) if kt > 0,
+// reading A (not transposed) in place and B from the packed panel bp (the
+// rows of both blocks): full tiles by kernelWideA or kernelWideA2, whose
+// epilogues are kernelWideC's, partial ones by the direct kernel into buf.ab
+// (alpha 1 and beta 0 leave its sums as they are) and through storeTile, as
+// gemmGoto computes them block by block.
+func panelInPlace(g *gemmArgs, i0, i1, pc, kc, kt int, bp []float64, jr, cols int, beta float64, buf *packBuf) {
 	const w = 2 * nr
 	full := i0
 	if cols == w {
 		full = i0 + (i1-i0)/mr*mr
 		for ir := i0; ir < full; ir += mr {
-			kernelWideA(kc, g.a[ir*g.lda+pc:], g.lda, bp, w, g.c[ir*g.ldc+jr:], g.ldc, g.alpha, beta)
+			a, c := g.a[ir*g.lda+pc:], g.c[ir*g.ldc+jr:]
+			if kt > 0 {
+				kernelWideA2(kc, kt, a, g.lda, bp, w, c, g.ldc, g.alpha, beta)
+			} else {
+				kernelWideA(kc, a, g.lda, bp, w, c, g.ldc, g.alpha, beta)
+			}
 		}
 	}
 	for ir := full; ir < i1; ir += mr {
 		rows := min(mr, i1-ir)
-		panelWideA(kc, g.a[ir*g.lda+pc:], g.lda, rows, bp, buf.ab[:], w, 1, 0)
-		storeTile(g.c[ir*g.ldc+jr:], g.ldc, rows, cols, g.alpha, beta, buf.ab[:], w)
+		a, c := g.a[ir*g.lda+pc:], g.c[ir*g.ldc+jr:]
+		panelWideA(kc, a, g.lda, rows, bp, buf.ab[:], w, 1, 0)
+		storeTile(c, g.ldc, rows, cols, g.alpha, beta, buf.ab[:], w)
+		if kt > 0 {
+			panelWideA(kt, a[kc:], g.lda, rows, bp[kc*w:], buf.ab[:], w, 1, 0)
+			storeTile(c, g.ldc, rows, cols, g.alpha, 1, buf.ab[:], w)
+		}
 	}
 }
 

@@ -41,6 +41,12 @@ func kern6x16c(kc int, a, b, c *float64, ldc int, alpha, beta float64)
 //go:noescape
 func kern6x16a(kc int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha, beta float64)
 
+// kern6x16a2 is kern6x16a over two blocks of kc and kt terms, the sums of
+// the second added to C after those of the first.
+//
+//go:noescape
+func kern6x16a2(kc, kt int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha, beta float64)
+
 // kdot3x4z is kdot3x4 in AVX-512, the tail under the opmask kmask.
 //
 //go:noescape
@@ -209,6 +215,19 @@ func kernelWideA(kc int, a []float64, lda int, b []float64, ldb int, c []float64
 		beta = 0 // normalise −0 so that C is not read
 	}
 	kern6x16a(kc, &a[0], lda, &b[0], ldb, &c[0], ldc, alpha, beta)
+}
+
+// kernelWideA2 is kernelWideA over the kc terms of one block and the kt of
+// the next, with beta 1 for the second: C = alpha·s₂ + (alpha·s₁ + beta·C),
+// rounded as two calls of kernelWideA round it.
+func kernelWideA2(kc, kt int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int, alpha, beta float64) {
+	_ = a[(mr-1)*lda+kc+kt-1]
+	_ = b[(kc+kt-1)*ldb+2*nr-1]
+	_ = c[(mr-1)*ldc+2*nr-1]
+	if beta == 0 {
+		beta = 0 // normalise −0 so that C is not read
+	}
+	kern6x16a2(kc, kt, &a[0], lda, &b[0], ldb, &c[0], ldc, alpha, beta)
 }
 
 // hasDirectKernel reports whether kernelPanel has an assembly form.

@@ -958,6 +958,31 @@ store16z:
 	VFMADD231PD  Z0, Z3, Z14; \
 	VFMADD231PD  Z1, Z3, Z15
 
+// STEP16AT is STEP16A into the accumulators Z16–Z27 of the last block of
+// kern6x16a2.
+#define STEP16AT(off) \
+	VMOVUPD      0(DI), Z0; \
+	VMOVUPD      64(DI), Z1; \
+	ADDQ         R9, DI; \
+	VBROADCASTSD off(AX), Z2; \
+	VFMADD231PD  Z0, Z2, Z16; \
+	VFMADD231PD  Z1, Z2, Z17; \
+	VBROADCASTSD off(AX)(R10*1), Z3; \
+	VFMADD231PD  Z0, Z3, Z18; \
+	VFMADD231PD  Z1, Z3, Z19; \
+	VBROADCASTSD off(AX)(R10*2), Z2; \
+	VFMADD231PD  Z0, Z2, Z20; \
+	VFMADD231PD  Z1, Z2, Z21; \
+	VBROADCASTSD off(BX), Z3; \
+	VFMADD231PD  Z0, Z3, Z22; \
+	VFMADD231PD  Z1, Z3, Z23; \
+	VBROADCASTSD off(BX)(R10*1), Z2; \
+	VFMADD231PD  Z0, Z2, Z24; \
+	VFMADD231PD  Z1, Z2, Z25; \
+	VBROADCASTSD off(BX)(R10*2), Z3; \
+	VFMADD231PD  Z0, Z3, Z26; \
+	VFMADD231PD  Z1, Z3, Z27
+
 // func kern6x16a(kc int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha, beta float64)
 // kern6x16c with A read in place: the six rows of the tile lda apart, kc
 // consecutive values each, instead of a packed panel. Eight terms a step
@@ -1071,6 +1096,194 @@ epi16a:
 	RET
 
 store16a:
+	VMOVUPD Z4, 0(DX)
+	VMOVUPD Z5, 64(DX)
+	ADDQ    R8, DX
+	VMOVUPD Z6, 0(DX)
+	VMOVUPD Z7, 64(DX)
+	ADDQ    R8, DX
+	VMOVUPD Z8, 0(DX)
+	VMOVUPD Z9, 64(DX)
+	ADDQ    R8, DX
+	VMOVUPD Z10, 0(DX)
+	VMOVUPD Z11, 64(DX)
+	ADDQ    R8, DX
+	VMOVUPD Z12, 0(DX)
+	VMOVUPD Z13, 64(DX)
+	ADDQ    R8, DX
+	VMOVUPD Z14, 0(DX)
+	VMOVUPD Z15, 64(DX)
+	VZEROUPPER
+	RET
+
+// func kern6x16a2(kc, kt int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha, beta float64)
+// kern6x16a over two blocks of terms in one call, kc then kt, with the B
+// rows of both consecutive: the first block's sums in Z4–Z15, the second's
+// in Z16–Z27, then C = alpha·s₁ + beta·C followed by C = C + alpha·s₂ in
+// registers, which rounds as two calls of kern6x16a would (the second with
+// beta 1: fma(1, C, x) = C + x) without storing and loading C between them.
+// kc, kt ≥ 1.
+TEXT ·kern6x16a2(SB), NOSPLIT, $0-80
+	MOVQ kc+0(FP), CX
+	MOVQ a+16(FP), AX
+	MOVQ lda+24(FP), R10
+	SHLQ $3, R10
+	LEAQ (AX)(R10*2), BX
+	ADDQ R10, BX              // row 3
+	MOVQ b+32(FP), DI
+	MOVQ ldb+40(FP), R9
+	SHLQ $3, R9
+	MOVQ c+48(FP), DX
+	MOVQ ldc+56(FP), R8
+	SHLQ $3, R8
+	VPXORQ Z4, Z4, Z4
+	VPXORQ Z5, Z5, Z5
+	VPXORQ Z6, Z6, Z6
+	VPXORQ Z7, Z7, Z7
+	VPXORQ Z8, Z8, Z8
+	VPXORQ Z9, Z9, Z9
+	VPXORQ Z10, Z10, Z10
+	VPXORQ Z11, Z11, Z11
+	VPXORQ Z12, Z12, Z12
+	VPXORQ Z13, Z13, Z13
+	VPXORQ Z14, Z14, Z14
+	VPXORQ Z15, Z15, Z15
+	VPXORQ Z16, Z16, Z16
+	VPXORQ Z17, Z17, Z17
+	VPXORQ Z18, Z18, Z18
+	VPXORQ Z19, Z19, Z19
+	VPXORQ Z20, Z20, Z20
+	VPXORQ Z21, Z21, Z21
+	VPXORQ Z22, Z22, Z22
+	VPXORQ Z23, Z23, Z23
+	VPXORQ Z24, Z24, Z24
+	VPXORQ Z25, Z25, Z25
+	VPXORQ Z26, Z26, Z26
+	VPXORQ Z27, Z27, Z27
+	MOVQ CX, R11
+	ANDQ $7, R11
+	SHRQ $3, CX
+	JZ   tail16a2
+
+loop16a2:
+	STEP16A(0)
+	STEP16A(8)
+	STEP16A(16)
+	STEP16A(24)
+	STEP16A(32)
+	STEP16A(40)
+	STEP16A(48)
+	STEP16A(56)
+	ADDQ $64, AX
+	ADDQ $64, BX
+	DECQ CX
+	JNZ  loop16a2
+
+tail16a2:
+	TESTQ R11, R11
+	JZ    second16a2
+
+one16a2:
+	STEP16A(0)
+	ADDQ $8, AX
+	ADDQ $8, BX
+	DECQ R11
+	JNZ  one16a2
+
+second16a2:
+	MOVQ kt+8(FP), CX
+	MOVQ CX, R11
+	ANDQ $7, R11
+	SHRQ $3, CX
+	JZ   tailt16a2
+
+loopt16a2:
+	STEP16AT(0)
+	STEP16AT(8)
+	STEP16AT(16)
+	STEP16AT(24)
+	STEP16AT(32)
+	STEP16AT(40)
+	STEP16AT(48)
+	STEP16AT(56)
+	ADDQ $64, AX
+	ADDQ $64, BX
+	DECQ CX
+	JNZ  loopt16a2
+
+tailt16a2:
+	TESTQ R11, R11
+	JZ    epi16a2
+
+onet16a2:
+	STEP16AT(0)
+	ADDQ $8, AX
+	ADDQ $8, BX
+	DECQ R11
+	JNZ  onet16a2
+
+epi16a2:
+	VBROADCASTSD alpha+64(FP), Z0
+	VMULPD Z0, Z4, Z4
+	VMULPD Z0, Z5, Z5
+	VMULPD Z0, Z6, Z6
+	VMULPD Z0, Z7, Z7
+	VMULPD Z0, Z8, Z8
+	VMULPD Z0, Z9, Z9
+	VMULPD Z0, Z10, Z10
+	VMULPD Z0, Z11, Z11
+	VMULPD Z0, Z12, Z12
+	VMULPD Z0, Z13, Z13
+	VMULPD Z0, Z14, Z14
+	VMULPD Z0, Z15, Z15
+	VMULPD Z0, Z16, Z16
+	VMULPD Z0, Z17, Z17
+	VMULPD Z0, Z18, Z18
+	VMULPD Z0, Z19, Z19
+	VMULPD Z0, Z20, Z20
+	VMULPD Z0, Z21, Z21
+	VMULPD Z0, Z22, Z22
+	VMULPD Z0, Z23, Z23
+	VMULPD Z0, Z24, Z24
+	VMULPD Z0, Z25, Z25
+	VMULPD Z0, Z26, Z26
+	VMULPD Z0, Z27, Z27
+	MOVQ         beta+72(FP), AX
+	TESTQ        AX, AX
+	JZ           add16a2
+	VBROADCASTSD beta+72(FP), Z1
+	MOVQ        DX, SI
+	VFMADD231PD 0(SI), Z1, Z4
+	VFMADD231PD 64(SI), Z1, Z5
+	ADDQ        R8, SI
+	VFMADD231PD 0(SI), Z1, Z6
+	VFMADD231PD 64(SI), Z1, Z7
+	ADDQ        R8, SI
+	VFMADD231PD 0(SI), Z1, Z8
+	VFMADD231PD 64(SI), Z1, Z9
+	ADDQ        R8, SI
+	VFMADD231PD 0(SI), Z1, Z10
+	VFMADD231PD 64(SI), Z1, Z11
+	ADDQ        R8, SI
+	VFMADD231PD 0(SI), Z1, Z12
+	VFMADD231PD 64(SI), Z1, Z13
+	ADDQ        R8, SI
+	VFMADD231PD 0(SI), Z1, Z14
+	VFMADD231PD 64(SI), Z1, Z15
+
+add16a2:
+	VADDPD  Z16, Z4, Z4
+	VADDPD  Z17, Z5, Z5
+	VADDPD  Z18, Z6, Z6
+	VADDPD  Z19, Z7, Z7
+	VADDPD  Z20, Z8, Z8
+	VADDPD  Z21, Z9, Z9
+	VADDPD  Z22, Z10, Z10
+	VADDPD  Z23, Z11, Z11
+	VADDPD  Z24, Z12, Z12
+	VADDPD  Z25, Z13, Z13
+	VADDPD  Z26, Z14, Z14
+	VADDPD  Z27, Z15, Z15
 	VMOVUPD Z4, 0(DX)
 	VMOVUPD Z5, 64(DX)
 	ADDQ    R8, DX

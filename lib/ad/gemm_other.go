@@ -58,3 +58,7 @@ func panelWideA(kc int, a []float64, lda, m int, b, c []float64, ldc int, alpha,
 func kernelWideA(kc int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int, alpha, beta float64) {
 	panic("ad: internal error: no wide kernel")
 }
+
+func kernelWideA2(kc, kt int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int, alpha, beta float64) {
+	panic("ad: internal error: no wide kernel")
+}

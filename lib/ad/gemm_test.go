@@ -294,10 +294,11 @@ func TestGemmPanels(t *testing.T) {
 	}
 }
 
-// kernelWideA (assembly) computes, bit for bit, its model in Go: for each
-// entry one chain of fused multiply-adds over the terms in order, then
-// alpha times the sum, plus beta C in one fused multiply-add, for numbers
-// of terms around its steps of eight.
+// kernelWideA and kernelWideA2 (assembly) compute, bit for bit, their
+// model in Go: for each entry and block of terms one chain of fused
+// multiply-adds over the terms in order, then alpha times the sum, plus
+// beta C in one fused multiply-add (beta 1 for the second block of
+// kernelWideA2), for numbers of terms around their steps of eight.
 func TestKernelWideA(t *testing.T) {
 	if !hasAVX512 {
 		t.Skip("no AVX-512")
@@ -305,35 +306,48 @@ func TestKernelWideA(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 7))
 	const w = 2 * nr
 	for _, kc := range []int{1, 2, 7, 8, 9, 15, 16, 17, 63, 64, 65, 256} {
-		for _, ab := range [][2]float64{{1, 0}, {-0.5, 1}, {0.3, 0.7}} {
-			alpha, beta := ab[0], ab[1]
-			lda, ldb, ldc := kc+5, w+3, w+1
-			a := randSlice(rng, mr*lda)
-			b := randSlice(rng, kc*ldb)
-			c := randSlice(rng, mr*ldc)
-			if beta == 0 {
+		for _, kt := range []int{0, 1, 7, 8, 9, 16, 17, 32} {
+			for _, ab := range [][2]float64{{1, 0}, {-0.5, 1}, {0.3, 0.7}} {
+				alpha, beta := ab[0], ab[1]
+				lda, ldb, ldc := kc+kt+5, w+3, w+1
+				a := randSlice(rng, mr*lda)
+				b := randSlice(rng, (kc+kt)*ldb)
+				c := randSlice(rng, mr*ldc)
+				if beta == 0 {
+					for i := range c {
+						c[i] = math.NaN() // C must not be read
+					}
+				}
+				want := append([]float64(nil), c...)
+				for r := range mr {
+					for j := range w {
+						s := 0.0
+						for p := range kc {
+							s = math.FMA(a[r*lda+p], b[p*ldb+j], s)
+						}
+						if beta == 0 {
+							want[r*ldc+j] = alpha * s
+						} else {
+							want[r*ldc+j] = math.FMA(beta, want[r*ldc+j], alpha*s)
+						}
+						if kt > 0 {
+							s = 0
+							for p := kc; p < kc+kt; p++ {
+								s = math.FMA(a[r*lda+p], b[p*ldb+j], s)
+							}
+							want[r*ldc+j] = math.FMA(1, want[r*ldc+j], alpha*s)
+						}
+					}
+				}
+				if kt > 0 {
+					kernelWideA2(kc, kt, a, lda, b, ldb, c, ldc, alpha, beta)
+				} else {
+					kernelWideA(kc, a, lda, b, ldb, c, ldc, alpha, beta)
+				}
 				for i := range c {
-					c[i] = math.NaN() // C must not be read
-				}
-			}
-			want := append([]float64(nil), c...)
-			for r := range mr {
-				for j := range w {
-					s := 0.0
-					for p := range kc {
-						s = math.FMA(a[r*lda+p], b[p*ldb+j], s)
+					if math.Float64bits(c[i]) != math.Float64bits(want[i]) && !(math.IsNaN(c[i]) && math.IsNaN(want[i])) {
+						t.Fatalf("kc=%d kt=%d α, β = %v: C[%d] = %v, want %v", kc, kt, ab, i, c[i], want[i])
 					}
-					if beta == 0 {
-						want[r*ldc+j] = alpha * s
-					} else {
-						want[r*ldc+j] = math.FMA(beta, want[r*ldc+j], alpha*s)
-					}
-				}
-			}
-			kernelWideA(kc, a, lda, b, ldb, c, ldc, alpha, beta)
-			for i := range c {
-				if math.Float64bits(c[i]) != math.Float64bits(want[i]) && !(math.IsNaN(c[i]) && math.IsNaN(want[i])) {
-					t.Fatalf("kc=%d α, β = %v: C[%d] = %v, want %v", kc, ab, i, c[i], want[i])
 				}
 			}
 		}
