@@ -345,7 +345,7 @@ func scaleC(m, n int, beta float64, c []float64, ldc int) {
 // else by gemmGoto.
 func gemmBlock(g *gemmArgs, i0, i1, j0, j1 int, buf *packBuf) {
 	if hasAVX512 && i1-i0 <= panelRows {
-		gemmPanels(g, i0, i1, j0, j1, !g.ta && j1-j0 <= inPlaceCols, buf)
+		gemmPanels(g, i0, i1, j0, j1, !g.ta && j1-j0 <= inPlaceCols && i1-i0 >= mr, buf)
 		return
 	}
 	gemmGoto(g, i0, i1, j0, j1, buf)
@@ -405,7 +405,7 @@ const (
 // gemmPanels computes rows [i0, i1) and columns [j0, j1) of C, with at most
 // panelRows rows, by the AVX-512 kernels: for each block of kcBlock terms, A
 // is packed whole (or read in place when inPlace is set, which needs op(A)
-// = A), and B one panel of 16 columns at a time just before the kernel
+// = A and at least mr rows), and B one panel of 16 columns at a time just before the kernel
 // sweeps it down the rows, so that the panel is in the level-1 cache and the
 // packed B never leaves it. Every tile gets the same kernel calls over the
 // same blocks of terms in the same order as in gemmGoto, whose loops it
@@ -453,35 +453,35 @@ func gemmPanels(g *gemmArgs, i0, i1, j0, j1 int, inPlace bool, buf *packBuf) {
 	}
 }
 
-// panelInPlace computes rows [i0, i1) of the column panel jr (cols wide) of
-// C for the terms [pc, pc+kc), and then [pc+kc, pc+kc+kt) if kt > 0,
-// reading A (not transposed) in place and B from the packed panel bp (the
-// rows of both blocks): full tiles by kernelWideA or kernelWideA2, whose
-// epilogues are kernelWideC's, partial ones by the direct kernel into buf.ab
-// (alpha 1 and beta 0 leave its sums as they are) and through storeTile, as
+// panelInPlace computes rows [i0, i1) (at least mr of them) of the column
+// panel jr (cols wide) of C for the terms [pc, pc+kc), and then
+// [pc+kc, pc+kc+kt) if kt > 0, reading A (not transposed) in place and B
+// from the packed panel bp (the rows of both blocks): full tiles by
+// kernelWideA or kernelWideA2, whose epilogues are kernelWideC's; partial
+// ones by kernelWideA on the tile's last six rows of A (alpha 1 and beta 0
+// leave its sums as they are) into buf.ab, each block through storeTile, as
 // gemmGoto computes them block by block.
 func panelInPlace(g *gemmArgs, i0, i1, pc, kc, kt int, bp []float64, jr, cols int, beta float64, buf *packBuf) {
 	const w = 2 * nr
-	full := i0
-	if cols == w {
-		full = i0 + (i1-i0)/mr*mr
-		for ir := i0; ir < full; ir += mr {
-			a, c := g.a[ir*g.lda+pc:], g.c[ir*g.ldc+jr:]
+	for ir := i0; ir < i1; ir += mr {
+		rows := min(mr, i1-ir)
+		c := g.c[ir*g.ldc+jr:]
+		if rows == mr && cols == w {
+			a := g.a[ir*g.lda+pc:]
 			if kt > 0 {
 				kernelWideA2(kc, kt, a, g.lda, bp, w, c, g.ldc, g.alpha, beta)
 			} else {
 				kernelWideA(kc, a, g.lda, bp, w, c, g.ldc, g.alpha, beta)
 			}
+			continue
 		}
-	}
-	for ir := full; ir < i1; ir += mr {
-		rows := min(mr, i1-ir)
-		a, c := g.a[ir*g.lda+pc:], g.c[ir*g.ldc+jr:]
-		panelWideA(kc, a, g.lda, rows, bp, buf.ab[:], w, 1, 0)
-		storeTile(c, g.ldc, rows, cols, g.alpha, beta, buf.ab[:], w)
+		r0 := min(ir, i1-mr) // the kernel reads six rows: the tile's, and those before it
+		a, ab := g.a[r0*g.lda+pc:], buf.ab[(ir-r0)*w:]
+		kernelWideA(kc, a, g.lda, bp, w, buf.ab[:], w, 1, 0)
+		storeTile(c, g.ldc, rows, cols, g.alpha, beta, ab, w)
 		if kt > 0 {
-			panelWideA(kt, a[kc:], g.lda, rows, bp[kc*w:], buf.ab[:], w, 1, 0)
-			storeTile(c, g.ldc, rows, cols, g.alpha, 1, buf.ab[:], w)
+			kernelWideA(kt, a[kc:], g.lda, bp[kc*w:], w, buf.ab[:], w, 1, 0)
+			storeTile(c, g.ldc, rows, cols, g.alpha, 1, ab, w)
 		}
 	}
 }

@@ -193,18 +193,6 @@ func kernelWideC(kc int, a, b, c []float64, ldc int, alpha, beta float64) {
 	kern6x16c(kc, &a[0], &b[0], &c[0], ldc, alpha, beta)
 }
 
-// panelWideA computes the m×16 panel C = alpha A b + beta C from A in place
-// (rows lda apart) and the packed panel b (kc×16), by the direct kernel.
-func panelWideA(kc int, a []float64, lda, m int, b, c []float64, ldc int, alpha, beta float64) {
-	_ = a[(m-1)*lda+kc-1]
-	_ = b[kc*2*nr-1]
-	_ = c[(m-1)*ldc+2*nr-1]
-	if beta == 0 {
-		beta = 0 // normalise −0 so that C is not read
-	}
-	kdirPanel16(kc, &a[0], lda, 1, m, &b[0], 2*nr, &c[0], ldc, alpha, beta, 1<<(2*nr)-1)
-}
-
 // kernelWideA is kernelWideC with the six rows of A read in place, lda
 // apart, kc values each.
 func kernelWideA(kc int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int, alpha, beta float64) {

@@ -51,10 +51,6 @@ func (d *dotBlocks) finish(L int, a []float64, lda int, b []float64, ldb int, c 
 	panic("ad: internal error: no dot kernel")
 }
 
-func panelWideA(kc int, a []float64, lda, m int, b, c []float64, ldc int, alpha, beta float64) {
-	panic("ad: internal error: no wide kernel")
-}
-
 func kernelWideA(kc int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int, alpha, beta float64) {
 	panic("ad: internal error: no wide kernel")
 }
