@@ -45,8 +45,8 @@ const (
 	// cgo call and OpenBLAS's set-up weigh as much as the product; above it
 	// OpenBLAS's AVX-512 kernels beat our AVX2 kernels by 1.2–1.5× and the
 	// largest squares by about 1.3×, while below 2²⁷ multiply-adds our
-	// AVX-512 packed kernel beats it by 1.09–1.2× on the MLP's two large
-	// products and our dot kernel by 1.9× on weight gradients like 10×256
+	// AVX-512 packed kernels beat it by 1.15× (G·Xr, G·Xᵀ) to 1.4× (W1·Xrᵀ,
+	// W1·X) on the MLP's two large products and our dot kernel by 1.9× on weight gradients like 10×256
 	// over 128 samples. Our AVX-512 direct kernel beats it by 1.4× on the
 	// conv layer's w·P alone, but a step of the linear net 20-50-10 on 1000
 	// samples, whose three direct products are within 5% of OpenBLAS's
@@ -340,8 +340,22 @@ func scaleC(m, n int, beta float64, c []float64, ldc int) {
 	}
 }
 
-// gemmBlock computes rows [i0, i1) and columns [j0, j1) of C.
+// gemmBlock computes rows [i0, i1) and columns [j0, j1) of C: by
+// gemmPanels with the AVX-512 kernels when there are at most panelRows rows,
+// else by gemmGoto.
 func gemmBlock(g *gemmArgs, i0, i1, j0, j1 int, buf *packBuf) {
+	if hasAVX512 && i1-i0 <= panelRows {
+		gemmPanels(g, i0, i1, j0, j1, !g.ta && j1-j0 <= inPlaceCols && i1-i0 >= mr, buf)
+		return
+	}
+	gemmGoto(g, i0, i1, j0, j1, buf)
+}
+
+// gemmGoto computes rows [i0, i1) and columns [j0, j1) of C in the loop
+// order of Goto and van de Geijn: for each block of kcBlock terms, B packed
+// whole (up to ncBlock columns), then A one block of mcBlock rows at a time,
+// swept by the kernel across every panel of B.
+func gemmGoto(g *gemmArgs, i0, i1, j0, j1 int, buf *packBuf) {
 	for jc := j0; jc < j1; jc += ncBlock {
 		nc := min(ncBlock, j1-jc)
 		for pc := 0; pc < g.k; pc += kcBlock {
@@ -359,6 +373,115 @@ func gemmBlock(g *gemmArgs, i0, i1, j0, j1 int, buf *packBuf) {
 				packA(buf.a, g, ic, mc, pc, kc)
 				macroKernel(g, buf, ic, mc, jc, nc, kc, beta)
 			}
+		}
+	}
+}
+
+const (
+	// panelRows bounds the rows of C that gemmPanels computes: A's block
+	// of panelRows×kcBlock terms, 512 KiB, stays in the level-2 cache.
+	panelRows = 256
+
+	// inPlaceCols bounds the columns for which gemmPanels reads A in place
+	// rather than packing it. Packing a micro-panel of A (6 rows of
+	// kcBlock terms, from memory) costs about one kernel call, and the
+	// kernel that reads the rows in place is about 3.5 % slower than the
+	// packed one (BenchmarkGemmBackends, mlp/GXr): reading in place wins up
+	// to about 30 panels of B. Measured on one core: mlp/W1Xrt (8 panels)
+	// 0.61 → 0.555 ms in place; mlp/GXr (49 panels) 0.565 ms in place,
+	// 0.546 ms packed.
+	inPlaceCols = 256
+
+	// tailTerms bounds the terms of a last block that gemmPanels, reading
+	// A in place, computes in the same sweep as the block before it
+	// (kernelWideA2): a product over 784 terms is three blocks of 256 and
+	// one of 16, and a sweep of its own over those 16 would load and store
+	// all of C, call the kernel once per tile, and pack B, for 2 % of the
+	// work. The panel of B for both blocks, (256 + 32)·16 float64, still
+	// fits the level-1 cache with room for the rows of A.
+	tailTerms = kcBlock / 8
+)
+
+// gemmPanels computes rows [i0, i1) and columns [j0, j1) of C, with at most
+// panelRows rows, by the AVX-512 kernels: for each block of kcBlock terms, A
+// is packed whole (or read in place when inPlace is set, which needs op(A)
+// = A and at least mr rows), and B one panel of 16 columns at a time just before the kernel
+// sweeps it down the rows, so that the panel is in the level-1 cache and the
+// packed B never leaves it. Every tile gets the same kernel calls over the
+// same blocks of terms in the same order as in gemmGoto, whose loops it
+// reorders: the same bits (TestGemmPanels).
+func gemmPanels(g *gemmArgs, i0, i1, j0, j1 int, inPlace bool, buf *packBuf) {
+	m := i1 - i0
+	const w = 2 * nr
+	alpha, c, ldc := g.alpha, g.c, g.ldc
+	buf.b = grow(buf.b, min(kcBlock+tailTerms, g.k)*w)
+	for pc := 0; pc < g.k; {
+		kc := min(kcBlock, g.k-pc)
+		kt := 0 // the terms of a short last block, computed with this one
+		if rest := g.k - pc - kc; inPlace && rest <= tailTerms {
+			kt = rest
+		}
+		beta := 1.0
+		if pc == 0 {
+			beta = g.beta
+		}
+		if !inPlace {
+			buf.a = grow(buf.a, kc*((m+mr-1)/mr)*mr)
+			packA(buf.a, g, i0, m, pc, kc)
+		}
+		bp := buf.b[:(kc+kt)*w]
+		for jr := j0; jr < j1; jr += w {
+			cols := min(w, j1-jr)
+			packB(bp, g, pc, kc+kt, jr, cols, w)
+			if inPlace {
+				panelInPlace(g, i0, i1, pc, kc, kt, bp, jr, cols, beta, buf)
+				continue
+			}
+			for ir := 0; ir < m; ir += mr {
+				ap := buf.a[ir*kc : ir*kc+mr*kc]
+				rows := min(mr, m-ir)
+				ct := c[(i0+ir)*ldc+jr:]
+				if rows == mr && cols == w {
+					kernelWideC(kc, ap, bp, ct, ldc, alpha, beta)
+				} else {
+					kernelWide(kc, ap, bp, buf.ab[:])
+					storeTile(ct, ldc, rows, cols, alpha, beta, buf.ab[:], w)
+				}
+			}
+		}
+		pc += kc + kt
+	}
+}
+
+// panelInPlace computes rows [i0, i1) (at least mr of them) of the column
+// panel jr (cols wide) of C for the terms [pc, pc+kc), and then
+// [pc+kc, pc+kc+kt) if kt > 0, reading A (not transposed) in place and B
+// from the packed panel bp (the rows of both blocks): full tiles by
+// kernelWideA or kernelWideA2, whose epilogues are kernelWideC's; partial
+// ones by kernelWideA on the tile's last six rows of A (alpha 1 and beta 0
+// leave its sums as they are) into buf.ab, each block through storeTile, as
+// gemmGoto computes them block by block.
+func panelInPlace(g *gemmArgs, i0, i1, pc, kc, kt int, bp []float64, jr, cols int, beta float64, buf *packBuf) {
+	const w = 2 * nr
+	for ir := i0; ir < i1; ir += mr {
+		rows := min(mr, i1-ir)
+		c := g.c[ir*g.ldc+jr:]
+		if rows == mr && cols == w {
+			a := g.a[ir*g.lda+pc:]
+			if kt > 0 {
+				kernelWideA2(kc, kt, a, g.lda, bp, w, c, g.ldc, g.alpha, beta)
+			} else {
+				kernelWideA(kc, a, g.lda, bp, w, c, g.ldc, g.alpha, beta)
+			}
+			continue
+		}
+		r0 := min(ir, i1-mr) // the kernel reads six rows: the tile's, and those before it
+		a, ab := g.a[r0*g.lda+pc:], buf.ab[(ir-r0)*w:]
+		kernelWideA(kc, a, g.lda, bp, w, buf.ab[:], w, 1, 0)
+		storeTile(c, g.ldc, rows, cols, g.alpha, beta, ab, w)
+		if kt > 0 {
+			kernelWideA(kt, a[kc:], g.lda, bp[kc*w:], w, buf.ab[:], w, 1, 0)
+			storeTile(c, g.ldc, rows, cols, g.alpha, 1, ab, w)
 		}
 	}
 }
@@ -414,6 +537,15 @@ func packB(dst []float64, g *gemmArgs, pc, kc, jc, nc, w int) {
 	for jp := 0; jp < nc; jp += w {
 		cols := min(w, nc-jp)
 		panel := dst[jp*kc : jp*kc+w*kc]
+		if cols == 2*nr && w == cols {
+			base := pc*ldb + jc + jp
+			if g.tb {
+				base = (jc+jp)*ldb + pc
+			}
+			if packPanel16(panel, b, base, ldb, kc, g.tb) {
+				continue
+			}
+		}
 		if !g.tb { // op(B)[p,j] = B[p,j]
 			switch { // whole panels as array copies, which compile to moves rather than memmove calls
 			case cols == 2*nr:

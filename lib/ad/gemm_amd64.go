@@ -36,6 +36,17 @@ func kern6x16(kc int, a, b, ab *float64)
 //go:noescape
 func kern6x16c(kc int, a, b, c *float64, ldc int, alpha, beta float64)
 
+// kern6x16a is kern6x16c with A read in place, its six rows lda apart.
+//
+//go:noescape
+func kern6x16a(kc int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha, beta float64)
+
+// kern6x16a2 is kern6x16a over two blocks of kc and kt terms, the sums of
+// the second added to C after those of the first.
+//
+//go:noescape
+func kern6x16a2(kc, kt int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha, beta float64)
+
 // kdot3x4z is kdot3x4 in AVX-512, the tail under the opmask kmask.
 //
 //go:noescape
@@ -53,6 +64,47 @@ func kdot3x4zpart(k int, a *float64, lda int, b *float64, ldb int, rows, cols in
 //
 //go:noescape
 func pack6x4(n int, a *float64, lda int, dst *float64)
+
+// packT16 copies sixteen rows of B (ldb apart), n groups of eight columns,
+// into the rows of a packed panel of 16 (see the assembly).
+//
+//go:noescape
+func packT16(n int, b *float64, ldb int, dst *float64)
+
+// packN16 copies n rows of sixteen columns of B (ldb apart) into a packed
+// panel of 16.
+//
+//go:noescape
+func packN16(n int, b *float64, ldb int, dst *float64)
+
+// packPanel16 writes the packed panel of 16 columns of op(B) over kc terms,
+// from B[base:] with rows ldb apart: panel[p·16 + j] = B[base + j·ldb + p]
+// if tb, else B[base + p·ldb + j]. It reports false if there is no
+// assembly for it.
+func packPanel16(panel, b []float64, base, ldb, kc int, tb bool) bool {
+	const w = 2 * nr
+	if !hasAVX512 {
+		return false
+	}
+	_ = panel[w*kc-1]
+	if !tb {
+		_ = b[base+(kc-1)*ldb+w-1]
+		packN16(kc, &b[base], ldb, &panel[0])
+		return true
+	}
+	_ = b[base+(w-1)*ldb+kc-1]
+	q := kc / 8
+	if q > 0 {
+		packT16(q, &b[base], ldb, &panel[0])
+	}
+	for p := 8 * q; p < kc; p++ {
+		d := panel[p*w : p*w+w : p*w+w]
+		for j := range d {
+			d[j] = b[base+j*ldb+p]
+		}
+	}
+	return true
+}
 
 // packRows6 writes the panel of the six rows r0…r5 (each of length kc) of
 // op(A) = A: panel[p·6 + r] = r_r[p]. It reports false if there is no
@@ -139,6 +191,31 @@ func kernelWideC(kc int, a, b, c []float64, ldc int, alpha, beta float64) {
 		beta = 0 // normalise −0 so that C is not read
 	}
 	kern6x16c(kc, &a[0], &b[0], &c[0], ldc, alpha, beta)
+}
+
+// kernelWideA is kernelWideC with the six rows of A read in place, lda
+// apart, kc values each.
+func kernelWideA(kc int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int, alpha, beta float64) {
+	_ = a[(mr-1)*lda+kc-1]
+	_ = b[(kc-1)*ldb+2*nr-1]
+	_ = c[(mr-1)*ldc+2*nr-1]
+	if beta == 0 {
+		beta = 0 // normalise −0 so that C is not read
+	}
+	kern6x16a(kc, &a[0], lda, &b[0], ldb, &c[0], ldc, alpha, beta)
+}
+
+// kernelWideA2 is kernelWideA over the kc terms of one block and the kt of
+// the next, with beta 1 for the second: C = alpha·s₂ + (alpha·s₁ + beta·C),
+// rounded as two calls of kernelWideA round it.
+func kernelWideA2(kc, kt int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int, alpha, beta float64) {
+	_ = a[(mr-1)*lda+kc+kt-1]
+	_ = b[(kc+kt-1)*ldb+2*nr-1]
+	_ = c[(mr-1)*ldc+2*nr-1]
+	if beta == 0 {
+		beta = 0 // normalise −0 so that C is not read
+	}
+	kern6x16a2(kc, kt, &a[0], lda, &b[0], ldb, &c[0], ldc, alpha, beta)
 }
 
 // hasDirectKernel reports whether kernelPanel has an assembly form.

@@ -932,6 +932,378 @@ store16z:
 	VZEROUPPER
 	RET
 
+// STEP16A is one term of kern6x16a: the row of B at DI (then advanced by
+// R9) times the six values of A at off from the rows AX, AX+R10, AX+2·R10,
+// BX, BX+R10 and BX+2·R10, into Z4–Z15 as in kern6x16.
+#define STEP16A(off) \
+	VMOVUPD      0(DI), Z0; \
+	VMOVUPD      64(DI), Z1; \
+	ADDQ         R9, DI; \
+	VBROADCASTSD off(AX), Z2; \
+	VFMADD231PD  Z0, Z2, Z4; \
+	VFMADD231PD  Z1, Z2, Z5; \
+	VBROADCASTSD off(AX)(R10*1), Z3; \
+	VFMADD231PD  Z0, Z3, Z6; \
+	VFMADD231PD  Z1, Z3, Z7; \
+	VBROADCASTSD off(AX)(R10*2), Z2; \
+	VFMADD231PD  Z0, Z2, Z8; \
+	VFMADD231PD  Z1, Z2, Z9; \
+	VBROADCASTSD off(BX), Z3; \
+	VFMADD231PD  Z0, Z3, Z10; \
+	VFMADD231PD  Z1, Z3, Z11; \
+	VBROADCASTSD off(BX)(R10*1), Z2; \
+	VFMADD231PD  Z0, Z2, Z12; \
+	VFMADD231PD  Z1, Z2, Z13; \
+	VBROADCASTSD off(BX)(R10*2), Z3; \
+	VFMADD231PD  Z0, Z3, Z14; \
+	VFMADD231PD  Z1, Z3, Z15
+
+// STEP16AT is STEP16A into the accumulators Z16–Z27 of the last block of
+// kern6x16a2.
+#define STEP16AT(off) \
+	VMOVUPD      0(DI), Z0; \
+	VMOVUPD      64(DI), Z1; \
+	ADDQ         R9, DI; \
+	VBROADCASTSD off(AX), Z2; \
+	VFMADD231PD  Z0, Z2, Z16; \
+	VFMADD231PD  Z1, Z2, Z17; \
+	VBROADCASTSD off(AX)(R10*1), Z3; \
+	VFMADD231PD  Z0, Z3, Z18; \
+	VFMADD231PD  Z1, Z3, Z19; \
+	VBROADCASTSD off(AX)(R10*2), Z2; \
+	VFMADD231PD  Z0, Z2, Z20; \
+	VFMADD231PD  Z1, Z2, Z21; \
+	VBROADCASTSD off(BX), Z3; \
+	VFMADD231PD  Z0, Z3, Z22; \
+	VFMADD231PD  Z1, Z3, Z23; \
+	VBROADCASTSD off(BX)(R10*1), Z2; \
+	VFMADD231PD  Z0, Z2, Z24; \
+	VFMADD231PD  Z1, Z2, Z25; \
+	VBROADCASTSD off(BX)(R10*2), Z3; \
+	VFMADD231PD  Z0, Z3, Z26; \
+	VFMADD231PD  Z1, Z3, Z27
+
+// func kern6x16a(kc int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha, beta float64)
+// kern6x16c with A read in place: the six rows of the tile lda apart, kc
+// consecutive values each, instead of a packed panel. Eight terms a step
+// (two pointer updates per eight terms rather than six per term); the same
+// fused multiply-adds in the same order per entry as kern6x16c, and its
+// epilogue. Software prefetches of the rows, 32, 64 or 128 terms ahead,
+// made it 1–4 % slower on one core than the hardware's alone. kc ≥ 1.
+TEXT ·kern6x16a(SB), NOSPLIT, $0-72
+	MOVQ kc+0(FP), CX
+	MOVQ a+8(FP), AX
+	MOVQ lda+16(FP), R10
+	SHLQ $3, R10
+	LEAQ (AX)(R10*2), BX
+	ADDQ R10, BX              // row 3
+	MOVQ b+24(FP), DI
+	MOVQ ldb+32(FP), R9
+	SHLQ $3, R9
+	MOVQ c+40(FP), DX
+	MOVQ ldc+48(FP), R8
+	SHLQ $3, R8
+	VPXORQ Z4, Z4, Z4
+	VPXORQ Z5, Z5, Z5
+	VPXORQ Z6, Z6, Z6
+	VPXORQ Z7, Z7, Z7
+	VPXORQ Z8, Z8, Z8
+	VPXORQ Z9, Z9, Z9
+	VPXORQ Z10, Z10, Z10
+	VPXORQ Z11, Z11, Z11
+	VPXORQ Z12, Z12, Z12
+	VPXORQ Z13, Z13, Z13
+	VPXORQ Z14, Z14, Z14
+	VPXORQ Z15, Z15, Z15
+	MOVQ CX, R11
+	ANDQ $7, R11              // terms after the steps of eight
+	SHRQ $3, CX
+	JZ   tail16a
+
+loop16a:
+	STEP16A(0)
+	STEP16A(8)
+	STEP16A(16)
+	STEP16A(24)
+	STEP16A(32)
+	STEP16A(40)
+	STEP16A(48)
+	STEP16A(56)
+	ADDQ $64, AX
+	ADDQ $64, BX
+	DECQ CX
+	JNZ  loop16a
+
+tail16a:
+	TESTQ R11, R11
+	JZ    epi16a
+
+one16a:
+	STEP16A(0)
+	ADDQ $8, AX
+	ADDQ $8, BX
+	DECQ R11
+	JNZ  one16a
+
+epi16a:
+	VBROADCASTSD alpha+56(FP), Z0
+	VMULPD Z0, Z4, Z4
+	VMULPD Z0, Z5, Z5
+	VMULPD Z0, Z6, Z6
+	VMULPD Z0, Z7, Z7
+	VMULPD Z0, Z8, Z8
+	VMULPD Z0, Z9, Z9
+	VMULPD Z0, Z10, Z10
+	VMULPD Z0, Z11, Z11
+	VMULPD Z0, Z12, Z12
+	VMULPD Z0, Z13, Z13
+	VMULPD Z0, Z14, Z14
+	VMULPD Z0, Z15, Z15
+	MOVQ         beta+64(FP), AX
+	TESTQ        AX, AX
+	JZ           store16a
+	VBROADCASTSD beta+64(FP), Z1
+	VFMADD231PD 0(DX), Z1, Z4
+	VFMADD231PD 64(DX), Z1, Z5
+	VMOVUPD     Z4, 0(DX)
+	VMOVUPD     Z5, 64(DX)
+	ADDQ        R8, DX
+	VFMADD231PD 0(DX), Z1, Z6
+	VFMADD231PD 64(DX), Z1, Z7
+	VMOVUPD     Z6, 0(DX)
+	VMOVUPD     Z7, 64(DX)
+	ADDQ        R8, DX
+	VFMADD231PD 0(DX), Z1, Z8
+	VFMADD231PD 64(DX), Z1, Z9
+	VMOVUPD     Z8, 0(DX)
+	VMOVUPD     Z9, 64(DX)
+	ADDQ        R8, DX
+	VFMADD231PD 0(DX), Z1, Z10
+	VFMADD231PD 64(DX), Z1, Z11
+	VMOVUPD     Z10, 0(DX)
+	VMOVUPD     Z11, 64(DX)
+	ADDQ        R8, DX
+	VFMADD231PD 0(DX), Z1, Z12
+	VFMADD231PD 64(DX), Z1, Z13
+	VMOVUPD     Z12, 0(DX)
+	VMOVUPD     Z13, 64(DX)
+	ADDQ        R8, DX
+	VFMADD231PD 0(DX), Z1, Z14
+	VFMADD231PD 64(DX), Z1, Z15
+	VMOVUPD     Z14, 0(DX)
+	VMOVUPD     Z15, 64(DX)
+	VZEROUPPER
+	RET
+
+store16a:
+	VMOVUPD Z4, 0(DX)
+	VMOVUPD Z5, 64(DX)
+	ADDQ    R8, DX
+	VMOVUPD Z6, 0(DX)
+	VMOVUPD Z7, 64(DX)
+	ADDQ    R8, DX
+	VMOVUPD Z8, 0(DX)
+	VMOVUPD Z9, 64(DX)
+	ADDQ    R8, DX
+	VMOVUPD Z10, 0(DX)
+	VMOVUPD Z11, 64(DX)
+	ADDQ    R8, DX
+	VMOVUPD Z12, 0(DX)
+	VMOVUPD Z13, 64(DX)
+	ADDQ    R8, DX
+	VMOVUPD Z14, 0(DX)
+	VMOVUPD Z15, 64(DX)
+	VZEROUPPER
+	RET
+
+// func kern6x16a2(kc, kt int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha, beta float64)
+// kern6x16a over two blocks of terms in one call, kc then kt, with the B
+// rows of both consecutive: the first block's sums in Z4–Z15, the second's
+// in Z16–Z27, then C = alpha·s₁ + beta·C followed by C = C + alpha·s₂ in
+// registers, which rounds as two calls of kern6x16a would (the second with
+// beta 1: fma(1, C, x) = C + x) without storing and loading C between them.
+// kc, kt ≥ 1.
+TEXT ·kern6x16a2(SB), NOSPLIT, $0-80
+	MOVQ kc+0(FP), CX
+	MOVQ a+16(FP), AX
+	MOVQ lda+24(FP), R10
+	SHLQ $3, R10
+	LEAQ (AX)(R10*2), BX
+	ADDQ R10, BX              // row 3
+	MOVQ b+32(FP), DI
+	MOVQ ldb+40(FP), R9
+	SHLQ $3, R9
+	MOVQ c+48(FP), DX
+	MOVQ ldc+56(FP), R8
+	SHLQ $3, R8
+	VPXORQ Z4, Z4, Z4
+	VPXORQ Z5, Z5, Z5
+	VPXORQ Z6, Z6, Z6
+	VPXORQ Z7, Z7, Z7
+	VPXORQ Z8, Z8, Z8
+	VPXORQ Z9, Z9, Z9
+	VPXORQ Z10, Z10, Z10
+	VPXORQ Z11, Z11, Z11
+	VPXORQ Z12, Z12, Z12
+	VPXORQ Z13, Z13, Z13
+	VPXORQ Z14, Z14, Z14
+	VPXORQ Z15, Z15, Z15
+	VPXORQ Z16, Z16, Z16
+	VPXORQ Z17, Z17, Z17
+	VPXORQ Z18, Z18, Z18
+	VPXORQ Z19, Z19, Z19
+	VPXORQ Z20, Z20, Z20
+	VPXORQ Z21, Z21, Z21
+	VPXORQ Z22, Z22, Z22
+	VPXORQ Z23, Z23, Z23
+	VPXORQ Z24, Z24, Z24
+	VPXORQ Z25, Z25, Z25
+	VPXORQ Z26, Z26, Z26
+	VPXORQ Z27, Z27, Z27
+	MOVQ CX, R11
+	ANDQ $7, R11
+	SHRQ $3, CX
+	JZ   tail16a2
+
+loop16a2:
+	STEP16A(0)
+	STEP16A(8)
+	STEP16A(16)
+	STEP16A(24)
+	STEP16A(32)
+	STEP16A(40)
+	STEP16A(48)
+	STEP16A(56)
+	ADDQ $64, AX
+	ADDQ $64, BX
+	DECQ CX
+	JNZ  loop16a2
+
+tail16a2:
+	TESTQ R11, R11
+	JZ    second16a2
+
+one16a2:
+	STEP16A(0)
+	ADDQ $8, AX
+	ADDQ $8, BX
+	DECQ R11
+	JNZ  one16a2
+
+second16a2:
+	MOVQ kt+8(FP), CX
+	MOVQ CX, R11
+	ANDQ $7, R11
+	SHRQ $3, CX
+	JZ   tailt16a2
+
+loopt16a2:
+	STEP16AT(0)
+	STEP16AT(8)
+	STEP16AT(16)
+	STEP16AT(24)
+	STEP16AT(32)
+	STEP16AT(40)
+	STEP16AT(48)
+	STEP16AT(56)
+	ADDQ $64, AX
+	ADDQ $64, BX
+	DECQ CX
+	JNZ  loopt16a2
+
+tailt16a2:
+	TESTQ R11, R11
+	JZ    epi16a2
+
+onet16a2:
+	STEP16AT(0)
+	ADDQ $8, AX
+	ADDQ $8, BX
+	DECQ R11
+	JNZ  onet16a2
+
+epi16a2:
+	VBROADCASTSD alpha+64(FP), Z0
+	VMULPD Z0, Z4, Z4
+	VMULPD Z0, Z5, Z5
+	VMULPD Z0, Z6, Z6
+	VMULPD Z0, Z7, Z7
+	VMULPD Z0, Z8, Z8
+	VMULPD Z0, Z9, Z9
+	VMULPD Z0, Z10, Z10
+	VMULPD Z0, Z11, Z11
+	VMULPD Z0, Z12, Z12
+	VMULPD Z0, Z13, Z13
+	VMULPD Z0, Z14, Z14
+	VMULPD Z0, Z15, Z15
+	VMULPD Z0, Z16, Z16
+	VMULPD Z0, Z17, Z17
+	VMULPD Z0, Z18, Z18
+	VMULPD Z0, Z19, Z19
+	VMULPD Z0, Z20, Z20
+	VMULPD Z0, Z21, Z21
+	VMULPD Z0, Z22, Z22
+	VMULPD Z0, Z23, Z23
+	VMULPD Z0, Z24, Z24
+	VMULPD Z0, Z25, Z25
+	VMULPD Z0, Z26, Z26
+	VMULPD Z0, Z27, Z27
+	MOVQ         beta+72(FP), AX
+	TESTQ        AX, AX
+	JZ           add16a2
+	VBROADCASTSD beta+72(FP), Z1
+	MOVQ        DX, SI
+	VFMADD231PD 0(SI), Z1, Z4
+	VFMADD231PD 64(SI), Z1, Z5
+	ADDQ        R8, SI
+	VFMADD231PD 0(SI), Z1, Z6
+	VFMADD231PD 64(SI), Z1, Z7
+	ADDQ        R8, SI
+	VFMADD231PD 0(SI), Z1, Z8
+	VFMADD231PD 64(SI), Z1, Z9
+	ADDQ        R8, SI
+	VFMADD231PD 0(SI), Z1, Z10
+	VFMADD231PD 64(SI), Z1, Z11
+	ADDQ        R8, SI
+	VFMADD231PD 0(SI), Z1, Z12
+	VFMADD231PD 64(SI), Z1, Z13
+	ADDQ        R8, SI
+	VFMADD231PD 0(SI), Z1, Z14
+	VFMADD231PD 64(SI), Z1, Z15
+
+add16a2:
+	VADDPD  Z16, Z4, Z4
+	VADDPD  Z17, Z5, Z5
+	VADDPD  Z18, Z6, Z6
+	VADDPD  Z19, Z7, Z7
+	VADDPD  Z20, Z8, Z8
+	VADDPD  Z21, Z9, Z9
+	VADDPD  Z22, Z10, Z10
+	VADDPD  Z23, Z11, Z11
+	VADDPD  Z24, Z12, Z12
+	VADDPD  Z25, Z13, Z13
+	VADDPD  Z26, Z14, Z14
+	VADDPD  Z27, Z15, Z15
+	VMOVUPD Z4, 0(DX)
+	VMOVUPD Z5, 64(DX)
+	ADDQ    R8, DX
+	VMOVUPD Z6, 0(DX)
+	VMOVUPD Z7, 64(DX)
+	ADDQ    R8, DX
+	VMOVUPD Z8, 0(DX)
+	VMOVUPD Z9, 64(DX)
+	ADDQ    R8, DX
+	VMOVUPD Z10, 0(DX)
+	VMOVUPD Z11, 64(DX)
+	ADDQ    R8, DX
+	VMOVUPD Z12, 0(DX)
+	VMOVUPD Z13, 64(DX)
+	ADDQ    R8, DX
+	VMOVUPD Z14, 0(DX)
+	VMOVUPD Z15, 64(DX)
+	VZEROUPPER
+	RET
+
 // func kdirPanel16(k int, a *float64, rs, cs, m int, b *float64, ldb int, c *float64, ldc int, alpha, beta float64, cmask int)
 // kdirPanel in AVX-512 on a panel of 16 columns: the columns j with bit j of
 // cmask set are read from B and written to C, under the opmasks K1 (columns
@@ -1521,5 +1893,124 @@ loop6x4:
 	JNE  loop6x4
 
 done6x4:
+	VZEROUPPER
+	RET
+
+// TRANS8 transposes the 8×8 block of float64 in the rows R0…R7 (Z
+// registers, R0…R7 destroyed) into the columns C0…C7, using T0…T7.
+#define TRANS8(R0, R1, R2, R3, R4, R5, R6, R7, T0, T1, T2, T3, T4, T5, T6, T7) \
+	VUNPCKLPD  R1, R0, T0; \
+	VUNPCKHPD  R1, R0, T1; \
+	VUNPCKLPD  R3, R2, T2; \
+	VUNPCKHPD  R3, R2, T3; \
+	VUNPCKLPD  R5, R4, T4; \
+	VUNPCKHPD  R5, R4, T5; \
+	VUNPCKLPD  R7, R6, T6; \
+	VUNPCKHPD  R7, R6, T7; \
+	VSHUFF64X2 $0x88, T2, T0, R0; \
+	VSHUFF64X2 $0x88, T6, T4, R1; \
+	VSHUFF64X2 $0xdd, T2, T0, R2; \
+	VSHUFF64X2 $0xdd, T6, T4, R3; \
+	VSHUFF64X2 $0x88, T3, T1, R4; \
+	VSHUFF64X2 $0x88, T7, T5, R5; \
+	VSHUFF64X2 $0xdd, T3, T1, R6; \
+	VSHUFF64X2 $0xdd, T7, T5, R7; \
+	VSHUFF64X2 $0x88, R1, R0, T0; \
+	VSHUFF64X2 $0xdd, R1, R0, T4; \
+	VSHUFF64X2 $0x88, R3, R2, T2; \
+	VSHUFF64X2 $0xdd, R3, R2, T6; \
+	VSHUFF64X2 $0x88, R5, R4, T1; \
+	VSHUFF64X2 $0xdd, R5, R4, T5; \
+	VSHUFF64X2 $0x88, R7, R6, T3; \
+	VSHUFF64X2 $0xdd, R7, R6, T7
+
+// func packT16(n int, b *float64, ldb int, dst *float64)
+// For q < n: dst[128q + 16i + j] = b[j·ldb + 8q + i], i < 8, j < 16:
+// sixteen rows of B (ldb apart), eight columns at a time, as the rows of a
+// packed panel of 16 (packB on a transposed B). Per eight columns: sixteen
+// loads, two 8×8 transposes (24 shuffles each), sixteen stores.
+TEXT ·packT16(SB), NOSPLIT, $0-32
+	MOVQ n+0(FP), CX
+	MOVQ b+8(FP), SI
+	MOVQ ldb+16(FP), DX
+	MOVQ dst+24(FP), DI
+	SHLQ $3, DX              // ldb in bytes
+	LEAQ (DX)(DX*2), R10     // 3·ldb
+	LEAQ (SI)(DX*4), R8      // row 4
+	LEAQ (R8)(DX*4), R9      // row 8
+	LEAQ (R9)(DX*4), R11     // row 12
+	TESTQ CX, CX
+	JE   doneT16
+
+loopT16:
+	VMOVUPD (SI), Z0
+	VMOVUPD (SI)(DX*1), Z1
+	VMOVUPD (SI)(DX*2), Z2
+	VMOVUPD (SI)(R10*1), Z3
+	VMOVUPD (R8), Z4
+	VMOVUPD (R8)(DX*1), Z5
+	VMOVUPD (R8)(DX*2), Z6
+	VMOVUPD (R8)(R10*1), Z7
+	TRANS8(Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z16, Z17, Z18, Z19, Z20, Z21, Z22, Z23)
+	VMOVUPD (R9), Z8
+	VMOVUPD (R9)(DX*1), Z9
+	VMOVUPD (R9)(DX*2), Z10
+	VMOVUPD (R9)(R10*1), Z11
+	VMOVUPD (R11), Z12
+	VMOVUPD (R11)(DX*1), Z13
+	VMOVUPD (R11)(DX*2), Z14
+	VMOVUPD (R11)(R10*1), Z15
+	TRANS8(Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15, Z24, Z25, Z26, Z27, Z28, Z29, Z30, Z31)
+	VMOVUPD Z16, 0(DI)
+	VMOVUPD Z24, 64(DI)
+	VMOVUPD Z17, 128(DI)
+	VMOVUPD Z25, 192(DI)
+	VMOVUPD Z18, 256(DI)
+	VMOVUPD Z26, 320(DI)
+	VMOVUPD Z19, 384(DI)
+	VMOVUPD Z27, 448(DI)
+	VMOVUPD Z20, 512(DI)
+	VMOVUPD Z28, 576(DI)
+	VMOVUPD Z21, 640(DI)
+	VMOVUPD Z29, 704(DI)
+	VMOVUPD Z22, 768(DI)
+	VMOVUPD Z30, 832(DI)
+	VMOVUPD Z23, 896(DI)
+	VMOVUPD Z31, 960(DI)
+	ADDQ $64, SI
+	ADDQ $64, R8
+	ADDQ $64, R9
+	ADDQ $64, R11
+	ADDQ $1024, DI
+	DECQ CX
+	JNE  loopT16
+
+doneT16:
+	VZEROUPPER
+	RET
+
+// func packN16(n int, b *float64, ldb int, dst *float64)
+// For p < n: dst[16p + j] = b[p·ldb + j], j < 16: n rows of sixteen columns
+// of B (ldb apart) as a packed panel of 16 (packB on B not transposed).
+TEXT ·packN16(SB), NOSPLIT, $0-32
+	MOVQ n+0(FP), CX
+	MOVQ b+8(FP), SI
+	MOVQ ldb+16(FP), DX
+	MOVQ dst+24(FP), DI
+	SHLQ $3, DX
+	TESTQ CX, CX
+	JE   doneN16
+
+loopN16:
+	VMOVUPD (SI), Z0
+	VMOVUPD 64(SI), Z1
+	VMOVUPD Z0, 0(DI)
+	VMOVUPD Z1, 64(DI)
+	ADDQ DX, SI
+	ADDQ $128, DI
+	DECQ CX
+	JNE  loopN16
+
+doneN16:
 	VZEROUPPER
 	RET

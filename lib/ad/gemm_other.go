@@ -32,6 +32,8 @@ func kernelDot(k int, a []float64, lda int, b []float64, ldb int, c []float64, l
 
 func packRows6(panel []float64, a []float64, base, lda, kc int) bool { return false }
 
+func packPanel16(panel, b []float64, base, ldb, kc int, tb bool) bool { return false }
+
 func gemmDotChunked(g *gemmArgs, i0, i1, j0, j1 int) bool { return false }
 
 // dotBlocks has no kernel on this architecture: dotBlocksOK is false.
@@ -47,4 +49,12 @@ func (d *dotBlocks) add(L int, a []float64, lda int, b []float64, ldb int) {
 
 func (d *dotBlocks) finish(L int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int, beta float64) {
 	panic("ad: internal error: no dot kernel")
+}
+
+func kernelWideA(kc int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int, alpha, beta float64) {
+	panic("ad: internal error: no wide kernel")
+}
+
+func kernelWideA2(kc, kt int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int, alpha, beta float64) {
+	panic("ad: internal error: no wide kernel")
 }

@@ -250,3 +250,141 @@ func TestPackRows6(t *testing.T) {
 		}
 	}
 }
+
+// gemmPanels, with A packed and with A read in place, gives gemmGoto's bits
+// on shapes with partial tiles and panels, a last block of a few terms,
+// either operand transposed, and alpha and beta that round.
+func TestGemmPanels(t *testing.T) {
+	if !hasAVX512 {
+		t.Skip("no AVX-512: gemmPanels is not used")
+	}
+	rng := rand.New(rand.NewPCG(9, 9))
+	for _, sz := range [][3]int{{256, 128, 784}, {256, 784, 128}, {97, 65, 257}, {13, 17, 300}, {7, 33, 530}, {250, 40, 16}, {5, 100, 20}, {6, 16, 1}, {11, 16, 40}, {8, 20, 300}, {9, 31, 600}} {
+		m, n, k := sz[0], sz[1], sz[2]
+		for _, ta := range []bool{false, true} {
+			for _, tb := range []bool{false, true} {
+				for _, ab := range [][2]float64{{1, 0}, {-0.5, 1}, {2, 0.25}, {1, 1}, {0.3, 0.7}} {
+					lda, ldb, ldc := k+3, n+1, n+2
+					if ta {
+						lda = m + 2
+					}
+					if tb {
+						ldb = k + 1
+					}
+					a := randSlice(rng, max(m, k)*lda)
+					b := randSlice(rng, max(k, n)*ldb)
+					c0 := randSlice(rng, m*ldc)
+					want := append([]float64(nil), c0...)
+					gemmGoto(&gemmArgs{ta, tb, m, n, k, ab[0], a, lda, b, ldb, ab[1], want, ldc}, 0, m, 0, n, new(packBuf))
+					for _, inPlace := range []bool{false, true} {
+						if inPlace && (ta || m < mr) {
+							continue
+						}
+						c := append([]float64(nil), c0...)
+						gemmPanels(&gemmArgs{ta, tb, m, n, k, ab[0], a, lda, b, ldb, ab[1], c, ldc}, 0, m, 0, n, inPlace, new(packBuf))
+						for i := range c {
+							if math.Float64bits(c[i]) != math.Float64bits(want[i]) {
+								t.Fatalf("%v ta=%v tb=%v α, β = %v, in place %v: C[%d] = %v, gemmGoto %v", sz, ta, tb, ab, inPlace, i, c[i], want[i])
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// kernelWideA and kernelWideA2 (assembly) compute, bit for bit, their
+// model in Go: for each entry and block of terms one chain of fused
+// multiply-adds over the terms in order, then alpha times the sum, plus
+// beta C in one fused multiply-add (beta 1 for the second block of
+// kernelWideA2), for numbers of terms around their steps of eight.
+func TestKernelWideA(t *testing.T) {
+	if !hasAVX512 {
+		t.Skip("no AVX-512")
+	}
+	rng := rand.New(rand.NewPCG(7, 7))
+	const w = 2 * nr
+	for _, kc := range []int{1, 2, 7, 8, 9, 15, 16, 17, 63, 64, 65, 256} {
+		for _, kt := range []int{0, 1, 7, 8, 9, 16, 17, 32} {
+			for _, ab := range [][2]float64{{1, 0}, {-0.5, 1}, {0.3, 0.7}} {
+				alpha, beta := ab[0], ab[1]
+				lda, ldb, ldc := kc+kt+5, w+3, w+1
+				a := randSlice(rng, mr*lda)
+				b := randSlice(rng, (kc+kt)*ldb)
+				c := randSlice(rng, mr*ldc)
+				if beta == 0 {
+					for i := range c {
+						c[i] = math.NaN() // C must not be read
+					}
+				}
+				want := append([]float64(nil), c...)
+				for r := range mr {
+					for j := range w {
+						s := 0.0
+						for p := range kc {
+							s = math.FMA(a[r*lda+p], b[p*ldb+j], s)
+						}
+						if beta == 0 {
+							want[r*ldc+j] = alpha * s
+						} else {
+							want[r*ldc+j] = math.FMA(beta, want[r*ldc+j], alpha*s)
+						}
+						if kt > 0 {
+							s = 0
+							for p := kc; p < kc+kt; p++ {
+								s = math.FMA(a[r*lda+p], b[p*ldb+j], s)
+							}
+							want[r*ldc+j] = math.FMA(1, want[r*ldc+j], alpha*s)
+						}
+					}
+				}
+				if kt > 0 {
+					kernelWideA2(kc, kt, a, lda, b, ldb, c, ldc, alpha, beta)
+				} else {
+					kernelWideA(kc, a, lda, b, ldb, c, ldc, alpha, beta)
+				}
+				for i := range c {
+					if math.Float64bits(c[i]) != math.Float64bits(want[i]) && !(math.IsNaN(c[i]) && math.IsNaN(want[i])) {
+						t.Fatalf("kc=%d kt=%d α, β = %v: C[%d] = %v, want %v", kc, kt, ab, i, c[i], want[i])
+					}
+				}
+			}
+		}
+	}
+}
+
+// packPanel16 (assembly where the CPU has AVX-512) writes the panels
+// packB's Go loops write, B transposed or not, for every remainder of kc
+// modulo the eight columns a step of the transposing copy.
+func TestPackPanel16(t *testing.T) {
+	const w = 2 * nr
+	rng := rand.New(rand.NewPCG(3, 7))
+	for kc := 1; kc <= 25; kc++ {
+		for _, tb := range []bool{false, true} {
+			ldb := w + 5
+			if tb {
+				ldb = kc + 3
+			}
+			b := randSlice(rng, 2+max(w, kc)*ldb)
+			got := make([]float64, w*kc)
+			if !packPanel16(got, b, 2, ldb, kc, tb) {
+				if hasAVX512 {
+					t.Fatalf("kc=%d: no assembly on an AVX-512 CPU", kc)
+				}
+				continue
+			}
+			for p := range kc {
+				for j := range w {
+					want := b[2+p*ldb+j]
+					if tb {
+						want = b[2+j*ldb+p]
+					}
+					if got[p*w+j] != want {
+						t.Fatalf("kc=%d tb=%v: panel[%d] = %v, want %v", kc, tb, p*w+j, got[p*w+j], want)
+					}
+				}
+			}
+		}
+	}
+}
