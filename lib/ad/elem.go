@@ -181,8 +181,8 @@ func (t *Tape) AddCol(a, b *Node) *Node {
 	for i := 0; i < a.r; i++ {
 		bi := b.val[i]
 		src, dst := a.val[i*c:i*c+c], out.val[i*c:i*c+c]
-		for j, v := range src {
-			dst[j] = v + bi
+		for j := addScalarVec(dst, src, bi); j < c; j++ {
+			dst[j] = src[j] + bi
 		}
 	}
 	return out

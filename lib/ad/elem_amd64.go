@@ -23,6 +23,9 @@ func vtanh512(dst, x *float64, n int)
 func vrelu(dst, x *float64, n int, s float64)
 
 //go:noescape
+func vaddScalar(dst, x *float64, n int, s float64)
+
+//go:noescape
 func vreluBack(dst, gr, x *float64, n, acc int, s float64)
 
 //go:noescape
@@ -83,6 +86,18 @@ func tanhVec(dst, x []float64) int {
 	}
 	_ = dst[m-1]
 	vtanh(&dst[0], &x[0], m)
+	return m
+}
+
+// addScalarVec sets dst[i] = x[i] + s on the first vecLen(len(x)) entries:
+// one rounded sum each, as the scalar loop computes it.
+func addScalarVec(dst, x []float64, s float64) int {
+	m := vecLen(len(x))
+	if m == 0 {
+		return 0
+	}
+	_ = dst[m-1]
+	vaddScalar(&dst[0], &x[0], m, s)
 	return m
 }
 

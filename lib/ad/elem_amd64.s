@@ -905,3 +905,45 @@ tanh512store:
 tanh512done:
 	VZEROUPPER
 	RET
+
+// func vaddScalar(dst, x *float64, n int, s float64)
+// dst[i] = x[i] + s for i < n (a multiple of 4).
+TEXT ·vaddScalar(SB), NOSPLIT, $0-32
+	MOVQ         dst+0(FP), DI
+	MOVQ         x+8(FP), SI
+	MOVQ         n+16(FP), CX
+	VBROADCASTSD s+24(FP), Y15
+	MOVQ         CX, DX
+	SHRQ         $4, DX
+	JZ           addsq4
+
+addsq16:
+	VADDPD  (SI), Y15, Y0
+	VADDPD  32(SI), Y15, Y1
+	VADDPD  64(SI), Y15, Y2
+	VADDPD  96(SI), Y15, Y3
+	VMOVUPD Y0, (DI)
+	VMOVUPD Y1, 32(DI)
+	VMOVUPD Y2, 64(DI)
+	VMOVUPD Y3, 96(DI)
+	ADDQ    $128, SI
+	ADDQ    $128, DI
+	DECQ    DX
+	JNZ     addsq16
+
+addsq4:
+	ANDQ $15, CX
+	SHRQ $2, CX
+	JZ   addsdone
+
+addsloop4:
+	VADDPD  (SI), Y15, Y0
+	VMOVUPD Y0, (DI)
+	ADDQ    $32, SI
+	ADDQ    $32, DI
+	DECQ    CX
+	JNZ     addsloop4
+
+addsdone:
+	VZEROUPPER
+	RET

@@ -7,6 +7,7 @@ package ad
 func sigmoidVec(dst, x []float64) int                          { return 0 }
 func tanhVec(dst, x []float64) int                             { return 0 }
 func reluVec(dst, x []float64, s float64) int                  { return 0 }
+func addScalarVec(dst, x []float64, s float64) int             { return 0 }
 func reluBackVec(dst, g, x []float64, s float64, acc bool) int { return 0 }
 func tanhBackVec(dst, g, y []float64, acc bool) int            { return 0 }
 func sigmoidBackVec(dst, g, y []float64, acc bool) int         { return 0 }
