@@ -3,6 +3,7 @@ package ad
 import (
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 )
 
@@ -94,6 +95,47 @@ func TestGemmPanelsEdges(t *testing.T) {
 				if !sameBits(c[i], want[i]) {
 					t.Fatalf("%d×%d×%d ta=%v tb=%v lda, ldb, ldc = %d, %d, %d α, β = %v, path %d: C[%d,%d] = %v (%#x), gemmGoto %v (%#x)",
 						m, nn, k, ta, tb, lda, ldb, ldc, ab, path, i/ldc, i%ldc, c[i], math.Float64bits(c[i]), want[i], math.Float64bits(want[i]))
+				}
+			}
+		}
+	}
+}
+
+// A product shared with the workers equals the serial one bit for bit where
+// the parts take another path than the whole: parts of at most 256 rows or
+// columns through gemmPanels (A read in place in parts of at most 256
+// columns) where the whole goes through gemmGoto or packs A, with a short
+// last block of terms (k = 784, 289, 545) and either operand transposed.
+func TestGemmParallelPanels(t *testing.T) {
+	if min(runtime.NumCPU(), 8) < 2 {
+		t.Skip("one CPU: no workers")
+	}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	rng := rand.New(rand.NewPCG(4, 9))
+	for _, sz := range [][3]int{{256, 128, 784}, {300, 70, 800}, {60, 500, 545}, {255, 300, 289}, {257, 40, 600}, {40, 257, 600}, {128, 784, 256}} {
+		m, n, k := sz[0], sz[1], sz[2]
+		for _, ta := range []bool{false, true} {
+			for _, tb := range []bool{false, true} {
+				lda, ldb := k, n
+				if ta {
+					lda = m
+				}
+				if tb {
+					ldb = k
+				}
+				a, b := randSlice(rng, m*k), randSlice(rng, k*n)
+				c, want := randSlice(rng, m*n), make([]float64, m*n)
+				copy(want, c)
+				g := gemmArgs{ta, tb, m, n, k, 0.5, a, lda, b, ldb, 2, want, n}
+				gemmSerial(&g, new(packBuf))
+				g.c = c
+				if !parallelGemm(&g) {
+					t.Fatalf("%v: parallelGemm declined", sz)
+				}
+				for i := range c {
+					if !sameBits(c[i], want[i]) {
+						t.Fatalf("%v ta=%v tb=%v: C[%d] = %v, serial %v", sz, ta, tb, i, c[i], want[i])
+					}
 				}
 			}
 		}
