@@ -14,7 +14,7 @@ func sameBits(x, y float64) bool { return math.Float64bits(x) == math.Float64bit
 // packed or read in place) gives gemmGoto's bits, C around the product
 // untouched, on shapes at and around the edges of the blocking: k at
 // multiples of kcBlock ± 1 and at the short last block's bound (kcBlock/8
-// terms, and one more), n around the 16-column panels and inPlaceCols, m
+// terms, and one more), n around the 16-column panels and 256, m
 // around the 6-row tiles and panelRows; with both operands transposed or not,
 // leading dimensions wider than the rows, operands that are views into
 // larger slices, beta 0 and −0 over a C full of NaN (which must not be
@@ -102,10 +102,11 @@ func TestGemmPanelsEdges(t *testing.T) {
 }
 
 // A product shared with the workers equals the serial one bit for bit where
-// the parts take another path than the whole: parts of at most 256 rows or
-// columns through gemmPanels (A read in place in parts of at most 256
-// columns) where the whole goes through gemmGoto or packs A, with a short
-// last block of terms (k = 784, 289, 545) and either operand transposed.
+// the parts take another path than the whole (parts of at most 256 rows
+// through gemmPanels, A read in place, where the whole of more rows goes
+// through gemmGoto; a last part of fewer than six rows with A packed), with
+// a short last block of terms (k = 784, 289, 545) and either operand
+// transposed.
 func TestGemmParallelPanels(t *testing.T) {
 	if min(runtime.NumCPU(), 8) < 2 {
 		t.Skip("one CPU: no workers")
