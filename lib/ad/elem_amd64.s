@@ -907,7 +907,9 @@ tanh512done:
 	RET
 
 // func vaddScalar(dst, x *float64, n int, s float64)
-// dst[i] = x[i] + s for i < n (a multiple of 4).
+// dst[i] = x[i] + s for i < n (a multiple of 4), x[i] the first operand of
+// each sum as in the scalar loop, so that when both are NaN the result is
+// x[i]'s NaN, as there.
 TEXT ·vaddScalar(SB), NOSPLIT, $0-32
 	MOVQ         dst+0(FP), DI
 	MOVQ         x+8(FP), SI
@@ -918,10 +920,14 @@ TEXT ·vaddScalar(SB), NOSPLIT, $0-32
 	JZ           addsq4
 
 addsq16:
-	VADDPD  (SI), Y15, Y0
-	VADDPD  32(SI), Y15, Y1
-	VADDPD  64(SI), Y15, Y2
-	VADDPD  96(SI), Y15, Y3
+	VMOVUPD (SI), Y0
+	VMOVUPD 32(SI), Y1
+	VMOVUPD 64(SI), Y2
+	VMOVUPD 96(SI), Y3
+	VADDPD  Y15, Y0, Y0
+	VADDPD  Y15, Y1, Y1
+	VADDPD  Y15, Y2, Y2
+	VADDPD  Y15, Y3, Y3
 	VMOVUPD Y0, (DI)
 	VMOVUPD Y1, 32(DI)
 	VMOVUPD Y2, 64(DI)
@@ -937,7 +943,8 @@ addsq4:
 	JZ   addsdone
 
 addsloop4:
-	VADDPD  (SI), Y15, Y0
+	VMOVUPD (SI), Y0
+	VADDPD  Y15, Y0, Y0
 	VMOVUPD Y0, (DI)
 	ADDQ    $32, SI
 	ADDQ    $32, DI

@@ -213,6 +213,28 @@ func TestAddColExactly(t *testing.T) {
 	}
 }
 
+// AddCol gives the scalar loop's NaN when both the entry and the bias are
+// NaNs (the entry's: x86 returns the first operand's NaN, and the scalar
+// loop computes x + b), so that its bits match the scalar loop's even there,
+// in the vector part and the scalar tail of every row length.
+func TestAddColNaNOperands(t *testing.T) {
+	x := math.Float64frombits(0x7ff8000000000001) // math.NaN()
+	b := math.Float64frombits(0xfff8000000000000) // x86's default NaN (0/0)
+	for c := 1; c <= 9; c++ {
+		a := mat.NewDense(1, c, nil)
+		for j := range c {
+			a.Set(0, j, x)
+		}
+		tp := NewTape()
+		got := tp.AddCol(tp.Const(a), tp.Const(mat.NewDense(1, 1, []float64{b}))).Value().RawMatrix().Data
+		for j, g := range got {
+			if want := a.At(0, j) + b; math.Float64bits(g) != math.Float64bits(want) {
+				t.Fatalf("c=%d: AddCol[0,%d] = %#x, scalar loop %#x", c, j, math.Float64bits(g), math.Float64bits(want))
+			}
+		}
+	}
+}
+
 // AddCol on the MLP 784-256-10's hidden layer at batch 128.
 func BenchmarkAddCol(b *testing.B) {
 	x := mat.NewDense(256, 128, nil)

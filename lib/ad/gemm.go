@@ -45,7 +45,7 @@ const (
 	// cgo call and OpenBLAS's set-up weigh as much as the product; above it
 	// OpenBLAS's AVX-512 kernels beat our AVX2 kernels by 1.2–1.5× and the
 	// largest squares by about 1.3×, while below 2²⁷ multiply-adds our
-	// AVX-512 packed kernels beat it by 1.15× (G·Xr, G·Xᵀ) to 1.4× (W1·Xrᵀ,
+	// AVX-512 packed kernels beat it by 1.2× (G·Xr, G·Xᵀ) to 1.4× (W1·Xrᵀ,
 	// W1·X) on the MLP's two large products and our dot kernel by 1.9× on weight gradients like 10×256
 	// over 128 samples. Our AVX-512 direct kernel beats it by 1.4× on the
 	// conv layer's w·P alone, but a step of the linear net 20-50-10 on 1000
@@ -342,10 +342,20 @@ func scaleC(m, n int, beta float64, c []float64, ldc int) {
 
 // gemmBlock computes rows [i0, i1) and columns [j0, j1) of C: by
 // gemmPanels with the AVX-512 kernels when there are at most panelRows rows,
-// else by gemmGoto.
+// reading A in place when op(A) = A and there are at least mr rows, else by
+// gemmGoto.
+//
+// Reading A in place rather than packing it is the faster of the two at
+// every width of B measured, from 8 to 196 panels of 16 columns, although
+// its kernel reads six rows of A lda apart: both read A's block of terms
+// from the level-2 cache once per panel of B, and packing adds a copy of
+// it. Measured on one core (BenchmarkGemmBackends): mlp/W1Xrt (8 panels)
+// 0.59 → 0.52 ms in place; mlp/GXr and mlp/GXt (49 panels) 0.53 → 0.505
+// and 0.53 → 0.51 ms; and, timed on its own, 256×3136×128 (196 panels)
+// 2.19 → 2.15 ms.
 func gemmBlock(g *gemmArgs, i0, i1, j0, j1 int, buf *packBuf) {
 	if hasAVX512 && i1-i0 <= panelRows {
-		gemmPanels(g, i0, i1, j0, j1, !g.ta && j1-j0 <= inPlaceCols && i1-i0 >= mr, buf)
+		gemmPanels(g, i0, i1, j0, j1, !g.ta && i1-i0 >= mr, buf)
 		return
 	}
 	gemmGoto(g, i0, i1, j0, j1, buf)
@@ -381,16 +391,6 @@ const (
 	// panelRows bounds the rows of C that gemmPanels computes: A's block
 	// of panelRows×kcBlock terms, 512 KiB, stays in the level-2 cache.
 	panelRows = 256
-
-	// inPlaceCols bounds the columns for which gemmPanels reads A in place
-	// rather than packing it. Packing a micro-panel of A (6 rows of
-	// kcBlock terms, from memory) costs about one kernel call, and the
-	// kernel that reads the rows in place is about 3.5 % slower than the
-	// packed one (BenchmarkGemmBackends, mlp/GXr): reading in place wins up
-	// to about 30 panels of B. Measured on one core: mlp/W1Xrt (8 panels)
-	// 0.61 → 0.555 ms in place; mlp/GXr (49 panels) 0.565 ms in place,
-	// 0.546 ms packed.
-	inPlaceCols = 256
 
 	// tailTerms bounds the terms of a last block that gemmPanels, reading
 	// A in place, computes in the same sweep as the block before it
