@@ -48,8 +48,15 @@ func Full(dst *mat.SymDense, op Operator) *mat.SymDense {
 // Eigenvalues returns the eigenvalues of op's full matrix (see Full) in
 // ascending order, computed by mat.EigenSym.
 func Eigenvalues(op Operator) ([]float64, error) {
+	return SymEigenvalues(Full(nil, op))
+}
+
+// SymEigenvalues returns the eigenvalues of the symmetric matrix h (a
+// Hessian from Full, say) in ascending order, computed by mat.EigenSym:
+// Eigenvalues for a matrix already built.
+func SymEigenvalues(h mat.Symmetric) ([]float64, error) {
 	var eig mat.EigenSym
-	if !eig.Factorize(Full(nil, op), false) {
+	if !eig.Factorize(h, false) {
 		return nil, errors.New("hessian: Eigenvalues: eigendecomposition did not converge")
 	}
 	return eig.Values(nil), nil

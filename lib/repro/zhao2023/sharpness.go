@@ -5,7 +5,6 @@ package zhao2023
 
 import (
 	"cmp"
-	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -231,7 +230,7 @@ func Fig9(s Fig9Settings) (*Fig9Result, error) {
 		var vals []float64
 		if s.Top <= 0 {
 			full = hessian.Full(nil, hvp)
-			vals, err = sharpEigenvalues(full)
+			vals, err = hessian.SymEigenvalues(full)
 		} else {
 			vals, err = sharpSpectrum(hvp, s.Top)
 		}
@@ -280,7 +279,7 @@ func sharpTrain(s Fig9Settings, act nn.Activation, scale float64, d uint64) (net
 // them from the full matrix if top is zero, else the top largest by Lanczos.
 func sharpSpectrum(op hessian.Operator, top int) ([]float64, error) {
 	if top <= 0 {
-		return sharpEigenvalues(hessian.Full(nil, op))
+		return hessian.Eigenvalues(op)
 	}
 	e := hessian.Lanczos(op, top, hessian.LanczosSettings{})
 	if !e.Converged {
@@ -289,17 +288,6 @@ func sharpSpectrum(op hessian.Operator, top int) ([]float64, error) {
 	vals := slices.Clone(e.Values)
 	slices.Sort(vals)
 	return vals, nil
-}
-
-// sharpEigenvalues returns the eigenvalues of H in ascending order, as
-// hessian.Eigenvalues(hessian.Matrix(H)) does, without first rebuilding H
-// from n products with it (which give H again, to the sign of a zero).
-func sharpEigenvalues(H *mat.SymDense) ([]float64, error) {
-	var eig mat.EigenSym
-	if !eig.Factorize(H, false) {
-		return nil, errors.New("eigendecomposition did not converge")
-	}
-	return eig.Values(nil), nil
 }
 
 // sharpExact compares the Hessian hvp (hessian.New) of a trained linear
