@@ -413,7 +413,6 @@ const (
 func gemmPanels(g *gemmArgs, i0, i1, j0, j1 int, inPlace bool, buf *packBuf) {
 	m := i1 - i0
 	const w = 2 * nr
-	alpha, c, ldc := g.alpha, g.c, g.ldc
 	buf.b = grow(buf.b, min(kcBlock+tailTerms, g.k)*w)
 	for pc := 0; pc < g.k; {
 		kc := min(kcBlock, g.k-pc)
@@ -435,18 +434,10 @@ func gemmPanels(g *gemmArgs, i0, i1, j0, j1 int, inPlace bool, buf *packBuf) {
 			packB(bp, g, pc, kc+kt, jr, cols, w)
 			if inPlace {
 				panelInPlace(g, i0, i1, pc, kc, kt, bp, jr, cols, beta, buf)
-				continue
-			}
-			for ir := 0; ir < m; ir += mr {
-				ap := buf.a[ir*kc : ir*kc+mr*kc]
-				rows := min(mr, m-ir)
-				ct := c[(i0+ir)*ldc+jr:]
-				if rows == mr && cols == w {
-					kernelWideC(kc, ap, bp, ct, ldc, alpha, beta)
-				} else {
-					kernelWide(kc, ap, bp, buf.ab[:])
-					storeTile(ct, ldc, rows, cols, alpha, beta, buf.ab[:], w)
-				}
+			} else {
+				// The one packed panel at the start of buf.b, swept down
+				// the packed A as in gemmGoto.
+				macroKernel(g, buf, i0, m, jr, cols, kc, beta)
 			}
 		}
 		pc += kc + kt
