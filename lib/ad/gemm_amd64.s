@@ -933,56 +933,37 @@ store16z:
 	VZEROUPPER
 	RET
 
-// STEP16A is one term of kern6x16a: the row of B at DI (then advanced by
-// R9) times the six values of A at off from the rows AX, AX+R10, AX+2·R10,
-// BX, BX+R10 and BX+2·R10, into Z4–Z15 as in kern6x16.
-#define STEP16A(off) \
+// STEP16 is one term of kern6x16a and kern6x16a2: the row of B at DI
+// (then advanced by R9) times the six values of A at off from the rows AX,
+// AX+R10, AX+2·R10, BX, BX+R10 and BX+2·R10, into the accumulators c0–c11
+// (two a row of the tile).
+#define STEP16(off, c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11) \
 	VMOVUPD      0(DI), Z0; \
 	VMOVUPD      64(DI), Z1; \
 	ADDQ         R9, DI; \
 	VBROADCASTSD off(AX), Z2; \
-	VFMADD231PD  Z0, Z2, Z4; \
-	VFMADD231PD  Z1, Z2, Z5; \
+	VFMADD231PD  Z0, Z2, c0; \
+	VFMADD231PD  Z1, Z2, c1; \
 	VBROADCASTSD off(AX)(R10*1), Z3; \
-	VFMADD231PD  Z0, Z3, Z6; \
-	VFMADD231PD  Z1, Z3, Z7; \
+	VFMADD231PD  Z0, Z3, c2; \
+	VFMADD231PD  Z1, Z3, c3; \
 	VBROADCASTSD off(AX)(R10*2), Z2; \
-	VFMADD231PD  Z0, Z2, Z8; \
-	VFMADD231PD  Z1, Z2, Z9; \
+	VFMADD231PD  Z0, Z2, c4; \
+	VFMADD231PD  Z1, Z2, c5; \
 	VBROADCASTSD off(BX), Z3; \
-	VFMADD231PD  Z0, Z3, Z10; \
-	VFMADD231PD  Z1, Z3, Z11; \
+	VFMADD231PD  Z0, Z3, c6; \
+	VFMADD231PD  Z1, Z3, c7; \
 	VBROADCASTSD off(BX)(R10*1), Z2; \
-	VFMADD231PD  Z0, Z2, Z12; \
-	VFMADD231PD  Z1, Z2, Z13; \
+	VFMADD231PD  Z0, Z2, c8; \
+	VFMADD231PD  Z1, Z2, c9; \
 	VBROADCASTSD off(BX)(R10*2), Z3; \
-	VFMADD231PD  Z0, Z3, Z14; \
-	VFMADD231PD  Z1, Z3, Z15
+	VFMADD231PD  Z0, Z3, c10; \
+	VFMADD231PD  Z1, Z3, c11
 
-// STEP16AT is STEP16A into the accumulators Z16–Z27 of the last block of
-// kern6x16a2.
-#define STEP16AT(off) \
-	VMOVUPD      0(DI), Z0; \
-	VMOVUPD      64(DI), Z1; \
-	ADDQ         R9, DI; \
-	VBROADCASTSD off(AX), Z2; \
-	VFMADD231PD  Z0, Z2, Z16; \
-	VFMADD231PD  Z1, Z2, Z17; \
-	VBROADCASTSD off(AX)(R10*1), Z3; \
-	VFMADD231PD  Z0, Z3, Z18; \
-	VFMADD231PD  Z1, Z3, Z19; \
-	VBROADCASTSD off(AX)(R10*2), Z2; \
-	VFMADD231PD  Z0, Z2, Z20; \
-	VFMADD231PD  Z1, Z2, Z21; \
-	VBROADCASTSD off(BX), Z3; \
-	VFMADD231PD  Z0, Z3, Z22; \
-	VFMADD231PD  Z1, Z3, Z23; \
-	VBROADCASTSD off(BX)(R10*1), Z2; \
-	VFMADD231PD  Z0, Z2, Z24; \
-	VFMADD231PD  Z1, Z2, Z25; \
-	VBROADCASTSD off(BX)(R10*2), Z3; \
-	VFMADD231PD  Z0, Z3, Z26; \
-	VFMADD231PD  Z1, Z3, Z27
+// STEP16A is STEP16 into Z4–Z15, as in kern6x16; STEP16AT into Z16–Z27,
+// the accumulators of the last block of kern6x16a2.
+#define STEP16A(off) STEP16(off, Z4, Z5, Z6, Z7, Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15)
+#define STEP16AT(off) STEP16(off, Z16, Z17, Z18, Z19, Z20, Z21, Z22, Z23, Z24, Z25, Z26, Z27)
 
 // func kern6x16a(kc int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha, beta float64)
 // kern6x16c with A read in place: the six rows of the tile lda apart, kc
