@@ -115,13 +115,26 @@ func beta(first bool) float64 {
 
 func (n *Node) backMatMul() {
 	a, b, g := n.a, n.b, n.grad
-	if a.needGrad {
+	// A factor recorded by Descend whose only use is this product takes its
+	// step here, after the other factor's gradient, which reads its old
+	// value; one of the two when both could.
+	fa := a.fusedStep()
+	fb := b.fusedStep() && !fa
+	if a.needGrad && !fa {
 		ga, first := a.acc()
-		n.matGradA(ga, g, b.val, beta(first))
+		n.matGradA(ga, g, b.val, 1, beta(first))
 	}
-	if b.needGrad {
+	if b.needGrad && !fb {
 		gb, first := b.acc()
-		n.matGradB(gb, a.val, g, beta(first))
+		n.matGradB(gb, a.val, g, 1, beta(first))
+	}
+	if fa {
+		n.matGradA(a.val, g, b.val, -a.rate, 1)
+		a.gradSet, a.stepped = true, true
+	}
+	if fb {
+		n.matGradB(b.val, a.val, g, -b.rate, 1)
+		b.gradSet, b.stepped = true, true
 	}
 }
 
@@ -133,37 +146,37 @@ func (n *Node) inner() int {
 	return n.a.c
 }
 
-// matGradA sets dst = G op(B)ᵀ-part + beta·dst in A's shape: the gradient
+// matGradA sets dst = alpha·G op(B)ᵀ-part + beta·dst in A's shape: the gradient
 // formula for A of MatMulT, with g (the shape of C) and bv (the shape of B)
 // as arguments, so that the tangent pass can apply it to (Ġ, B) and (G, Ḃ).
-func (n *Node) matGradA(dst, g, bv []float64, beta float64) {
+func (n *Node) matGradA(dst, g, bv []float64, alpha, beta float64) {
 	a, b := n.a, n.b
 	m, nn, k := n.r, n.c, n.inner()
 	switch {
 	case !n.ta && !n.tb: // dA (m×k) = G (m×n) Bᵀ (n×k), B is k×n
-		gemm(false, true, m, k, nn, 1, g, nn, bv, b.c, beta, dst, a.c)
+		gemm(false, true, m, k, nn, alpha, g, nn, bv, b.c, beta, dst, a.c)
 	case !n.ta && n.tb: // dA (m×k) = G (m×n) B (n×k)
-		gemm(false, false, m, k, nn, 1, g, nn, bv, b.c, beta, dst, a.c)
+		gemm(false, false, m, k, nn, alpha, g, nn, bv, b.c, beta, dst, a.c)
 	case n.ta && !n.tb: // dA (k×m) = B (k×n) Gᵀ (n×m)
-		gemm(false, true, k, m, nn, 1, bv, b.c, g, nn, beta, dst, a.c)
+		gemm(false, true, k, m, nn, alpha, bv, b.c, g, nn, beta, dst, a.c)
 	default: // dA (k×m) = Bᵀ (k×n) Gᵀ (n×m), B is n×k
-		gemm(true, true, k, m, nn, 1, bv, b.c, g, nn, beta, dst, a.c)
+		gemm(true, true, k, m, nn, alpha, bv, b.c, g, nn, beta, dst, a.c)
 	}
 }
 
-// matGradB is matGradA for B: dst = op(A)ᵀ-part G + beta·dst in B's shape.
-func (n *Node) matGradB(dst, av, g []float64, beta float64) {
+// matGradB is matGradA for B: dst = alpha·op(A)ᵀ-part G + beta·dst in B's shape.
+func (n *Node) matGradB(dst, av, g []float64, alpha, beta float64) {
 	a, b := n.a, n.b
 	m, nn, k := n.r, n.c, n.inner()
 	switch {
 	case !n.ta && !n.tb: // dB (k×n) = Aᵀ (k×m) G (m×n), A is m×k
-		gemm(true, false, k, nn, m, 1, av, a.c, g, nn, beta, dst, b.c)
+		gemm(true, false, k, nn, m, alpha, av, a.c, g, nn, beta, dst, b.c)
 	case !n.ta && n.tb: // dB (n×k) = Gᵀ (n×m) A (m×k)
-		gemm(true, false, nn, k, m, 1, g, nn, av, a.c, beta, dst, b.c)
+		gemm(true, false, nn, k, m, alpha, g, nn, av, a.c, beta, dst, b.c)
 	case n.ta && !n.tb: // dB (k×n) = A (k×m) G (m×n)
-		gemm(false, false, k, nn, m, 1, av, a.c, g, nn, beta, dst, b.c)
+		gemm(false, false, k, nn, m, alpha, av, a.c, g, nn, beta, dst, b.c)
 	default: // dB (n×k) = Gᵀ (n×m) Aᵀ (m×k), A is k×m
-		gemm(true, true, nn, k, m, 1, g, nn, av, a.c, beta, dst, b.c)
+		gemm(true, true, nn, k, m, alpha, g, nn, av, a.c, beta, dst, b.c)
 	}
 }
 

@@ -44,6 +44,9 @@ func (t *Tape) SetTangent(p *Node, dir, hv *mat.Dense) {
 	if p.op != opParam {
 		panic("ad: SetTangent: node is not a parameter")
 	}
+	if p.descend {
+		panic(fmt.Sprintf("ad: SetTangent: the %d×%d parameter was recorded by Descend, whose value Backward moves", p.r, p.c))
+	}
 	for _, m := range [2]*mat.Dense{dir, hv} {
 		if m == nil {
 			continue
@@ -134,6 +137,11 @@ func (t *Tape) HessVec(loss *Node) {
 	t.own(loss)
 	if loss.r != 1 || loss.c != 1 {
 		panic(fmt.Sprintf("ad: HessVec: loss has shape %d×%d, want 1×1", loss.r, loss.c))
+	}
+	for _, n := range t.nodes[:t.n] {
+		if n.descend {
+			panic(fmt.Sprintf("ad: HessVec: the %d×%d parameter was recorded by Descend, whose value Backward moves", n.r, n.c))
+		}
 	}
 	if t.back != loss {
 		t.Backward(loss)
@@ -409,11 +417,11 @@ func (n *Node) backTanMatMul() {
 			d, first := a.tacc()
 			bt := beta(first)
 			if gt != nil {
-				n.matGradA(d, gt, b.val, bt)
+				n.matGradA(d, gt, b.val, 1, bt)
 				bt = 1
 			}
 			if g != nil && tb != nil {
-				n.matGradA(d, g, tb, bt)
+				n.matGradA(d, g, tb, 1, bt)
 			}
 		}
 	}
@@ -423,11 +431,11 @@ func (n *Node) backTanMatMul() {
 			d, first := b.tacc()
 			bt := beta(first)
 			if gt != nil {
-				n.matGradB(d, a.val, gt, bt)
+				n.matGradB(d, a.val, gt, 1, bt)
 				bt = 1
 			}
 			if g != nil && ta != nil {
-				n.matGradB(d, ta, g, bt)
+				n.matGradB(d, ta, g, 1, bt)
 			}
 		}
 	}

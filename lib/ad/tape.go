@@ -78,6 +78,13 @@ type Node struct {
 	userGrad *mat.Dense
 	gradCopy bool // gradient computed in gown and copied to userGrad after Backward
 
+	// A parameter recorded by Descend: Backward moves its value by
+	// −rate·∂L/∂value. stepped is set once the step is taken (inside the
+	// product that computes the gradient, see backMatMul); valCopy when the
+	// value is a copy in own, written back to userVal after the step.
+	descend, stepped, valCopy bool
+	rate                      float64
+
 	needGrad bool  // some parameter is an ancestor
 	pending  bool  // a Transpose whose value is not written yet
 	gradSet  bool  // grad holds a contribution in the current Backward
@@ -160,6 +167,7 @@ func (n *Node) GradData() []float64 {
 	if !n.needGrad {
 		return nil
 	}
+	n.noGradKept("GradData")
 	if !n.gradSet { // no contribution reached n; a set gradient may be a borrowed buffer (passGrad)
 		n.ensureGrad()
 		clear(n.grad)
@@ -211,6 +219,7 @@ func (n *Node) Grad() *mat.Dense {
 	if !n.needGrad {
 		return nil
 	}
+	n.noGradKept("Grad")
 	if n.userGrad != nil {
 		return n.userGrad
 	}
@@ -246,6 +255,7 @@ func (t *Tape) newNode(op opKind, r, c int) *Node {
 	n.fn = nil
 	n.userVal, n.userGrad = nil, nil
 	n.gradCopy = false
+	n.descend, n.stepped, n.valCopy = false, false, false
 	n.needGrad = false
 	n.pending = false
 	n.gradSet = false
@@ -271,7 +281,7 @@ func grow(buf []float64, n int) []float64 {
 }
 
 func (n *Node) ensureGrad() {
-	if n.op == opParam {
+	if n.op == opParam && !n.descend {
 		return
 	}
 	n.gown = grow(n.gown, n.r*n.c)
@@ -424,6 +434,57 @@ func (t *Tape) Param(value, grad *mat.Dense) *Node {
 	return n
 }
 
+// Descend records a parameter leaf bound to the matrix value that Backward
+// moves one step of gradient descent, in place:
+//
+//	value ← value − rate·∂L/∂value.
+//
+// The gradient itself is not kept. Where the parameter's only use is a
+// factor of a product (MatMul, MatMulT), the step is taken inside the
+// product that computes its gradient, after the other factor's gradient
+// (which reads the old value): the product adds −rate times its sum to the
+// value instead of writing a gradient that a separate update would read
+// back. Otherwise the gradient is accumulated on the tape and the step taken
+// at the end of Backward. The result is that of Param followed by
+// value += (−rate)·grad, up to the rounding of the order of the additions
+// (bit for bit when the product's inner dimension is one block of its
+// kernel, as the 128 samples of a minibatch are; TestDescendMatchesParam).
+//
+// The value changes during Backward, so Backward must run once per pass, and
+// the parameter keeps no gradient: Grad and GradData panic, and so do
+// SetTangent and HessVec, whose second derivatives would be taken at the new
+// value. A value not stored contiguously is copied in and written back after
+// the step.
+func (t *Tape) Descend(value *mat.Dense, rate float64) *Node {
+	r, c := value.Dims()
+	n := t.newNode(opParam, r, c)
+	n.needGrad = true
+	n.descend, n.rate = true, rate
+	n.userVal = value
+	if d, ok := contiguous(value); ok {
+		n.val = d
+	} else {
+		n.own = grow(n.own, r*c)
+		n.val = n.own
+		n.valCopy = true
+		copyIn(n.val, value)
+	}
+	n.grad = nil // made on the first contribution that is not a fused step
+	return n
+}
+
+// fusedStep reports whether the descending parameter n can take its step
+// inside the product that consumes it: it is that product's only use of n.
+func (n *Node) fusedStep() bool { return n.descend && n.uses == 1 }
+
+// noGradKept panics for a parameter recorded by Descend, whose gradient is
+// not kept.
+func (n *Node) noGradKept(method string) {
+	if n.descend {
+		panic(fmt.Sprintf("ad: %s: the %d×%d parameter was recorded by Descend and keeps no gradient", method, n.r, n.c))
+	}
+}
+
 // Backward computes the gradient of the 1×1 node loss with respect to every
 // node recorded before it, by the chain rule in reverse order of recording:
 // for y = op(x), ∂L/∂x += (∂y/∂x)ᵀ ∂L/∂y. Gradients of parameters bound with
@@ -435,7 +496,11 @@ func (t *Tape) Backward(loss *Node) {
 		panic(fmt.Sprintf("ad: Backward: loss has shape %d×%d, want 1×1", loss.r, loss.c))
 	}
 	for i := 0; i < t.n; i++ {
-		t.nodes[i].gradSet = false
+		n := t.nodes[i]
+		if n.stepped {
+			panic(fmt.Sprintf("ad: Backward: the %d×%d parameter recorded by Descend took its step in an earlier Backward of this pass", n.r, n.c))
+		}
+		n.gradSet = false
 	}
 	t.back = loss
 	if !loss.needGrad {
@@ -461,6 +526,10 @@ func (t *Tape) finishParams(last int) {
 		if n.op != opParam {
 			continue
 		}
+		if n.descend {
+			n.takeStep()
+			continue
+		}
 		if !n.gradSet {
 			clear(n.grad[:n.r*n.c])
 			n.gradSet = true
@@ -470,6 +539,26 @@ func (t *Tape) finishParams(last int) {
 			for i := 0; i < n.r; i++ {
 				copy(dst.Data[i*dst.Stride:i*dst.Stride+n.c], n.grad[i*n.c:(i+1)*n.c])
 			}
+		}
+	}
+}
+
+// takeStep finishes Backward for a parameter recorded by Descend: unless
+// its product took the step, value += (−rate)·∂L/∂value, each product
+// rounded before the sum as in the product's epilogue; then a copied value
+// is written back.
+func (n *Node) takeStep() {
+	if !n.stepped && n.gradSet {
+		g, v, s := n.grad[:n.r*n.c], n.val[:n.r*n.c], -n.rate
+		for i, gi := range g {
+			v[i] += float64(s * gi)
+		}
+	}
+	n.stepped, n.gradSet = true, true
+	if n.valCopy {
+		dst := n.userVal.RawMatrix()
+		for i := 0; i < n.r; i++ {
+			copy(dst.Data[i*dst.Stride:i*dst.Stride+n.c], n.val[i*n.c:(i+1)*n.c])
 		}
 	}
 }

@@ -64,11 +64,14 @@ func BenchmarkLinear20x50x10Step(b *testing.B) {
 // update (θ and the gradient, 3.2 MB, exceed the 2 MB level-2 cache) and
 // 4 % packing the products' operands.
 func BenchmarkMLPEpoch(b *testing.B) {
-	b.Run("rows", func(b *testing.B) { benchMLPEpoch(b, true) })
-	b.Run("cols", func(b *testing.B) { benchMLPEpoch(b, false) })
+	b.Run("rows", func(b *testing.B) { benchMLPEpoch(b, true, false) })
+	b.Run("cols", func(b *testing.B) { benchMLPEpoch(b, false, false) })
+	b.Run("step", func(b *testing.B) { benchMLPEpoch(b, true, true) })
 }
 
-func benchMLPEpoch(b *testing.B, rows bool) {
+// benchMLPEpoch times the epoch with the data stored by rows or columns,
+// each step Batch and then θ += −0.01·grad, or with step set, Step (rows).
+func benchMLPEpoch(b *testing.B, rows, step bool) {
 	const n, batch = 60000, 128
 	rng := rand.New(rand.NewPCG(3, 3))
 	x := mat.NewDense(784, n, nil)
@@ -96,8 +99,14 @@ func benchMLPEpoch(b *testing.B, rows bool) {
 	for i := range perm {
 		perm[i] = i
 	}
-	obj.Batch(theta, grad, perm[:batch]) // warm up: the tape's buffers are made here
-	obj.Batch(theta, grad, perm[:n%batch])
+	// Warm up: the tape's buffers are made here.
+	if step {
+		obj.Step(theta, 0.01, perm[:batch])
+		obj.Step(theta, 0.01, perm[:n%batch])
+	} else {
+		obj.Batch(theta, grad, perm[:batch])
+		obj.Batch(theta, grad, perm[:n%batch])
+	}
 	b.ReportAllocs()
 	var cpu time.Duration
 	for b.Loop() {
@@ -109,6 +118,10 @@ func benchMLPEpoch(b *testing.B, rows bool) {
 		b.StartTimer()
 		c := cpuTime()
 		for s := 0; s < n; s += batch {
+			if step {
+				obj.Step(theta, 0.01, perm[s:min(s+batch, n)])
+				continue
+			}
 			obj.Batch(theta, grad, perm[s:min(s+batch, n)])
 			floats.AddScaled(theta, -0.01, grad)
 		}

@@ -119,6 +119,29 @@ func (o *Objective) data() (x, y *mat.Dense) {
 // order, repeats allowed): the loss is that of the minibatch alone, for
 // example its mean for MSE and CrossEntropy.
 func (o *Objective) Batch(theta, grad []float64, idx []int) float64 {
+	o.gather(idx)
+	return o.eval(theta, grad, o.xb, o.yb, o.rows)
+}
+
+// Step takes one step of minibatch gradient descent on the samples idx, in
+// place, and returns the minibatch loss before the step:
+//
+//	θ ← θ − rate·∇_θ L_idx(θ).
+//
+// It is Batch followed by θ += (−rate)·grad without the gradient vector:
+// each parameter takes its step as its gradient is computed, inside the
+// product that computes it where it can (ad.Tape.Descend), so the gradient
+// is neither written nor read back. The result is the same up to the order
+// of additions inside a product (the same bits when its inner dimension,
+// the minibatch for a weight matrix, is at most 256; TestObjectiveStep).
+func (o *Objective) Step(theta []float64, rate float64, idx []int) float64 {
+	o.gather(idx)
+	o.bind(theta, nil, rate)
+	return o.record(o.xb, o.yb, o.rows, true)
+}
+
+// gather sets xb and yb to the samples idx.
+func (o *Objective) gather(idx []int) {
 	if o.rows {
 		o.xb, o.xbuf = gatherRows(o.xb, o.xbuf, o.x, idx)
 		o.yb, o.ybuf = gatherRows(o.yb, o.ybuf, o.y, idx)
@@ -126,7 +149,6 @@ func (o *Objective) Batch(theta, grad []float64, idx []int) float64 {
 		o.xb, o.xbuf = gatherCols(o.xb, o.xbuf, o.x, idx)
 		o.yb, o.ybuf = gatherCols(o.yb, o.ybuf, o.y, idx)
 	}
-	return o.eval(theta, grad, o.xb, o.yb, o.rows)
 }
 
 // Output returns f_θ(X) at the last evaluation, a view valid until the next
@@ -141,13 +163,22 @@ func (o *Objective) Output() *mat.Dense {
 // eval records the model on x and y, one sample per column, or per row when
 // rows is set (then the model sees their transposes), and returns the loss.
 func (o *Objective) eval(theta, grad []float64, x, y *mat.Dense, rows bool) float64 {
+	o.bind(theta, grad, 0)
+	return o.record(x, y, rows, grad != nil)
+}
+
+// bind rewinds the tape and records the parameters at theta: as parameters
+// whose gradient goes to grad, as constants when grad is nil and rate is 0,
+// or as parameters that descend by rate (Step) when grad is nil.
+func (o *Objective) bind(theta, grad []float64, rate float64) {
 	if len(theta) != o.p.Len() {
 		panic(fmt.Sprintf("nn: Objective: theta has length %d, want %d", len(theta), o.p.Len()))
 	}
 	o.p.Bind(theta)
 	t := o.tape
 	t.Reset()
-	if grad != nil {
+	switch {
+	case grad != nil:
 		if len(grad) != len(theta) {
 			panic(fmt.Sprintf("nn: Objective: grad has length %d, want %d", len(grad), len(theta)))
 		}
@@ -155,18 +186,29 @@ func (o *Objective) eval(theta, grad []float64, x, y *mat.Dense, rows bool) floa
 		for i := range o.w {
 			o.w[i] = t.Param(o.p.At(i), o.g.At(i))
 		}
-	} else {
+	case rate != 0:
+		for i := range o.w {
+			o.w[i] = t.Descend(o.p.At(i), rate)
+		}
+	default:
 		for i := range o.w {
 			o.w[i] = t.Const(o.p.At(i))
 		}
 	}
+}
+
+// record runs the model on the bound parameters and x and y, one sample per
+// column, or per row when rows is set (then the model sees their
+// transposes), runs Backward when back is set, and returns the loss.
+func (o *Objective) record(x, y *mat.Dense, rows, back bool) float64 {
+	t := o.tape
 	xn, yn := t.Const(x), t.Const(y)
 	if rows {
 		xn, yn = t.Transpose(xn), t.Transpose(yn)
 	}
 	o.out = o.model.Forward(t, o.w, xn)
 	l := o.loss(t, o.out, yn)
-	if grad != nil {
+	if back {
 		t.Backward(l)
 	}
 	return l.Scalar()

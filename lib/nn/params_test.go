@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -211,5 +212,55 @@ func TestBridgesAreViews(t *testing.T) {
 	}
 	if _, b := (MLP{Sizes: []int{3, 2}, Act: Tanh, NoBias: true}).Layers((MLP{Sizes: []int{3, 2}, NoBias: true}).Params()); b != nil {
 		t.Errorf("NoBias: biases %v, want nil", b)
+	}
+}
+
+// Step is Batch followed by θ += (−rate)·grad: bit for bit here, where every
+// product's inner dimension fits one block of terms (see ad.Tape.Descend),
+// for samples stored as rows or columns, through several steps, and without
+// allocating after the first.
+func TestObjectiveStep(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	for _, tc := range []struct {
+		net    MLP
+		loss   Loss
+		labels bool
+	}{
+		{MLP{Sizes: []int{30, 20, 4}, Act: LeakyReLU(0.01)}, CrossEntropy, true},
+		{MLP{Sizes: []int{6, 5, 5, 3}, Act: Tanh, NoBias: true}, MSE, false},
+	} {
+		const n, rate = 40, 0.1
+		d, k := tc.net.Sizes[0], tc.net.Sizes[len(tc.net.Sizes)-1]
+		x := randDense(rng, d, n, 1)
+		y := randDense(rng, k, n, 1)
+		if tc.labels {
+			labels := make([]int, n)
+			for i := range labels {
+				labels[i] = rng.IntN(k)
+			}
+			y = LabelRow(labels)
+		}
+		theta0 := tc.net.Init(rng, KaimingUniform).Vec()
+		for _, rows := range []bool{false, true} {
+			obj := NewObjective(tc.net, x, y, tc.loss)
+			if rows {
+				obj = NewObjectiveRows(tc.net, mat.DenseCopyOf(x.T()), mat.DenseCopyOf(y.T()), tc.loss)
+			}
+			want, got := slices.Clone(theta0), slices.Clone(theta0)
+			g := make([]float64, obj.Len())
+			for step := range 5 {
+				idx := rng.Perm(n)[:16]
+				lw := obj.Batch(want, g, idx)
+				floats.AddScaled(want, -rate, g)
+				if lg := obj.Step(got, rate, idx); lg != lw || !floats.Equal(got, want) {
+					t.Fatalf("%v rows=%v step %d: Step gives loss %v, Batch %v; parameters equal: %v",
+						tc.net, rows, step, lg, lw, floats.Equal(got, want))
+				}
+			}
+			idx := []int{3, 1, 4, 1, 5}
+			if a := testing.AllocsPerRun(10, func() { obj.Step(got, rate, idx) }); a != 0 {
+				t.Errorf("%v rows=%v: Step allocates %v times per call", tc.net, rows, a)
+			}
+		}
 	}
 }

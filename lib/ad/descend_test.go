@@ -1,0 +1,157 @@
+package ad
+
+import (
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// descendNet records a small network on t with the parameters made by
+// param (Param or Descend): a product with a weight on the left (W1, read
+// through a transposed batch as nn's first Dense layer does), a bias through
+// AddCol, a weight on the right of a product (V), and a weight used twice
+// (W2, whose step cannot be taken inside one product).
+func descendNet(t *Tape, param func(i int) *Node, x *mat.Dense, labels []int) *Node {
+	w1, b1, v, w2 := param(0), param(1), param(2), param(3)
+	xt := t.Transpose(t.Const(x))
+	h := t.Tanh(t.AddCol(t.MatMul(w1, xt), b1)) // h × n
+	h = t.MatMul(h, v)
+	z := t.MatMul(w2, h)
+	return t.Add(t.SoftmaxCrossEntropy(z, labels), t.Scale(t.SumSq(w2), 1e-3))
+}
+
+// TestDescendMatchesParam checks that Descend takes the step Param's
+// gradient gives, θ += (−rate)·∂L/∂θ: bit for bit where the products'
+// inner dimensions fit one block of terms (k ≤ 256, the minibatch of a
+// weight's gradient), and otherwise within the rounding of the reordered
+// sums, which add each block's contribution to θ in turn instead of to the
+// gradient: at most (blocks + 1) roundings of the size of
+// |θ| + rate·Σ_k |∂z/∂θ term|, bounded here by a factor 4.
+func TestDescendMatchesParam(t *testing.T) {
+	for _, tc := range []struct{ d, h, n, cls int }{
+		{784, 256, 128, 10}, // nn's MLP benchmark: gemmPanels
+		{5, 7, 9, 3},        // small products
+		{33, 50, 300, 4},    // a gradient product over 300 terms: two blocks
+		{20, 1, 1, 2},
+	} {
+		rng := rand.New(rand.NewPCG(uint64(tc.d), uint64(tc.n)))
+		shapes := [][2]int{{tc.h, tc.d}, {tc.h, 1}, {tc.n, tc.n}, {tc.cls, tc.h}}
+		vals := make([]*mat.Dense, len(shapes))
+		for i, s := range shapes {
+			vals[i] = mat.NewDense(s[0], s[1], nil)
+			for r := range s[0] {
+				for c := range s[1] {
+					vals[i].Set(r, c, rng.NormFloat64()/math.Sqrt(float64(s[1])))
+				}
+			}
+		}
+		x := mat.NewDense(tc.n, tc.d, nil)
+		for r := range tc.n {
+			for c := range tc.d {
+				x.Set(r, c, rng.Float64())
+			}
+		}
+		labels := make([]int, tc.n)
+		for i := range labels {
+			labels[i] = rng.IntN(tc.cls)
+		}
+		const rate = 0.05
+
+		// Reference: Param, then value += (−rate)·grad.
+		ref := make([]*mat.Dense, len(vals))
+		tp := NewTape()
+		lp := descendNet(tp, func(i int) *Node {
+			ref[i] = mat.DenseCopyOf(vals[i])
+			return tp.Param(ref[i], nil)
+		}, x, labels)
+		tp.Backward(lp)
+		var params []*Node
+		for _, n := range tp.nodes[:tp.n] {
+			if n.op == opParam {
+				params = append(params, n)
+			}
+		}
+		for i, p := range params {
+			g := p.GradData()
+			d := ref[i].RawMatrix().Data
+			for j := range d {
+				d[j] += float64(-rate * g[j])
+			}
+		}
+
+		// Descend, twice on the same tape to check the reuse of its nodes.
+		td := NewTape()
+		var got []*mat.Dense
+		var ld *Node
+		for pass := 0; pass < 2; pass++ {
+			td.Reset()
+			got = make([]*mat.Dense, len(vals))
+			ld = descendNet(td, func(i int) *Node {
+				got[i] = mat.DenseCopyOf(vals[i])
+				return td.Descend(got[i], rate)
+			}, x, labels)
+			td.Backward(ld)
+		}
+		if lp.Scalar() != ld.Scalar() {
+			t.Errorf("%v: loss %v with Descend, %v with Param", tc, ld.Scalar(), lp.Scalar())
+		}
+		oneBlock := tc.n <= 256
+		for i := range vals {
+			w, g := ref[i].RawMatrix().Data, got[i].RawMatrix().Data
+			v := vals[i].RawMatrix().Data
+			gmax := absMax(params[i].GradData())
+			for j := range w {
+				if oneBlock {
+					if w[j] != g[j] {
+						t.Fatalf("%v: parameter %d entry %d: %v with Descend, %v with Param (bit for bit)", tc, i, j, g[j], w[j])
+					}
+					continue
+				}
+				// The size of the sum of terms is bounded by n·max|term|
+				// ≤ n·max|∂L/∂θ| only loosely; the test's data are
+				// positive (x ∈ [0, 1)) and the terms of one entry share
+				// the sign of ∂L/∂z only by chance, so bound each entry's
+				// terms by the whole gradient's largest entry times n.
+				tol := 4 * 0x1p-52 * (math.Abs(v[j]) + rate*float64(tc.n)*gmax)
+				if d := math.Abs(w[j] - g[j]); d > tol {
+					t.Errorf("%v: parameter %d entry %d: |%v − %v| = %.3g > %.3g", tc, i, j, g[j], w[j], d, tol)
+				}
+			}
+		}
+	}
+}
+
+func absMax(x []float64) float64 {
+	m := 0.0
+	for _, v := range x {
+		m = max(m, math.Abs(v))
+	}
+	return m
+}
+
+// TestDescendPanics checks that a descending parameter keeps no gradient
+// and refuses a second Backward and second derivatives.
+func TestDescendPanics(t *testing.T) {
+	mustPanic := func(name, want string, f func()) {
+		t.Helper()
+		defer func() {
+			r := recover()
+			if s, _ := r.(string); !strings.Contains(s, want) {
+				t.Errorf("%s: panic %v, want one containing %q", name, r, want)
+			}
+		}()
+		f()
+	}
+	tp := NewTape()
+	w := tp.Descend(mat.NewDense(2, 3, []float64{1, 2, 3, 4, 5, 6}), 0.1)
+	l := tp.SumSq(tp.MatMul(w, tp.Const(mat.NewDense(3, 1, []float64{1, 1, 1}))))
+	mustPanic("SetTangent", "recorded by Descend", func() { tp.SetTangent(w, mat.NewDense(2, 3, nil), nil) })
+	mustPanic("HessVec", "recorded by Descend", func() { tp.HessVec(l) })
+	tp.Backward(l)
+	mustPanic("Grad", "keeps no gradient", func() { w.Grad() })
+	mustPanic("GradData", "keeps no gradient", func() { w.GradData() })
+	mustPanic("second Backward", "earlier Backward", func() { tp.Backward(l) })
+}
