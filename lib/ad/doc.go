@@ -20,6 +20,11 @@
 // do not depend on a parameter (data, targets and anything computed only
 // from them) get no gradient and cost nothing in Backward.
 //
+// A parameter recorded by Descend instead of Param is not given a gradient:
+// Backward moves its value one step of gradient descent, value ←
+// value − rate·∂L/∂value, inside the product that computes the gradient
+// when the parameter is a factor of exactly one product.
+//
 // # Second derivatives
 //
 // The tape also differentiates forward over reverse (Pearlmutter's

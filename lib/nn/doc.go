@@ -28,7 +28,10 @@
 //
 // computed by reverse-mode differentiation (package ad) on one reused tape,
 // without allocating after the first call; Batch does the same on a
-// minibatch of sample indices, for SGD.
+// minibatch of sample indices, for SGD. Step takes a whole plain SGD step,
+// θ ← θ − rate·∇L_batch(θ), without a gradient vector: each weight matrix
+// takes its step inside the product that computes its gradient
+// (ad.Tape.Descend), which saves writing the gradient and reading it back.
 //
 // Losses: MSE (mean over all entries, as PyTorch's MSELoss and the official
 // code), Frobenius ‖Y − F‖_F, SquaredError ‖Y − F‖²_F, HalfSquaredError
