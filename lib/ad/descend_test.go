@@ -155,3 +155,36 @@ func TestDescendPanics(t *testing.T) {
 	mustPanic("GradData", "keeps no gradient", func() { w.GradData() })
 	mustPanic("second Backward", "earlier Backward", func() { tp.Backward(l) })
 }
+
+// A value not stored contiguously (a view into a larger matrix) takes the
+// same step as a contiguous one, and the entries around it are untouched.
+func TestDescendStridedValue(t *testing.T) {
+	big := mat.NewDense(4, 5, []float64{
+		1, 2, 3, 4, 5,
+		6, 7, 8, 9, 10,
+		11, 12, 13, 14, 15,
+		16, 17, 18, 19, 20,
+	})
+	orig := mat.DenseCopyOf(big)
+	view := big.Slice(1, 3, 1, 4).(*mat.Dense) // 2×3, stride 5
+	flat := mat.DenseCopyOf(view)
+	x := mat.NewDense(3, 2, []float64{0.5, -1, 0.25, 2, -0.75, 1})
+	for _, w := range []*mat.Dense{view, flat} {
+		tp := NewTape()
+		p := tp.Descend(w, 0.01)
+		tp.Backward(tp.SumSq(tp.MatMul(p, tp.Const(x))))
+	}
+	if !mat.Equal(view, flat) {
+		t.Errorf("strided value stepped to\n%v\nwant\n%v", mat.Formatted(view), mat.Formatted(flat))
+	}
+	if mat.Equal(flat, orig.Slice(1, 3, 1, 4)) {
+		t.Error("the step did not move the value")
+	}
+	for i := range 4 {
+		for j := range 5 {
+			if (i < 1 || i >= 3 || j < 1 || j >= 4) && big.At(i, j) != orig.At(i, j) {
+				t.Errorf("entry (%d, %d) outside the view changed: %v, was %v", i, j, big.At(i, j), orig.At(i, j))
+			}
+		}
+	}
+}
