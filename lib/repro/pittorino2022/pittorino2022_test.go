@@ -21,6 +21,20 @@ func run[S, R any](t *testing.T, f func(S) (R, error), s S) R {
 	return r
 }
 
+// realData fails the test when Fashion-MNIST is not installed: the bands
+// these tests assert were measured on it, and the synthetic stand-in that
+// loadData falls back to (for notebooks) is not expected to meet them.
+func realData(t *testing.T) {
+	t.Helper()
+	d, err := loadData(1, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Synthetic() {
+		t.Fatalf("these bands were measured on Fashion-MNIST: %s", d.Note)
+	}
+}
+
 // The canonical form of trained nets: the function and the predictions are
 // unchanged, the operation idempotent, a planted copy returns to the same
 // point with its permutations. Tolerances: each entry goes through a few
@@ -96,6 +110,7 @@ func TestFlatness(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains 12 nets (about 40 s)")
 	}
+	realData(t)
 	r := run(t, Flatness, FlatnessSettings{}.Fast())
 	if len(r.Minima) < 10 {
 		t.Errorf("%d minima, want ≥ 10", len(r.Minima))
@@ -130,6 +145,7 @@ func TestBarriers(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains 6 + 12 + 2 nets (about 50 s)")
 	}
+	realData(t)
 	r := run(t, Barriers, BarrierSettings{}.Fast())
 	naive := r.Mean[0].Mean
 	if naive < 0.2 {
