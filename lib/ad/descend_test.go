@@ -159,12 +159,12 @@ func TestDescendPanics(t *testing.T) {
 // A value not stored contiguously (a view into a larger matrix) takes the
 // same step as a contiguous one, and the entries around it are untouched.
 func TestDescendStridedValue(t *testing.T) {
-	big := mat.NewDense(4, 5, []float64{
-		1, 2, 3, 4, 5,
-		6, 7, 8, 9, 10,
-		11, 12, 13, 14, 15,
-		16, 17, 18, 19, 20,
-	})
+	big := mat.NewDense(4, 5, nil)
+	for i := range 4 {
+		for j := range 5 {
+			big.Set(i, j, float64(5*i+j+1))
+		}
+	}
 	orig := mat.DenseCopyOf(big)
 	view := big.Slice(1, 3, 1, 4).(*mat.Dense) // 2×3, stride 5
 	flat := mat.DenseCopyOf(view)

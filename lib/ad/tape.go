@@ -406,13 +406,8 @@ func (t *Tape) Param(value, grad *mat.Dense) *Node {
 	r, c := value.Dims()
 	n := t.newNode(opParam, r, c)
 	n.needGrad = true
-	if d, ok := contiguous(value); ok {
-		n.val = d
+	if !n.bindValue(value) {
 		n.userVal = value
-	} else {
-		n.own = grow(n.own, r*c)
-		n.val = n.own
-		copyIn(n.val, value)
 	}
 	if grad != nil {
 		gr, gc := grad.Dims()
@@ -461,16 +456,22 @@ func (t *Tape) Descend(value *mat.Dense, rate float64) *Node {
 	n.needGrad = true
 	n.descend, n.rate = true, rate
 	n.userVal = value
-	if d, ok := contiguous(value); ok {
-		n.val = d
-	} else {
-		n.own = grow(n.own, r*c)
-		n.val = n.own
-		n.valCopy = true
-		copyIn(n.val, value)
-	}
+	n.valCopy = n.bindValue(value)
 	n.grad = nil // made on the first contribution that is not a fused step
 	return n
+}
+
+// bindValue makes value the value of the leaf n: aliased when it is stored
+// contiguously, copied into n's own storage otherwise (copied is then true).
+func (n *Node) bindValue(value *mat.Dense) (copied bool) {
+	if d, ok := contiguous(value); ok {
+		n.val = d
+		return false
+	}
+	n.own = grow(n.own, n.r*n.c)
+	n.val = n.own
+	copyIn(n.val, value)
+	return true
 }
 
 // fusedStep reports whether the descending parameter n can take its step
