@@ -299,7 +299,7 @@ func (n *Node) forwardTangent() {
 		m, nn, k := n.r, n.c, n.inner()
 		beta := 0.0
 		if ta := tanOf(a); ta != nil {
-			gemm(n.ta, n.tb, m, nn, k, 1, ta, a.c, b.val, b.c, 0, d, nn)
+			gemmB(n.ta, n.tb, m, nn, k, ta, a.c, b, 0, d, nn)
 			beta = 1
 		}
 		if tb := tanOf(b); tb != nil {
@@ -409,7 +409,7 @@ func (n *Node) backTanMatMul() {
 			d, first := a.tacc()
 			bt := beta(first)
 			if gt != nil {
-				n.matGradA(d, gt, b.val, bt)
+				n.matGradAOfB(d, gt, bt)
 				bt = 1
 			}
 			if g != nil && tb != nil {
