@@ -64,11 +64,14 @@ func newObjective(model Model, x, y *mat.Dense, loss Loss) *Objective {
 
 // NewObjectiveRows is NewObjective for data stored one sample per row, as
 // data sets usually are: x is N×n and y is N×m (or N×1 class labels). The
-// model still sees samples as columns: Batch copies the selected rows
-// (contiguous, so much faster than gathering columns of a large matrix) and
-// hands the model their transpose, an ad.Tape Transpose that is never
-// written out when the model only multiplies by it (a first Dense layer);
-// Func makes transposed copies of x and y on its first call.
+// model still sees samples as columns: Batch hands it the transpose of the
+// selected rows of x, an ad.Tape Transpose of an ad.Tape ConstRows, neither
+// of which is written out when the model only multiplies by it (a first
+// Dense layer): the products read the rows from x in place where their
+// method allows, and copy them once otherwise (copying rows, contiguous, is
+// much faster than gathering columns of a large matrix). The selected rows
+// of y are copied. Func makes transposed copies of x and y on its first
+// call.
 func NewObjectiveRows(model Model, x, y *mat.Dense, loss Loss) *Objective {
 	nx, _ := x.Dims()
 	ny, _ := y.Dims()
@@ -100,7 +103,7 @@ func (o *Objective) Params() *Params { return o.p.NewLike() }
 // not nil, writes ∇_θ L into grad (overwriting it).
 func (o *Objective) Func(theta, grad []float64) float64 {
 	x, y := o.data()
-	return o.eval(theta, grad, x, y, false)
+	return o.eval(theta, grad, x, nil, y, false)
 }
 
 // data returns the whole data set with one sample per column.
@@ -120,13 +123,14 @@ func (o *Objective) data() (x, y *mat.Dense) {
 // example its mean for MSE and CrossEntropy.
 func (o *Objective) Batch(theta, grad []float64, idx []int) float64 {
 	if o.rows {
-		o.xb, o.xbuf = gatherRows(o.xb, o.xbuf, o.x, idx)
+		// y's rows are checked and copied first; x's are read in place
+		// (ConstRows).
 		o.yb, o.ybuf = gatherRows(o.yb, o.ybuf, o.y, idx)
-	} else {
-		o.xb, o.xbuf = gatherCols(o.xb, o.xbuf, o.x, idx)
-		o.yb, o.ybuf = gatherCols(o.yb, o.ybuf, o.y, idx)
+		return o.eval(theta, grad, o.x, idx, o.yb, true)
 	}
-	return o.eval(theta, grad, o.xb, o.yb, o.rows)
+	o.xb, o.xbuf = gatherCols(o.xb, o.xbuf, o.x, idx)
+	o.yb, o.ybuf = gatherCols(o.yb, o.ybuf, o.y, idx)
+	return o.eval(theta, grad, o.xb, nil, o.yb, false)
 }
 
 // Output returns f_θ(X) at the last evaluation, a view valid until the next
@@ -140,7 +144,8 @@ func (o *Objective) Output() *mat.Dense {
 
 // eval records the model on x and y, one sample per column, or per row when
 // rows is set (then the model sees their transposes), and returns the loss.
-func (o *Objective) eval(theta, grad []float64, x, y *mat.Dense, rows bool) float64 {
+// With rows and idx not nil, the samples are the rows idx of x.
+func (o *Objective) eval(theta, grad []float64, x *mat.Dense, idx []int, y *mat.Dense, rows bool) float64 {
 	if len(theta) != o.p.Len() {
 		panic(fmt.Sprintf("nn: Objective: theta has length %d, want %d", len(theta), o.p.Len()))
 	}
@@ -160,7 +165,13 @@ func (o *Objective) eval(theta, grad []float64, x, y *mat.Dense, rows bool) floa
 			o.w[i] = t.Const(o.p.At(i))
 		}
 	}
-	xn, yn := t.Const(x), t.Const(y)
+	var xn *ad.Node
+	if idx != nil {
+		xn = t.ConstRows(x, idx)
+	} else {
+		xn = t.Const(x)
+	}
+	yn := t.Const(y)
 	if rows {
 		xn, yn = t.Transpose(xn), t.Transpose(yn)
 	}
