@@ -178,7 +178,7 @@ func gemmRows(ta, tb bool, m, n, k int, alpha float64, a []float64, lda int, b [
 		panic("ad: internal error: gemmRows: row list does not match B")
 	}
 	for _, r := range brows {
-		if r < 0 || r > (len(b)-cols)/ldb {
+		if r < 0 || r*ldb+cols > len(b) {
 			panic("ad: internal error: gemmRows: row out of range")
 		}
 	}

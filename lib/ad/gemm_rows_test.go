@@ -10,7 +10,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// gatherRows returns the rows idx of the matrix b (cols wide, rows ldb
+// gatherRowsOf returns the rows idx of the matrix b (cols wide, rows ldb
 // apart), packed cols apart.
 func gatherRowsOf(b []float64, ldb, cols int, idx []int) []float64 {
 	g := make([]float64, len(idx)*cols)
@@ -127,6 +127,7 @@ func TestGemmRowsAVX2(t *testing.T) {
 func TestConstRows(t *testing.T) {
 	t.Run("AVX512", testConstRows)
 	t.Run("AVX2", func(t *testing.T) { withoutAVX512(func() { testConstRows(t) }) })
+	t.Run("portable", func(t *testing.T) { withoutAssembly(func() { testConstRows(t) }) })
 }
 
 func testConstRows(t *testing.T) {
