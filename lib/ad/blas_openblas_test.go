@@ -53,7 +53,7 @@ func BenchmarkGemmBackends(b *testing.B) {
 		if s.tb {
 			ldb = s.k
 		}
-		g := gemmArgs{s.ta, s.tb, s.m, s.n, s.k, 1, a, lda, bb, ldb, 0, c, s.n}
+		g := gemmArgs{s.ta, s.tb, s.m, s.n, s.k, 1, a, lda, bb, ldb, 0, c, s.n, nil}
 		flops := 2 * float64(s.m*s.n*s.k)
 		b.Run(fmt.Sprintf("%s/%dx%dx%d/go", s.name, s.m, s.n, s.k), func(b *testing.B) {
 			for b.Loop() {

@@ -66,6 +66,11 @@ type gemmArgs struct {
 	beta    float64
 	c       []float64
 	ldc     int
+
+	// brows, when not nil, lists the rows of the stored B (n×k if tb,
+	// k×n otherwise) by their place in b: its row i is
+	// b[brows[i]·ldb:]. Only gemmPanels reads B through it (see gemmRows).
+	brows []int
 }
 
 type packBuf struct {
@@ -106,31 +111,81 @@ func gemm(ta, tb bool, m, n, k int, alpha float64, a []float64, lda int, b []flo
 		a, lda, b, ldb = b, k, a, lda
 		ldc = n
 	}
-	g := gemmArgs{ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc}
-	if HasOpenBLAS && m*n*k > blasMACs && preferBLAS(&g) {
-		openblasGemm(&g)
+	g := gemmArgs{ta: ta, tb: tb, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc}
+	gemmRun(&g)
+}
+
+// gemmRun computes the product g by the method that suits its shape.
+func gemmRun(g *gemmArgs) {
+	m, n, k := g.m, g.n, g.k
+	if HasOpenBLAS && m*n*k > blasMACs && preferBLAS(g) {
+		openblasGemm(g)
 		return
 	}
-	if m*n*k >= parMACs && parallelGemm(&g) {
+	if m*n*k >= parMACs && parallelGemm(g) {
 		return
 	}
-	if !g.tb && hasDirectKernel() && methodOf(&g) == methodDirect {
+	if !g.tb && hasDirectKernel() && methodOf(g) == methodDirect {
 		// The assembly kernel reads both operands in place: no packing
 		// buffer, hence no lock, which goroutines running small products
 		// side by side would otherwise pass between cores at every call.
 		// A nil buffer: should the kernel ever need one here, the nil
 		// dereference says so at once instead of racing on a shared one.
-		gemmDirect(&g, 0, m, 0, n, nil)
+		gemmDirect(g, 0, m, 0, n, nil)
 		return
 	}
 	if serialMu.TryLock() {
-		gemmSerial(&g, &serialBuf)
+		gemmSerial(g, &serialBuf)
 		serialMu.Unlock()
 		return
 	}
 	buf := bufPool.Get().(*packBuf)
-	gemmSerial(&g, buf)
+	gemmSerial(g, buf)
 	bufPool.Put(buf)
+}
+
+// gemmRows is gemm with the rows of the stored B (n×k if tb, k×n otherwise)
+// taken from anywhere in b: its row i is b[brows[i]·ldb:], so that a
+// product by rows picked out of a larger matrix (a minibatch of samples)
+// needs no copy of them. The packed kernels read B one panel at a time
+// and pack each panel from the rows as listed; the other methods, and
+// OpenBLAS, read B in place. gemmRows computes the product and reports
+// true when it goes to gemmPanels (AVX-512, a packed product of at most
+// panelRows rows of C, ours rather than OpenBLAS's); otherwise it does
+// nothing and reports false, and the caller gathers the rows and calls
+// gemm. Both give the same bits: the same kernel calls on the same
+// numbers.
+func gemmRows(ta, tb bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, brows []int, beta float64, c []float64, ldc int) bool {
+	if m == 0 || n == 0 {
+		return true
+	}
+	if k == 0 || alpha == 0 {
+		scaleC(m, n, beta, c, ldc)
+		return true
+	}
+	g := gemmArgs{ta: ta, tb: tb, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, brows: brows}
+	if !hasAVX512 || methodOf(&g) != methodBlock || m > panelRows ||
+		HasOpenBLAS && m*n*k > blasMACs && preferBLAS(&g) {
+		return false
+	}
+	// The assembly packing reads the listed rows without bounds checks:
+	// each must lie within b.
+	rows, cols := k, n
+	if tb {
+		rows, cols = n, k
+	}
+	if len(brows) != rows {
+		panic("ad: internal error: gemmRows: row list does not match B")
+	}
+	for _, r := range brows {
+		if r < 0 || r*ldb+cols > len(b) {
+			panic("ad: internal error: gemmRows: row out of range")
+		}
+	}
+	// Every part of a parallel product has at most m rows, so it goes to
+	// gemmPanels too.
+	gemmRun(&g)
+	return true
 }
 
 // gemmSerial computes the whole product on the calling goroutine.
@@ -524,6 +579,10 @@ func packA(dst []float64, g *gemmArgs, ic, mc, pc, kc int) {
 // 16), each stored row by row (w consecutive values per k), zero-padded to w
 // columns.
 func packB(dst []float64, g *gemmArgs, pc, kc, jc, nc, w int) {
+	if g.brows != nil {
+		packBRows(dst, g, pc, kc, jc, nc, w)
+		return
+	}
 	b, ldb := g.b, g.ldb
 	for jp := 0; jp < nc; jp += w {
 		cols := min(w, nc-jp)
@@ -590,6 +649,33 @@ func packB(dst []float64, g *gemmArgs, pc, kc, jc, nc, w int) {
 			for p, v := range src {
 				panel[p*w+c] = v
 			}
+		}
+	}
+}
+
+// packBRows is packB for a B whose rows are listed in g.brows: the same
+// panels, read from the listed rows.
+func packBRows(dst []float64, g *gemmArgs, pc, kc, jc, nc, w int) {
+	b, ldb, rows := g.b, g.ldb, g.brows
+	for jp := 0; jp < nc; jp += w {
+		cols := min(w, nc-jp)
+		panel := dst[jp*kc : jp*kc+w*kc]
+		if cols == 2*nr && w == cols {
+			if g.tb && packRows16T(panel, b, rows[jc+jp:jc+jp+w], ldb, pc, kc) ||
+				!g.tb && packRows16N(panel, b, rows[pc:pc+kc], ldb, jc+jp) {
+				continue
+			}
+		}
+		for p := 0; p < kc; p++ {
+			d := panel[p*w : p*w+w]
+			if g.tb { // op(B)[pc+p, jc+jp+j] is column pc+p of the stored row jc+jp+j
+				for j := range cols {
+					d[j] = b[rows[jc+jp+j]*ldb+pc+p]
+				}
+			} else {
+				copy(d[:cols], b[rows[pc+p]*ldb+jc+jp:][:cols])
+			}
+			clear(d[cols:])
 		}
 	}
 }

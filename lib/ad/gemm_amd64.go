@@ -444,3 +444,57 @@ func (d *dotBlocks) finish(L int, a []float64, lda int, b []float64, ldb int, c 
 		}
 	}
 }
+
+// packT16x is packT16 on sixteen rows at b + off[j] (offsets in float64),
+// each anywhere: dst[128q + 16i + j] = b[off[j] + 8q + i].
+//
+//go:noescape
+func packT16x(n int, b *float64, off *[16]int, dst *float64)
+
+// packN16x is packN16 on the rows rows[p] of B (ldb apart):
+// dst[16p + j] = b[rows[p]·ldb + j].
+//
+//go:noescape
+func packN16x(n int, b *float64, rows *int, ldb int, dst *float64)
+
+// packRows16T writes the packed panel of 16 columns of op(B) = Bᵀ over kc
+// terms from pc on, column j of the panel being the stored row rows[j] (of
+// B, ldb apart): panel[p·16 + j] = b[rows[j]·ldb + pc + p]. It reports false
+// if there is no assembly for it. The rows must lie within b.
+func packRows16T(panel, b []float64, rows []int, ldb, pc, kc int) bool {
+	const w = 2 * nr
+	if !hasAVX512 {
+		return false
+	}
+	_ = panel[w*kc-1]
+	var off [w]int
+	for j := range off {
+		off[j] = rows[j]*ldb + pc
+	}
+	q := kc / 8
+	if q > 0 {
+		packT16x(q, &b[0], &off, &panel[0])
+	}
+	for p := 8 * q; p < kc; p++ {
+		d := panel[p*w : p*w+w : p*w+w]
+		for j, o := range off {
+			d[j] = b[o+p]
+		}
+	}
+	return true
+}
+
+// packRows16N writes the packed panel of 16 columns, from column jc on, of
+// op(B) = B over the len(rows) terms whose rows of B (ldb apart) are listed
+// in rows: panel[p·16 + j] = b[rows[p]·ldb + jc + j]. It reports false if
+// there is no assembly for it. The rows must lie within b.
+func packRows16N(panel, b []float64, rows []int, ldb, jc int) bool {
+	const w = 2 * nr
+	if !hasAVX512 || len(rows) == 0 {
+		return false
+	}
+	_ = panel[w*len(rows)-1]
+	_ = b[jc+w-1]
+	packN16x(len(rows), &b[jc], &rows[0], ldb, &panel[0])
+	return true
+}

@@ -1897,3 +1897,102 @@ loopN16:
 doneN16:
 	VZEROUPPER
 	RET
+
+// func packT16x(n int, b *float64, off *[16]int, dst *float64)
+// packT16 on sixteen rows at b + off[j] (offsets in float64), each anywhere:
+// for q < n, dst[128q + 16i + j] = b[off[j] + 8q + i], i < 8, j < 16.
+TEXT ·packT16x(SB), NOSPLIT, $0-32
+	MOVQ n+0(FP), CX
+	MOVQ b+8(FP), SI
+	MOVQ off+16(FP), BX
+	MOVQ dst+24(FP), DI
+	TESTQ CX, CX
+	JE   doneT16x
+
+loopT16x:
+	MOVQ 0(BX), AX
+	VMOVUPD (SI)(AX*8), Z0
+	MOVQ 8(BX), AX
+	VMOVUPD (SI)(AX*8), Z1
+	MOVQ 16(BX), AX
+	VMOVUPD (SI)(AX*8), Z2
+	MOVQ 24(BX), AX
+	VMOVUPD (SI)(AX*8), Z3
+	MOVQ 32(BX), AX
+	VMOVUPD (SI)(AX*8), Z4
+	MOVQ 40(BX), AX
+	VMOVUPD (SI)(AX*8), Z5
+	MOVQ 48(BX), AX
+	VMOVUPD (SI)(AX*8), Z6
+	MOVQ 56(BX), AX
+	VMOVUPD (SI)(AX*8), Z7
+	TRANS8(Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z16, Z17, Z18, Z19, Z20, Z21, Z22, Z23)
+	MOVQ 64(BX), AX
+	VMOVUPD (SI)(AX*8), Z8
+	MOVQ 72(BX), AX
+	VMOVUPD (SI)(AX*8), Z9
+	MOVQ 80(BX), AX
+	VMOVUPD (SI)(AX*8), Z10
+	MOVQ 88(BX), AX
+	VMOVUPD (SI)(AX*8), Z11
+	MOVQ 96(BX), AX
+	VMOVUPD (SI)(AX*8), Z12
+	MOVQ 104(BX), AX
+	VMOVUPD (SI)(AX*8), Z13
+	MOVQ 112(BX), AX
+	VMOVUPD (SI)(AX*8), Z14
+	MOVQ 120(BX), AX
+	VMOVUPD (SI)(AX*8), Z15
+	TRANS8(Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15, Z24, Z25, Z26, Z27, Z28, Z29, Z30, Z31)
+	VMOVUPD Z16, 0(DI)
+	VMOVUPD Z24, 64(DI)
+	VMOVUPD Z17, 128(DI)
+	VMOVUPD Z25, 192(DI)
+	VMOVUPD Z18, 256(DI)
+	VMOVUPD Z26, 320(DI)
+	VMOVUPD Z19, 384(DI)
+	VMOVUPD Z27, 448(DI)
+	VMOVUPD Z20, 512(DI)
+	VMOVUPD Z28, 576(DI)
+	VMOVUPD Z21, 640(DI)
+	VMOVUPD Z29, 704(DI)
+	VMOVUPD Z22, 768(DI)
+	VMOVUPD Z30, 832(DI)
+	VMOVUPD Z23, 896(DI)
+	VMOVUPD Z31, 960(DI)
+	ADDQ $64, SI
+	ADDQ $1024, DI
+	DECQ CX
+	JNE  loopT16x
+
+doneT16x:
+	VZEROUPPER
+	RET
+
+// func packN16x(n int, b *float64, rows *int, ldb int, dst *float64)
+// packN16 on the rows rows[0], …, rows[n−1] of B (ldb apart):
+// for p < n, dst[16p + j] = b[rows[p]·ldb + j], j < 16.
+TEXT ·packN16x(SB), NOSPLIT, $0-40
+	MOVQ n+0(FP), CX
+	MOVQ b+8(FP), SI
+	MOVQ rows+16(FP), BX
+	MOVQ ldb+24(FP), DX
+	MOVQ dst+32(FP), DI
+	TESTQ CX, CX
+	JE   doneN16x
+
+loopN16x:
+	MOVQ  (BX), AX
+	IMULQ DX, AX
+	VMOVUPD (SI)(AX*8), Z0
+	VMOVUPD 64(SI)(AX*8), Z1
+	VMOVUPD Z0, 0(DI)
+	VMOVUPD Z1, 64(DI)
+	ADDQ $8, BX
+	ADDQ $128, DI
+	DECQ CX
+	JNE  loopN16x
+
+doneN16x:
+	VZEROUPPER
+	RET

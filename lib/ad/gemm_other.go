@@ -58,3 +58,7 @@ func kernelWideA(kc int, a []float64, lda int, b []float64, ldb int, c []float64
 func kernelWideA2(kc, kt int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int, alpha, beta float64) {
 	panic("ad: internal error: no wide kernel")
 }
+
+func packRows16T(panel, b []float64, rows []int, ldb, pc, kc int) bool { return false }
+
+func packRows16N(panel, b []float64, rows []int, ldb, jc int) bool { return false }

@@ -74,7 +74,7 @@ func TestGemmPanelsEdges(t *testing.T) {
 			}
 		}
 		want := append([]float64(nil), c0...)
-		g := gemmArgs{ta, tb, m, nn, k, ab[0], a, lda, b, ldb, ab[1], want, ldc}
+		g := gemmArgs{ta, tb, m, nn, k, ab[0], a, lda, b, ldb, ab[1], want, ldc, nil}
 		gemmGoto(&g, 0, m, 0, nn, new(packBuf))
 		for path := range 3 {
 			inPlace := path == 2
@@ -127,7 +127,7 @@ func TestGemmParallelPanels(t *testing.T) {
 				a, b := randSlice(rng, m*k), randSlice(rng, k*n)
 				c, want := randSlice(rng, m*n), make([]float64, m*n)
 				copy(want, c)
-				g := gemmArgs{ta, tb, m, n, k, 0.5, a, lda, b, ldb, 2, want, n}
+				g := gemmArgs{ta, tb, m, n, k, 0.5, a, lda, b, ldb, 2, want, n, nil}
 				gemmSerial(&g, new(packBuf))
 				g.c = c
 				if !parallelGemm(&g) {

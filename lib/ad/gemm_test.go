@@ -105,11 +105,11 @@ func TestGemm(t *testing.T) {
 						case 0: // the dispatcher
 							gemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 						case 1:
-							gemmBlock(&gemmArgs{ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc}, 0, m, 0, n, new(packBuf))
+							gemmBlock(&gemmArgs{ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, nil}, 0, m, 0, n, new(packBuf))
 						case 2:
-							gemmDirect(&gemmArgs{ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc}, 0, m, 0, n, new(packBuf))
+							gemmDirect(&gemmArgs{ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, nil}, 0, m, 0, n, new(packBuf))
 						case 3:
-							gemmDot(&gemmArgs{ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc}, 0, m, 0, n)
+							gemmDot(&gemmArgs{ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, nil}, 0, m, 0, n)
 						}
 						for i := 0; i < m; i++ {
 							for j := 0; j < ldc; j++ {
@@ -151,8 +151,8 @@ func TestGemmParallel(t *testing.T) {
 			}
 			c, want := randSlice(rng, m*n), make([]float64, m*n)
 			copy(want, c)
-			gemmSerial(&gemmArgs{false, tb, m, n, k, 0.5, a, k, b, ldb, 2, want, n}, new(packBuf))
-			if !parallelGemm(&gemmArgs{false, tb, m, n, k, 0.5, a, k, b, ldb, 2, c, n}) {
+			gemmSerial(&gemmArgs{false, tb, m, n, k, 0.5, a, k, b, ldb, 2, want, n, nil}, new(packBuf))
+			if !parallelGemm(&gemmArgs{false, tb, m, n, k, 0.5, a, k, b, ldb, 2, c, n, nil}) {
 				t.Fatalf("%v: parallelGemm declined", sz)
 			}
 			for i := range c {
@@ -275,13 +275,13 @@ func TestGemmPanels(t *testing.T) {
 					b := randSlice(rng, max(k, n)*ldb)
 					c0 := randSlice(rng, m*ldc)
 					want := append([]float64(nil), c0...)
-					gemmGoto(&gemmArgs{ta, tb, m, n, k, ab[0], a, lda, b, ldb, ab[1], want, ldc}, 0, m, 0, n, new(packBuf))
+					gemmGoto(&gemmArgs{ta, tb, m, n, k, ab[0], a, lda, b, ldb, ab[1], want, ldc, nil}, 0, m, 0, n, new(packBuf))
 					for _, inPlace := range []bool{false, true} {
 						if inPlace && (ta || m < mr) {
 							continue
 						}
 						c := append([]float64(nil), c0...)
-						gemmPanels(&gemmArgs{ta, tb, m, n, k, ab[0], a, lda, b, ldb, ab[1], c, ldc}, 0, m, 0, n, inPlace, new(packBuf))
+						gemmPanels(&gemmArgs{ta, tb, m, n, k, ab[0], a, lda, b, ldb, ab[1], c, ldc, nil}, 0, m, 0, n, inPlace, new(packBuf))
 						for i := range c {
 							if math.Float64bits(c[i]) != math.Float64bits(want[i]) {
 								t.Fatalf("%v ta=%v tb=%v α, β = %v, in place %v: C[%d] = %v, gemmGoto %v", sz, ta, tb, ab, inPlace, i, c[i], want[i])

@@ -21,15 +21,19 @@ func (t *Tape) MatMul(a, b *Node) *Node { return t.MatMulT(a, b, false, false) }
 //	C = Aᵀ Bᵀ: ∂L/∂A = Bᵀ (∂L/∂C)ᵀ,  ∂L/∂B = (∂L/∂C)ᵀ Aᵀ
 func (t *Tape) MatMulT(a, b *Node, transA, transB bool) *Node {
 	// A pending transpose of a constant (see Transpose) is not materialised:
-	// the product reads the constant itself, transposed.
+	// the product reads the constant itself, transposed. Rows of a constant
+	// (ConstRows) are read in place as the second operand, if gemmRows
+	// takes the product, and gathered as the first.
 	t.check(a)
 	t.check(b)
-	if a.pending {
+	if a.pending && a.op == opTranspose {
 		a, transA = a.a, !transA
-		a.materialise() // a transpose of a transpose
 	}
-	if b.pending {
+	a.materialise() // a transpose of a transpose, or rows
+	if b.pending && b.op == opTranspose {
 		b, transB = b.a, !transB
+	}
+	if b.op != opConst || b.r == b.c { // a square B may be an identity: see below
 		b.materialise()
 	}
 	m, ka := a.r, a.c
@@ -64,8 +68,22 @@ func (t *Tape) MatMulT(a, b *Node, transA, transB bool) *Node {
 	out.a, out.b = a, b
 	out.ta, out.tb = transA, transB
 	t.prepare(out, a, b)
-	gemm(transA, transB, m, n, ka, 1, a.val, a.c, b.val, b.c, 0, out.val, n)
+	gemmB(transA, transB, m, n, ka, 1, a.val, a.c, b, 0, out.val, n)
 	return out
+}
+
+// gemmB is gemm with op(B) the value of the node b: read in
+// place through its row list when b holds rows of a constant not gathered
+// yet (ConstRows) and gemmRows takes the product, else from its value,
+// gathered first if need be.
+func gemmB(ta, tb bool, m, n, k int, alpha float64, a []float64, lda int, b *Node, beta float64, c []float64, ldc int) {
+	if b.pending && b.op == opConst {
+		if gemmRows(ta, tb, m, n, k, alpha, a, lda, b.rowsSrc, b.rowsLd, b.rowsIdx, beta, c, ldc) {
+			return
+		}
+		b.materialise()
+	}
+	gemm(ta, tb, m, n, k, alpha, a, lda, b.val, b.c, beta, c, ldc)
 }
 
 // isIdentity reports whether x is a square identity matrix. It returns at
@@ -122,14 +140,14 @@ func (n *Node) backMatMul() {
 	fb := b.fusedStep() && !fa
 	if a.needGrad && !fa {
 		ga, first := a.acc()
-		n.matGradA(ga, g, b.val, 1, beta(first))
+		n.matGradAOfB(ga, g, 1, beta(first))
 	}
 	if b.needGrad && !fb {
 		gb, first := b.acc()
 		n.matGradB(gb, a.val, g, 1, beta(first))
 	}
 	if fa {
-		n.matGradA(a.val, g, b.val, -a.rate, 1)
+		n.matGradAOfB(a.val, g, -a.rate, 1)
 		a.gradSet, a.stepped = true, true
 	}
 	if fb {
@@ -164,6 +182,25 @@ func (n *Node) matGradA(dst, g, bv []float64, alpha, beta float64) {
 	}
 }
 
+// matGradAOfB is matGradA with B's value: dst = alpha·G op(B)ᵀ-part +
+// beta·dst, reading B through its row list where it is rows of a constant
+// not gathered yet and the product has it as its second operand (gemmB).
+func (n *Node) matGradAOfB(dst, g []float64, alpha, beta float64) {
+	a, b := n.a, n.b
+	m, nn, k := n.r, n.c, n.inner()
+	switch {
+	case !b.pending:
+		n.matGradA(dst, g, b.val, alpha, beta)
+	case !n.ta && !n.tb: // as in matGradA
+		gemmB(false, true, m, k, nn, alpha, g, nn, b, beta, dst, a.c)
+	case !n.ta && n.tb:
+		gemmB(false, false, m, k, nn, alpha, g, nn, b, beta, dst, a.c)
+	default: // B is the first operand
+		b.materialise()
+		n.matGradA(dst, g, b.val, alpha, beta)
+	}
+}
+
 // matGradB is matGradA for B: dst = alpha·op(A)ᵀ-part G + beta·dst in B's shape.
 func (n *Node) matGradB(dst, av, g []float64, alpha, beta float64) {
 	a, b := n.a, n.b
@@ -188,7 +225,10 @@ func (n *Node) matGradB(dst, av, g []float64, alpha, beta float64) {
 // transposition flag flipped instead, so that Xᵀ costs nothing when it only
 // feeds a product.
 func (t *Tape) Transpose(a *Node) *Node {
-	t.own(a)
+	t.check(a)
+	if a.op != opConst { // rows of a constant stay pending, for a product to read in place
+		a.materialise()
+	}
 	out := t.newNode(opTranspose, a.c, a.r)
 	out.a = a
 	t.prepare(out, a)
@@ -200,12 +240,22 @@ func (t *Tape) Transpose(a *Node) *Node {
 	return out
 }
 
-// materialise writes the value of n if it is a pending transpose.
+// materialise writes the value of n if it is a pending transpose or the
+// pending rows of a constant (ConstRows).
 func (n *Node) materialise() {
 	if !n.pending {
 		return
 	}
 	n.pending = false
+	if n.op == opConst {
+		n.own = grow(n.own, n.r*n.c)
+		n.val = n.own
+		for i, s := range n.rowsIdx {
+			copy(n.val[i*n.c:i*n.c+n.c], n.rowsSrc[s*n.rowsLd:s*n.rowsLd+n.c])
+		}
+		return
+	}
+	n.a.materialise()
 	transpose(n.val, n.a.val, n.a.r, n.a.c, false)
 }
 

@@ -156,7 +156,7 @@ func TestGemvAsRow(t *testing.T) {
 					got := append([]float64(nil), c0...)
 					gemm(true, tb, m, 1, k, ab[0], a, m, b, ldb, ab[1], got, 1)
 					want := append([]float64(nil), c0...)
-					gemmDirect(&gemmArgs{true, tb, m, 1, k, ab[0], a, m, b, ldb, ab[1], want, 1}, 0, m, 0, 1, new(packBuf))
+					gemmDirect(&gemmArgs{true, tb, m, 1, k, ab[0], a, m, b, ldb, ab[1], want, 1, nil}, 0, m, 0, 1, new(packBuf))
 					for i := range want {
 						if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
 							t.Fatalf("m = %d, k = %d, tb = %v, α, β = %v: C[%d] = %v, as a column %v", m, k, tb, ab, i, got[i], want[i])
@@ -188,7 +188,7 @@ func BenchmarkGemvT(b *testing.B) {
 	b.Run("column", func(b *testing.B) {
 		buf := new(packBuf)
 		for b.Loop() {
-			gemmDirect(&gemmArgs{true, false, m, 1, k, 1, a, m, x, 1, 0, c, 1}, 0, m, 0, 1, buf)
+			gemmDirect(&gemmArgs{true, false, m, 1, k, 1, a, m, x, 1, 0, c, 1, nil}, 0, m, 0, 1, buf)
 		}
 	})
 }

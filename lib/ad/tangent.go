@@ -307,7 +307,7 @@ func (n *Node) forwardTangent() {
 		m, nn, k := n.r, n.c, n.inner()
 		beta := 0.0
 		if ta := tanOf(a); ta != nil {
-			gemm(n.ta, n.tb, m, nn, k, 1, ta, a.c, b.val, b.c, 0, d, nn)
+			gemmB(n.ta, n.tb, m, nn, k, 1, ta, a.c, b, 0, d, nn)
 			beta = 1
 		}
 		if tb := tanOf(b); tb != nil {
@@ -417,7 +417,7 @@ func (n *Node) backTanMatMul() {
 			d, first := a.tacc()
 			bt := beta(first)
 			if gt != nil {
-				n.matGradA(d, gt, b.val, 1, bt)
+				n.matGradAOfB(d, gt, 1, bt)
 				bt = 1
 			}
 			if g != nil && tb != nil {

@@ -73,6 +73,12 @@ type Node struct {
 	// gradient and maxima.
 	pooled, lazyGrad bool
 
+	// ConstRows: the value is the rows rowsIdx of the matrix rowsSrc (rows
+	// rowsLd apart).
+	rowsSrc []float64
+	rowsLd  int
+	rowsIdx []int
+
 	// leaf bindings
 	userVal  *mat.Dense
 	userGrad *mat.Dense
@@ -86,7 +92,7 @@ type Node struct {
 	rate                      float64
 
 	needGrad bool  // some parameter is an ancestor
-	pending  bool  // a Transpose whose value is not written yet
+	pending  bool  // a Transpose or ConstRows whose value is not written yet
 	gradSet  bool  // grad holds a contribution in the current Backward
 	uses     int32 // operations recorded with this node as an operand
 
@@ -264,6 +270,7 @@ func (t *Tape) newNode(op opKind, r, c int) *Node {
 	n.hvCopy, n.hasTan, n.gtanSet = false, false, false
 	n.pooled, n.lazyGrad = false, false
 	n.ints = nil
+	n.rowsSrc, n.rowsIdx = nil, nil
 	if op != opConst && op != opParam {
 		n.own = grow(n.own, r*c)
 		n.val = n.own
@@ -383,6 +390,30 @@ func (t *Tape) Const(m *mat.Dense) *Node {
 		n.val = n.own
 		copyIn(n.val, m)
 	}
+	return n
+}
+
+// ConstRows records a constant leaf whose value is the rows idx of x, in
+// that order (repeats allowed): a minibatch of samples stored one per row.
+// The rows are not copied while only products read them: a MatMul or
+// MatMulT taking the node, or its Transpose, as its second operand reads
+// them from x in place, in the product and in the gradient of its first
+// operand, where the method of the product allows (the packed AVX-512
+// kernels, which pack B one panel at a time anyway); any other use gathers
+// them once. The values and gradients are those of Const on the gathered
+// rows, to the bit. The node aliases x and idx, which must not change
+// before Backward. An index outside [0, rows of x) panics.
+func (t *Tape) ConstRows(x *mat.Dense, idx []int) *Node {
+	raw := x.RawMatrix()
+	for i, s := range idx {
+		if s < 0 || s >= raw.Rows {
+			panic(fmt.Sprintf("ad: ConstRows: index %d (entry %d) out of range for %d rows", s, i, raw.Rows))
+		}
+	}
+	n := t.newNode(opConst, len(idx), raw.Cols)
+	n.val = nil
+	n.rowsSrc, n.rowsLd, n.rowsIdx = raw.Data, raw.Stride, idx
+	n.pending = true
 	return n
 }
 

@@ -58,11 +58,11 @@ func BenchmarkLinear20x50x10Step(b *testing.B) {
 // with the data stored one sample per row (as loaded from a data set) and
 // one sample per column. PyTorch 1.13 (float64, one thread, OpenBLAS),
 // measured side by side on one core: 1.00–1.04 s/epoch; rows here about
-// 0.64 s. A profile of the rows case puts about 70 % of it in the multiply
-// kernels (49 GFLOP an epoch, about 105 GFLOP/s), 9 % gathering each
-// batch's rows (800 KB of random rows a step, from memory), 8 % in the SGD
-// update (θ and the gradient, 3.2 MB, exceed the 2 MB level-2 cache) and
-// 4 % packing the products' operands.
+// 0.53 s on an AVX-512 EPYC. A profile of the rows case there puts about
+// 85 % of it in the multiply kernels (49 GFLOP an epoch), 4 % packing the
+// products' operands, which takes each batch's rows (800 KB of random rows
+// a step, from memory) straight from X rather than from a copy (copying
+// them cost about 5 % of the epoch), and 3 % in the SGD update.
 func BenchmarkMLPEpoch(b *testing.B) {
 	b.Run("rows", func(b *testing.B) { benchMLPEpoch(b, true, false) })
 	b.Run("cols", func(b *testing.B) { benchMLPEpoch(b, false, false) })

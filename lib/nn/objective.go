@@ -64,11 +64,14 @@ func newObjective(model Model, x, y *mat.Dense, loss Loss) *Objective {
 
 // NewObjectiveRows is NewObjective for data stored one sample per row, as
 // data sets usually are: x is N×n and y is N×m (or N×1 class labels). The
-// model still sees samples as columns: Batch copies the selected rows
-// (contiguous, so much faster than gathering columns of a large matrix) and
-// hands the model their transpose, an ad.Tape Transpose that is never
-// written out when the model only multiplies by it (a first Dense layer);
-// Func makes transposed copies of x and y on its first call.
+// model still sees samples as columns: Batch hands it the transpose of the
+// selected rows of x, an ad.Tape Transpose of an ad.Tape ConstRows, neither
+// of which is written out when the model only multiplies by it (a first
+// Dense layer): the products read the rows from x in place where their
+// method allows, and copy them once otherwise (copying rows, contiguous, is
+// much faster than gathering columns of a large matrix). The selected rows
+// of y are copied. Func makes transposed copies of x and y on its first
+// call.
 func NewObjectiveRows(model Model, x, y *mat.Dense, loss Loss) *Objective {
 	nx, _ := x.Dims()
 	ny, _ := y.Dims()
@@ -100,7 +103,7 @@ func (o *Objective) Params() *Params { return o.p.NewLike() }
 // not nil, writes ∇_θ L into grad (overwriting it).
 func (o *Objective) Func(theta, grad []float64) float64 {
 	x, y := o.data()
-	return o.eval(theta, grad, x, y, false)
+	return o.eval(theta, grad, x, nil, y, false)
 }
 
 // data returns the whole data set with one sample per column.
@@ -119,8 +122,8 @@ func (o *Objective) data() (x, y *mat.Dense) {
 // order, repeats allowed): the loss is that of the minibatch alone, for
 // example its mean for MSE and CrossEntropy.
 func (o *Objective) Batch(theta, grad []float64, idx []int) float64 {
-	o.gather(idx)
-	return o.eval(theta, grad, o.xb, o.yb, o.rows)
+	x, xi := o.batch(idx)
+	return o.eval(theta, grad, x, xi, o.yb, o.rows)
 }
 
 // Step takes one step of minibatch gradient descent on the samples idx, in
@@ -135,20 +138,23 @@ func (o *Objective) Batch(theta, grad []float64, idx []int) float64 {
 // of additions inside a product (the same bits when its inner dimension,
 // the minibatch for a weight matrix, is at most 256; TestObjectiveStep).
 func (o *Objective) Step(theta []float64, rate float64, idx []int) float64 {
-	o.gather(idx)
+	x, xi := o.batch(idx)
 	o.bind(theta, nil, rate)
-	return o.record(o.xb, o.yb, o.rows, true)
+	return o.record(x, xi, o.yb, o.rows, true)
 }
 
-// gather sets xb and yb to the samples idx.
-func (o *Objective) gather(idx []int) {
+// batch sets yb to the targets of the samples idx and returns their inputs:
+// with samples stored as rows, x itself and idx, whose rows the tape reads
+// in place (ad.Tape.ConstRows; y's rows are checked and copied first); with
+// samples as columns, a gathered copy and nil.
+func (o *Objective) batch(idx []int) (*mat.Dense, []int) {
 	if o.rows {
-		o.xb, o.xbuf = gatherRows(o.xb, o.xbuf, o.x, idx)
 		o.yb, o.ybuf = gatherRows(o.yb, o.ybuf, o.y, idx)
-	} else {
-		o.xb, o.xbuf = gatherCols(o.xb, o.xbuf, o.x, idx)
-		o.yb, o.ybuf = gatherCols(o.yb, o.ybuf, o.y, idx)
+		return o.x, idx
 	}
+	o.xb, o.xbuf = gatherCols(o.xb, o.xbuf, o.x, idx)
+	o.yb, o.ybuf = gatherCols(o.yb, o.ybuf, o.y, idx)
+	return o.xb, nil
 }
 
 // Output returns f_θ(X) at the last evaluation, a view valid until the next
@@ -162,9 +168,10 @@ func (o *Objective) Output() *mat.Dense {
 
 // eval records the model on x and y, one sample per column, or per row when
 // rows is set (then the model sees their transposes), and returns the loss.
-func (o *Objective) eval(theta, grad []float64, x, y *mat.Dense, rows bool) float64 {
+// With rows and idx not nil, the samples are the rows idx of x.
+func (o *Objective) eval(theta, grad []float64, x *mat.Dense, idx []int, y *mat.Dense, rows bool) float64 {
 	o.bind(theta, grad, 0)
-	return o.record(x, y, rows, grad != nil)
+	return o.record(x, idx, y, rows, grad != nil)
 }
 
 // bind rewinds the tape and records the parameters at theta: as parameters
@@ -197,12 +204,19 @@ func (o *Objective) bind(theta, grad []float64, rate float64) {
 	}
 }
 
-// record runs the model on the bound parameters and x and y, one sample per
-// column, or per row when rows is set (then the model sees their
-// transposes), runs Backward when back is set, and returns the loss.
-func (o *Objective) record(x, y *mat.Dense, rows, back bool) float64 {
+// record runs the model on the bound parameters and x (its rows idx when
+// idx is not nil) and y, one sample per column, or per row when rows is set
+// (then the model sees their transposes), runs Backward when back is set,
+// and returns the loss.
+func (o *Objective) record(x *mat.Dense, idx []int, y *mat.Dense, rows, back bool) float64 {
 	t := o.tape
-	xn, yn := t.Const(x), t.Const(y)
+	var xn *ad.Node
+	if idx != nil {
+		xn = t.ConstRows(x, idx)
+	} else {
+		xn = t.Const(x)
+	}
+	yn := t.Const(y)
 	if rows {
 		xn, yn = t.Transpose(xn), t.Transpose(yn)
 	}

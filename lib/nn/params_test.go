@@ -228,8 +228,11 @@ func TestObjectiveStep(t *testing.T) {
 	}{
 		{MLP{Sizes: []int{30, 20, 4}, Act: LeakyReLU(0.01)}, CrossEntropy, true},
 		{MLP{Sizes: []int{6, 5, 5, 3}, Act: Tanh, NoBias: true}, MSE, false},
+		// Wide enough for the packed kernels, which read row-stored
+		// samples in place and take W1's step in their epilogue.
+		{MLP{Sizes: []int{301, 130, 10}, Act: LeakyReLU(0.01)}, CrossEntropy, true},
 	} {
-		const n, rate = 40, 0.1
+		const n, batch, rate = 300, 67, 0.1
 		d, k := tc.net.Sizes[0], tc.net.Sizes[len(tc.net.Sizes)-1]
 		x := randDense(rng, d, n, 1)
 		y := randDense(rng, k, n, 1)
@@ -249,7 +252,8 @@ func TestObjectiveStep(t *testing.T) {
 			want, got := slices.Clone(theta0), slices.Clone(theta0)
 			g := make([]float64, obj.Len())
 			for step := range 5 {
-				idx := rng.Perm(n)[:16]
+				idx := rng.Perm(n)[:batch]
+				idx[3] = idx[40]
 				lw := obj.Batch(want, g, idx)
 				floats.AddScaled(want, -rate, g)
 				if lg := obj.Step(got, rate, idx); lg != lw || !floats.Equal(got, want) {
@@ -262,5 +266,50 @@ func TestObjectiveStep(t *testing.T) {
 				t.Errorf("%v rows=%v: Step allocates %v times per call", tc.net, rows, a)
 			}
 		}
+	}
+}
+
+// A row-stored Batch, which hands the model its samples as rows of x read
+// in place (ad's ConstRows), gives the loss, gradient and output of the
+// model on the rows copied out first, to the bit: in a network wide enough
+// that both products by the samples go to the packed kernels (which read
+// the rows through the index list on AVX-512), with a repeated sample and
+// a batch not a multiple of 16.
+func TestObjectiveRowsInPlace(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 8))
+	const n, in, batch = 300, 301, 67
+	net := MLP{Sizes: []int{in, 130, 10}, Act: LeakyReLU(0.01)}
+	x := randDense(rng, n, in, 1)
+	labels := make([]int, n)
+	for i := range labels {
+		labels[i] = rng.IntN(10)
+	}
+	y := mat.DenseCopyOf(LabelRow(labels).T())
+	obj := NewObjectiveRows(net, x, y, CrossEntropy)
+	theta := net.Init(rng, KaimingUniform).Vec()
+	idx := rng.Perm(n)[:batch]
+	idx[3] = idx[40]
+	xb, yb := mat.NewDense(batch, in, nil), mat.NewDense(batch, 1, nil)
+	for i, s := range idx {
+		xb.SetRow(i, x.RawRowView(s))
+		yb.SetRow(i, y.RawRowView(s))
+	}
+	ref := NewObjectiveRows(net, xb, yb, CrossEntropy)
+	g1, g2 := make([]float64, obj.Len()), make([]float64, obj.Len())
+	want := ref.eval(theta, g1, xb, nil, yb, true) // the rows copied, as a Const
+	got := obj.Batch(theta, g2, idx)
+	if math.Float64bits(got) != math.Float64bits(want) {
+		t.Errorf("loss %v, on the copied rows %v", got, want)
+	}
+	for i := range g1 {
+		if math.Float64bits(g1[i]) != math.Float64bits(g2[i]) {
+			t.Fatalf("gradient[%d] = %v, on the copied rows %v", i, g2[i], g1[i])
+		}
+	}
+	if !mat.Equal(obj.Output(), ref.Output()) {
+		t.Error("Output differs from the output on the copied rows")
+	}
+	if a := testing.AllocsPerRun(5, func() { obj.Batch(theta, g2, idx) }); a != 0 {
+		t.Errorf("Batch allocates %v times per call", a)
 	}
 }
