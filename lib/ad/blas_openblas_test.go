@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/noetherlab/noether/lib/ad/internal/openblas"
 )
 
 // BenchmarkGemmBackends compares our GEMM (gemmSerial: the direct, dot or
@@ -75,5 +77,27 @@ func BenchmarkGemmBackends(b *testing.B) {
 			}
 			b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 		})
+	}
+}
+
+// OpenBLAS's AVX-512 targets are told from its others, and when its kernels
+// are not AVX-512 ones on a CPU where ours are, no product goes to it.
+func TestPreferBLASCore(t *testing.T) {
+	for name, want := range map[string]bool{
+		"SkylakeX": true, "cooperlake": true, "SAPPHIRERAPIDS": true,
+		"Haswell": false, "Zen": false, "Prescott": false, "": false,
+	} {
+		if got := avx512Core(name); got != want {
+			t.Errorf("avx512Core(%q) = %v, want %v", name, got, want)
+		}
+	}
+	t.Logf("OpenBLAS core: %s (AVX-512 kernels: %v; ours: %v)", openblas.CoreName(), blasAVX512, hasAVX512)
+	if hasAVX512 && !blasAVX512 {
+		for _, s := range [][3]int{{10, 128, 256}, {1024, 1024, 1024}, {2048, 2048, 2048}} {
+			g := gemmArgs{m: s[0], n: s[1], k: s[2]}
+			if preferBLAS(&g) {
+				t.Errorf("%d×%d×%d goes to OpenBLAS's non-AVX-512 kernels", s[0], s[1], s[2])
+			}
+		}
 	}
 }

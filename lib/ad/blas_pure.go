@@ -8,3 +8,7 @@ package ad
 const HasOpenBLAS = false
 
 func openblasGemm(g *gemmArgs) { panic("ad: internal error: built without OpenBLAS") }
+
+// blasAVX512 reports whether OpenBLAS runs its AVX-512 kernels: there is no
+// OpenBLAS.
+const blasAVX512 = false

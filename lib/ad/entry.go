@@ -20,7 +20,7 @@ func EntryABt(m, n, k int, a, b []float64) (float64, bool) {
 		panic(fmt.Sprintf("ad: EntryABt: rows of length %d and %d, want k = %d", len(a), len(b), k))
 	}
 	g := gemmArgs{tb: true, m: m, n: n, k: k, alpha: 1}
-	if m == 0 || n == 0 || k == 0 || methodOf(&g) != methodBlock || (HasOpenBLAS && m*n*k > blasMACs) {
+	if m == 0 || n == 0 || k == 0 || methodOf(&g) != methodBlock || (HasOpenBLAS && m*n*k > blasMACs && preferBLAS(&g)) {
 		return 0, false
 	}
 	fused := hasAVX2FMA || hasAVX512

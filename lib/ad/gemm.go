@@ -235,8 +235,12 @@ func methodOf(g *gemmArgs) int {
 // build with the openblas tag: where our method is the direct one, and
 // packed products unless our AVX-512 kernel runs them (below 2²⁷
 // multiply-adds, where its blocking keeps up with OpenBLAS's). Dot products
-// stay ours.
+// stay ours, and so does every product when our kernels are AVX-512 ones
+// and OpenBLAS's are not (blasAVX512).
 func preferBLAS(g *gemmArgs) bool {
+	if hasAVX512 && !blasAVX512 {
+		return false
+	}
 	switch methodOf(g) {
 	case methodDot:
 		return false

@@ -7,6 +7,7 @@
 package openblas
 
 // #cgo LDFLAGS: -lopenblas
+// char *openblas_get_corename(void);
 import "C"
 
 import (
@@ -21,6 +22,10 @@ var impl netlib.Implementation
 func Dgemm(ta, tb bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
 	impl.Dgemm(trans(ta), trans(tb), m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
+
+// CoreName returns the name of the CPU whose kernels OpenBLAS chose for this
+// machine ("SkylakeX", "Haswell", …), lower-case as OpenBLAS reports it.
+func CoreName() string { return C.GoString(C.openblas_get_corename()) }
 
 func trans(t bool) blas.Transpose {
 	if t {
