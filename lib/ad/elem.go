@@ -177,15 +177,19 @@ func (t *Tape) AddCol(a, b *Node) *Node {
 	out := t.newNode(opAddCol, a.r, a.c)
 	out.a, out.b = a, b
 	t.prepare(out, a, b)
-	c := a.c
-	for i := 0; i < a.r; i++ {
-		bi := b.val[i]
-		src, dst := a.val[i*c:i*c+c], out.val[i*c:i*c+c]
-		for j := addScalarVec(dst, src, bi); j < c; j++ {
-			dst[j] = src[j] + bi
+	addCol(out.val, a.val, b.val, a.r, a.c)
+	return out
+}
+
+// addCol sets dst = a + b 1ᵀ for r×c matrices a and dst and the column b.
+func addCol(dst, a, b []float64, r, c int) {
+	for i := 0; i < r; i++ {
+		bi := b[i]
+		src, d := a[i*c:i*c+c], dst[i*c:i*c+c]
+		for j := addScalarVec(d, src, bi); j < c; j++ {
+			d[j] = src[j] + bi
 		}
 	}
-	return out
 }
 
 // AddRow records C = A + 1 b: the 1×c row vector b is added to every row of

@@ -328,18 +328,15 @@ func (n *Node) forwardTangent() {
 			copy(d, ta)
 			break
 		}
+		if n.op == opAddCol {
+			addCol(d, ta, tb, n.r, n.c)
+			break
+		}
 		c := n.c
 		for i := 0; i < n.r; i++ {
 			row, src := d[i*c:i*c+c], ta[i*c:i*c+c]
-			if n.op == opAddCol {
-				bi := tb[i]
-				for j, v := range src {
-					row[j] = v + bi
-				}
-			} else {
-				for j, v := range src {
-					row[j] = v + tb[j]
-				}
+			for j, v := range src {
+				row[j] = v + tb[j]
 			}
 		}
 	case opSum, opMean, opSumSq, opNorm, opDot:
