@@ -56,13 +56,20 @@ func BenchmarkLinear20x50x10Step(b *testing.B) {
 // One SGD epoch of the MLP 784-256-10 (LeakyReLU 0.01, cross-entropy) on
 // 60 000 random samples, batch 128 (469 steps, the last one of 96 samples),
 // with the data stored one sample per row (as loaded from a data set) and
-// one sample per column. PyTorch 1.13 (float64, one thread, OpenBLAS),
-// measured side by side on one core: 1.00–1.04 s/epoch; rows here about
-// 0.53 s on an AVX-512 EPYC. A profile of the rows case there puts about
-// 85 % of it in the multiply kernels (49 GFLOP an epoch), 4 % packing the
-// products' operands, which takes each batch's rows (800 KB of random rows
-// a step, from memory) straight from X rather than from a copy (copying
-// them cost about 5 % of the epoch), and 3 % in the SGD update.
+// one sample per column; "step" is the rows case with Objective.Step, which
+// takes the SGD step inside the products (ad.Tape.Descend). On one core of
+// an AVX-512 EPYC (Zen 5): rows 0.53–0.58 s, step 0.51–0.56 s. PyTorch 1.13
+// (float64, one thread) side by side: 1.4–1.9 s as installed, where its
+// allocator returns each step's buffers to the system and takes them back
+// page by page, and Debian's OpenBLAS 0.3.21 takes the CPU for a Haswell;
+// 1.2–1.4 s with glibc told to keep freed memory
+// (MALLOC_MMAP_THRESHOLD_ and MALLOC_TRIM_THRESHOLD_ at 4 GB); 0.79–1.03 s
+// with OpenBLAS's AVX-512 kernels as well (OPENBLAS_CORETYPE=SkylakeX). A
+// profile of the step case puts about 85 % of it in the multiply kernels
+// (49 GFLOP an epoch, about 102 GFLOP/s against the core's 112 for
+// fused multiply-adds alone), 6 % packing the products' operands, which
+// takes each batch's rows (800 KB of random rows a step, from memory)
+// straight from X rather than from a copy, and under 2 % in the SGD update.
 func BenchmarkMLPEpoch(b *testing.B) {
 	b.Run("rows", func(b *testing.B) { benchMLPEpoch(b, true, false) })
 	b.Run("cols", func(b *testing.B) { benchMLPEpoch(b, false, false) })
