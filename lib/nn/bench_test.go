@@ -20,7 +20,8 @@ func eye(n int) *mat.Dense {
 }
 
 // One full-batch gradient-descent step of the Fig. 3 network: m=5, n=10,
-// h=50, X = I₁₀, MSE (mean). PyTorch 1.13 on this machine: 170 µs/step.
+// h=50, X = I₁₀, MSE (mean). PyTorch 1.13, one thread, side by side on one
+// core of an AVX-512 EPYC (Zen 5): 47–86 µs/step; here about 1.6–2.2 µs.
 func BenchmarkFig3Step(b *testing.B) {
 	for _, act := range []Activation{Linear, ReLU, Tanh, Sigmoid} {
 		b.Run(act.Name, func(b *testing.B) {
@@ -39,7 +40,7 @@ func BenchmarkFig3Step(b *testing.B) {
 }
 
 // One full-batch GD step of the linear network 20-50-10 on 1000 samples.
-// PyTorch 1.13: 0.57 ms/step.
+// PyTorch 1.13, side by side as above: 0.23–0.27 ms/step; here 0.11–0.14 ms.
 func BenchmarkLinear20x50x10Step(b *testing.B) {
 	rng := rand.New(rand.NewPCG(2, 2))
 	net := TwoLayer{In: 20, Hidden: 50, Out: 10, Act: Linear}
