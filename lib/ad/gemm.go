@@ -69,7 +69,8 @@ type gemmArgs struct {
 
 	// brows, when not nil, lists the rows of the stored B (n×k if tb,
 	// k×n otherwise) by their place in b: its row i is
-	// b[brows[i]·ldb:]. Only gemmPanels reads B through it (see gemmRows).
+	// b[brows[i]·ldb:]. Only packB reads B through it, so only a packed
+	// product (gemmPanels, gemmGoto) may carry it (see gemmRows).
 	brows []int
 }
 
