@@ -29,8 +29,15 @@ func descendNet(t *Tape, param func(i int) *Node, x *mat.Dense, labels []int) *N
 // weight's gradient), and otherwise within the rounding of the reordered
 // sums, which add each block's contribution to θ in turn instead of to the
 // gradient: at most (blocks + 1) roundings of the size of
-// |θ| + rate·Σ_k |∂z/∂θ term|, bounded here by a factor 4.
+// |θ| + rate·Σ_k |∂z/∂θ term|, bounded here by a factor 4. So do the AVX2
+// and the portable kernels.
 func TestDescendMatchesParam(t *testing.T) {
+	t.Run("native", testDescendMatchesParam)
+	t.Run("AVX2", func(t *testing.T) { withoutAVX512(func() { testDescendMatchesParam(t) }) })
+	t.Run("portable", func(t *testing.T) { withoutAssembly(func() { testDescendMatchesParam(t) }) })
+}
+
+func testDescendMatchesParam(t *testing.T) {
 	for _, tc := range []struct{ d, h, n, cls int }{
 		{784, 256, 128, 10}, // nn's MLP benchmark: gemmPanels
 		{5, 7, 9, 3},        // small products
