@@ -29,8 +29,15 @@ func descendNet(t *Tape, param func(i int) *Node, x *mat.Dense, labels []int) *N
 // weight's gradient), and otherwise within the rounding of the reordered
 // sums, which add each block's contribution to θ in turn instead of to the
 // gradient: at most (blocks + 1) roundings of the size of
-// |θ| + rate·Σ_k |∂z/∂θ term|, bounded here by a factor 4.
+// |θ| + rate·Σ_k |∂z/∂θ term|, bounded here by a factor 4. So do the AVX2
+// and the portable kernels.
 func TestDescendMatchesParam(t *testing.T) {
+	t.Run("native", testDescendMatchesParam)
+	t.Run("AVX2", func(t *testing.T) { withoutAVX512(func() { testDescendMatchesParam(t) }) })
+	t.Run("portable", func(t *testing.T) { withoutAssembly(func() { testDescendMatchesParam(t) }) })
+}
+
+func testDescendMatchesParam(t *testing.T) {
 	for _, tc := range []struct{ d, h, n, cls int }{
 		{784, 256, 128, 10}, // nn's MLP benchmark: gemmPanels
 		{5, 7, 9, 3},        // small products
@@ -184,6 +191,79 @@ func TestDescendStridedValue(t *testing.T) {
 		for j := range 5 {
 			if (i < 1 || i >= 3 || j < 1 || j >= 4) && big.At(i, j) != orig.At(i, j) {
 				t.Errorf("entry (%d, %d) outside the view changed: %v, was %v", i, j, big.At(i, j), orig.At(i, j))
+			}
+		}
+	}
+}
+
+// A parameter reachable by more than one path, or only through another
+// node, takes Param's step, θ += (−rate)·∂L/∂θ, to the bit (every product
+// here is over at most 36 terms, one block): used twice in one product
+// (W·W, W·Wᵀ), through a Transpose or a Reshape, multiplied by a constant
+// identity (recorded as a copy), as both factors of a product that could
+// each take the step, as a convolution's filters and biases (pooled or
+// not), and after rows of a constant read in place.
+func TestDescendAliases(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	x := randMat(rng, 4, 4)
+	eye := mat.NewDense(4, 4, []float64{1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1})
+	img := Dims{C: 1, H: 6, W: 6}
+	pix := randMat(rng, img.Size(), 3)
+	for _, tc := range []struct {
+		name  string
+		shape [2][2]int
+		f     func(tp *Tape, w, v *Node) *Node
+	}{
+		{"W·W", [2][2]int{{4, 4}, {1, 1}}, func(tp *Tape, w, v *Node) *Node { return tp.MatMul(w, w) }},
+		{"W·Wᵀ", [2][2]int{{4, 4}, {1, 1}}, func(tp *Tape, w, v *Node) *Node { return tp.MatMulT(w, w, false, true) }},
+		{"Wᵀ·X", [2][2]int{{4, 4}, {1, 1}}, func(tp *Tape, w, v *Node) *Node { return tp.MatMul(tp.Transpose(w), tp.Const(x)) }},
+		{"reshaped W·X", [2][2]int{{2, 8}, {1, 1}}, func(tp *Tape, w, v *Node) *Node { return tp.MatMul(tp.Reshape(w, 4, 4), tp.Const(x)) }},
+		{"W·I", [2][2]int{{4, 4}, {1, 1}}, func(tp *Tape, w, v *Node) *Node { return tp.MatMul(w, tp.Const(eye)) }},
+		{"I·Wᵀ", [2][2]int{{4, 4}, {1, 1}}, func(tp *Tape, w, v *Node) *Node { return tp.MatMulT(tp.Const(eye), w, false, true) }},
+		{"W·V", [2][2]int{{4, 3}, {3, 5}}, func(tp *Tape, w, v *Node) *Node { return tp.MatMul(w, v) }},
+		{"Wᵀ·Vᵀ", [2][2]int{{3, 4}, {5, 3}}, func(tp *Tape, w, v *Node) *Node { return tp.MatMulT(w, v, true, true) }},
+		{"X rows·W", [2][2]int{{4, 2}, {1, 1}}, func(tp *Tape, w, v *Node) *Node {
+			return tp.MatMul(tp.ConstRows(x, []int{3, 1, 1, 0, 2}), w)
+		}},
+		{"Conv2D", [2][2]int{{2, 9}, {2, 1}}, func(tp *Tape, w, v *Node) *Node { return tp.Conv2D(tp.Const(pix), w, v, img) }},
+		{"Conv2DMaxPool2", [2][2]int{{2, 9}, {2, 1}}, func(tp *Tape, w, v *Node) *Node {
+			return tp.Conv2DMaxPool2(tp.Const(pix), w, v, img)
+		}},
+	} {
+		const rate = 0.01
+		vals := []*mat.Dense{randMat(rng, tc.shape[0][0], tc.shape[0][1]), randMat(rng, tc.shape[1][0], tc.shape[1][1])}
+		net := func(tp *Tape, bind func(*mat.Dense) *Node, m []*mat.Dense) *Node {
+			return tp.SumSq(tp.Tanh(tc.f(tp, bind(m[0]), bind(m[1]))))
+		}
+		want := []*mat.Dense{mat.DenseCopyOf(vals[0]), mat.DenseCopyOf(vals[1])}
+		tp := NewTape()
+		var params []*Node
+		lp := net(tp, func(m *mat.Dense) *Node { p := tp.Param(m, nil); params = append(params, p); return p }, want)
+		tp.Backward(lp)
+		for i, p := range params {
+			d, g := want[i].RawMatrix().Data, p.GradData()
+			for j := range d {
+				d[j] += float64(-rate * g[j])
+			}
+		}
+		// Twice on one tape, after a pass with Param, to reuse its nodes.
+		td := NewTape()
+		net(td, func(m *mat.Dense) *Node { return td.Param(m, nil) }, vals)
+		for range 2 {
+			td.Reset()
+			got := []*mat.Dense{mat.DenseCopyOf(vals[0]), mat.DenseCopyOf(vals[1])}
+			ld := net(td, func(m *mat.Dense) *Node { return td.Descend(m, rate) }, got)
+			td.Backward(ld)
+			if ld.Scalar() != lp.Scalar() {
+				t.Errorf("%s: loss %v with Descend, %v with Param", tc.name, ld.Scalar(), lp.Scalar())
+			}
+			for i := range got {
+				w, g := want[i].RawMatrix().Data, got[i].RawMatrix().Data
+				for j := range w {
+					if !sameBits(w[j], g[j]) {
+						t.Fatalf("%s: parameter %d entry %d: %v with Descend, %v with Param", tc.name, i, j, g[j], w[j])
+					}
+				}
 			}
 		}
 	}

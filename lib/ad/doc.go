@@ -23,7 +23,8 @@
 // A parameter recorded by Descend instead of Param is not given a gradient:
 // Backward moves its value one step of gradient descent, value ←
 // value − rate·∂L/∂value, inside the product that computes the gradient
-// when the parameter is a factor of exactly one product.
+// when the parameter's only use is as a factor of one product (MatMul,
+// MatMulT), and after the rest of Backward otherwise.
 //
 // # Second derivatives
 //

@@ -1,6 +1,7 @@
 package ad
 
 import (
+	"fmt"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -69,7 +70,8 @@ type gemmArgs struct {
 
 	// brows, when not nil, lists the rows of the stored B (n×k if tb,
 	// k×n otherwise) by their place in b: its row i is
-	// b[brows[i]·ldb:]. Only gemmPanels reads B through it (see gemmRows).
+	// b[brows[i]·ldb:]. Only packB reads B through it, so only a packed
+	// product (gemmPanels, gemmGoto) may carry it (see gemmRows).
 	brows []int
 }
 
@@ -175,11 +177,11 @@ func gemmRows(ta, tb bool, m, n, k int, alpha float64, a []float64, lda int, b [
 		rows, cols = n, k
 	}
 	if len(brows) != rows {
-		panic("ad: internal error: gemmRows: row list does not match B")
+		panic(fmt.Sprintf("ad: internal error: gemmRows: %d rows listed for a stored B of %d×%d", len(brows), rows, cols))
 	}
-	for _, r := range brows {
+	for i, r := range brows {
 		if r < 0 || r*ldb+cols > len(b) {
-			panic("ad: internal error: gemmRows: row out of range")
+			panic(fmt.Sprintf("ad: internal error: gemmRows: row %d (entry %d) of %d columns, %d apart, is outside the %d values of b", r, i, cols, ldb, len(b)))
 		}
 	}
 	// Every part of a parallel product has at most m rows, so it goes to

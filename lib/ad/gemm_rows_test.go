@@ -218,3 +218,28 @@ func TestConstRowsBadIndex(t *testing.T) {
 	}()
 	NewTape().ConstRows(mat.NewDense(7, 3, nil), []int{0, 7})
 }
+
+// gemmRows refuses a row list that does not fit B, naming the shapes,
+// before its assembly reads a row.
+func TestGemmRowsBadList(t *testing.T) {
+	if !hasAVX512 {
+		t.Skip("without AVX-512 gemmRows declines before it checks the rows")
+	}
+	a, b, c := make([]float64, 130*301), make([]float64, 10*301), make([]float64, 130*67)
+	for _, tc := range []struct {
+		rows []int
+		want string
+	}{
+		{make([]int, 66), "66 rows listed for a stored B of 67×301"},
+		{append(make([]int, 66), 10), "row 10 (entry 66) of 301 columns, 301 apart, is outside the 3010 values of b"},
+	} {
+		func() {
+			defer func() {
+				if msg, _ := recover().(string); !strings.Contains(msg, tc.want) {
+					t.Errorf("panic %q, want one containing %q", msg, tc.want)
+				}
+			}()
+			gemmRows(false, true, 130, 67, 301, 1, a, 301, b, 301, tc.rows, 0, c, 67)
+		}()
+	}
+}

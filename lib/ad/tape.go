@@ -520,8 +520,11 @@ func (n *Node) noGradKept(method string) {
 // Backward computes the gradient of the 1×1 node loss with respect to every
 // node recorded before it, by the chain rule in reverse order of recording:
 // for y = op(x), ∂L/∂x += (∂y/∂x)ᵀ ∂L/∂y. Gradients of parameters bound with
-// a destination are written there. Backward may be called more than once on
-// the same pass; each call recomputes the gradients from scratch.
+// a destination are written there; parameters recorded by Descend take their
+// step instead. Backward may be called more than once on the same pass,
+// each call recomputing the gradients from scratch, unless the pass has a
+// parameter recorded by Descend: then a second call panics, the value having
+// moved.
 func (t *Tape) Backward(loss *Node) {
 	t.own(loss)
 	if loss.r != 1 || loss.c != 1 {

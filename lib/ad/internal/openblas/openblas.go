@@ -24,7 +24,9 @@ func Dgemm(ta, tb bool, m, n, k int, alpha float64, a []float64, lda int, b []fl
 }
 
 // CoreName returns the name of the CPU whose kernels OpenBLAS chose for this
-// machine ("SkylakeX", "Haswell", …), lower-case as OpenBLAS reports it.
+// machine ("SkylakeX", "Haswell", …), spelt as OpenBLAS reports it, not
+// in one case (Debian's build reports "Haswell"): compare it without
+// regard to case.
 func CoreName() string { return C.GoString(C.openblas_get_corename()) }
 
 func trans(t bool) blas.Transpose {
