@@ -165,10 +165,7 @@ func (t *Tape) HessVec(loss *Node) {
 			n.gtanSet = true
 		}
 		if n.hvCopy {
-			dst := n.userHV.RawMatrix()
-			for i := 0; i < n.r; i++ {
-				copy(dst.Data[i*dst.Stride:i*dst.Stride+n.c], n.gtan[i*n.c:(i+1)*n.c])
-			}
+			copyOut(n.userHV, n.gtan)
 		}
 	}
 }

@@ -376,6 +376,14 @@ func copyIn(dst []float64, m *mat.Dense) {
 	}
 }
 
+// copyOut is copyIn's inverse: it writes src, stored contiguously, into m.
+func copyOut(m *mat.Dense, src []float64) {
+	raw := m.RawMatrix()
+	for i := 0; i < raw.Rows; i++ {
+		copy(raw.Data[i*raw.Stride:i*raw.Stride+raw.Cols], src[i*raw.Cols:(i+1)*raw.Cols])
+	}
+}
+
 // Const records a constant leaf (data, targets): no gradient flows into it.
 // The node aliases m's storage when m is contiguous, so m must not change
 // before Backward; otherwise m is copied.
@@ -570,10 +578,7 @@ func (t *Tape) finishParams(last int) {
 			n.gradSet = true
 		}
 		if n.gradCopy {
-			dst := n.userGrad.RawMatrix()
-			for i := 0; i < n.r; i++ {
-				copy(dst.Data[i*dst.Stride:i*dst.Stride+n.c], n.grad[i*n.c:(i+1)*n.c])
-			}
+			copyOut(n.userGrad, n.grad)
 		}
 	}
 }
@@ -591,10 +596,7 @@ func (n *Node) takeStep() {
 	}
 	n.stepped, n.gradSet = true, true
 	if n.valCopy {
-		dst := n.userVal.RawMatrix()
-		for i := 0; i < n.r; i++ {
-			copy(dst.Data[i*dst.Stride:i*dst.Stride+n.c], n.val[i*n.c:(i+1)*n.c])
-		}
+		copyOut(n.userVal, n.val)
 	}
 }
 
