@@ -1,6 +1,7 @@
 package ad
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -19,7 +20,8 @@ func TestGemmDotChunkedBitIdentical(t *testing.T) {
 		m, n, k     int
 		alpha, beta float64
 	}{{32, 9, 25088, 1, 0}, {32, 9, 25088 + 5, 1, 1}, {7, 5, 1025, 0.5, -2}, {3, 4, 2048, 1, 0},
-		{40, 30, 1500, 1, 0.25}, {1, 1, 3000, 2, 0}, {5, 6, 1024 * 3, 1, 1}} {
+		{40, 30, 1500, 1, 0.25}, {1, 1, 3000, 2, 0}, {5, 6, 1024 * 3, 1, 1},
+		{10, 50, 1000, 1, 0}, {50, 20, 1000, 1, 1}, {4, 5, 513, 1, 0}, {2, 3, 1032, -1, 0}} {
 		a, b := make([]float64, c.m*c.k), make([]float64, c.n*c.k)
 		for i := range a {
 			a[i] = rng.NormFloat64()
@@ -64,5 +66,29 @@ func BenchmarkGemmDotWeightGrad(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		gemm(false, true, m, n, k, 1, a, k, bb, k, 0, c, n)
+	}
+}
+
+// BenchmarkGemmDotShapes: the weight gradients of the power-iteration
+// benchmark's network (hessian.BenchmarkPower50TorchWorkload, 20-50-10 on
+// 1000 samples) and their transposes, C = A Bᵀ over the samples.
+func BenchmarkGemmDotShapes(b *testing.B) {
+	for _, s := range [][3]int{{10, 50, 1000}, {50, 20, 1000}, {50, 10, 1000}, {20, 50, 1000}} {
+		m, n, k := s[0], s[1], s[2]
+		b.Run(fmt.Sprintf("%dx%dx%d", m, n, k), func(b *testing.B) {
+			rng := rand.New(rand.NewPCG(1, 1))
+			a, bb, c := make([]float64, m*k), make([]float64, n*k), make([]float64, m*n)
+			for i := range a {
+				a[i] = rng.NormFloat64()
+			}
+			for i := range bb {
+				bb[i] = rng.NormFloat64()
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				gemm(false, true, m, n, k, 1, a, k, bb, k, 0, c, n)
+			}
+			b.ReportMetric(float64(2*m*n*k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
 	}
 }
