@@ -140,3 +140,12 @@ func sigmoidBackVec(dst, g, y []float64, acc bool) int {
 	vsigmoidBack(&dst[0], &g[0], &y[0], m, b2acc(acc))
 	return m
 }
+
+// vsum16 and vdot16 are fastSum's and fastDot's partial sums (sum16Go and
+// dot16Go) with AVX2, n a multiple of 16.
+//
+//go:noescape
+func vsum16(x *float64, n int) float64
+
+//go:noescape
+func vdot16(x, y *float64, n int) float64

@@ -272,6 +272,34 @@ func addScaled(dst []float64, first bool, s float64, x []float64) {
 	}
 }
 
+// addScaled2 sets dst = s·x + t·y (first) or adds s·x, then t·y, to it,
+// in one pass; y may be nil (no second term). The bits are those of
+// zeroing dst and adding the two terms in turn (but for the sign of a zero
+// result).
+func addScaled2(dst []float64, first bool, s float64, x []float64, t float64, y []float64) {
+	x = x[:len(dst)]
+	switch {
+	case y == nil && first:
+		for i, v := range x {
+			dst[i] = s * v
+		}
+	case y == nil:
+		for i, v := range x {
+			dst[i] += s * v
+		}
+	case first:
+		y = y[:len(dst)]
+		for i, v := range x {
+			dst[i] = s*v + t*y[i]
+		}
+	default:
+		y = y[:len(dst)]
+		for i, v := range x {
+			dst[i] = (dst[i] + s*v) + t*y[i]
+		}
+	}
+}
+
 // addMul sets dst = x ⊙ y (first) or adds x ⊙ y to it.
 func addMul(dst []float64, first bool, x, y []float64) {
 	dst, y = dst[:len(x)], y[:len(x)]
@@ -561,7 +589,7 @@ func (n *Node) backTanBroadcast() {
 		for i := 0; i < n.r; i++ {
 			row := gt[i*c : i*c+c]
 			if n.op == opAddCol {
-				d[i] += sum(row)
+				d[i] += fastSum(row)
 			} else {
 				for j, v := range row {
 					d[j] += v
@@ -585,16 +613,12 @@ func (n *Node) forwardTanReduce() {
 	var s float64
 	switch n.op {
 	case opSum, opMean:
-		for _, v := range ta {
-			s += v
-		}
+		s = fastSum(ta)
 		if n.op == opMean {
 			s /= float64(L)
 		}
 	case opSumSq, opNorm:
-		for i, v := range x {
-			s += v * ta[i]
-		}
+		s = fastDot(x, ta)
 		if n.op == opSumSq {
 			s *= 2
 		} else if c := n.val[0]; c > 0 {
@@ -604,9 +628,7 @@ func (n *Node) forwardTanReduce() {
 		}
 	case opDot:
 		y, tb := n.b.val[:L], n.tanOrZero(n.b)
-		for i, v := range x {
-			s += ta[i]*y[i] + v*tb[i]
-		}
+		s = fastDot(ta, y) + fastDot(x, tb)
 	}
 	n.tan[0] = s
 }
@@ -640,15 +662,8 @@ func (n *Node) backTanReduce() {
 			}
 		case opSumSq:
 			if n.gtanSet || (g != 0 && ta != nil) {
-				d := a.taccZero()
-				for i, v := range x {
-					d[i] += 2 * gt * v
-				}
-				if ta != nil {
-					for i, v := range ta {
-						d[i] += 2 * g * v
-					}
-				}
+				d, first := a.tacc()
+				addScaled2(d[:L], first, 2*gt, x, 2*g, ta)
 			}
 		case opNorm:
 			if c := n.val[0]; c > 0 && (n.gtanSet || (g != 0 && ta != nil)) {

@@ -1,0 +1,71 @@
+package ad
+
+import (
+	"math"
+	"math/big"
+	"math/rand/v2"
+	"testing"
+)
+
+// fastSum and fastDot give the same bits with and without AVX2 (the
+// assembly against sum16Go and dot16Go), and are within the rounding bound
+// of a sum of n terms, (n−1)u Σ|terms| (u = 2⁻⁵³), of the exact sum.
+func TestFastSumDot(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, n := range []int{0, 1, 15, 16, 17, 31, 32, 100, 1000, 10000, 50013} {
+		x, y := make([]float64, n), make([]float64, n+3)
+		for i := range x {
+			x[i] = rng.NormFloat64() * math.Exp(4*rng.NormFloat64())
+		}
+		for i := range y {
+			y[i] = rng.NormFloat64()
+		}
+		sum, dot := fastSum(x), fastDot(x, y)
+		exactSum, exactDot, absSum, absDot := new(big.Float).SetPrec(2000), new(big.Float).SetPrec(2000), 0.0, 0.0
+		for i, v := range x {
+			exactSum.Add(exactSum, new(big.Float).SetFloat64(v))
+			exactDot.Add(exactDot, new(big.Float).SetPrec(2000).Mul(new(big.Float).SetFloat64(v), new(big.Float).SetFloat64(y[i])))
+			absSum += math.Abs(v)
+			absDot += math.Abs(v * y[i])
+		}
+		u := math.Ldexp(1, -53)
+		es, _ := exactSum.Float64()
+		ed, _ := exactDot.Float64()
+		if d := math.Abs(sum - es); d > float64(n)*u*absSum {
+			t.Errorf("n = %d: fastSum off the exact sum by %g, bound %g", n, d, float64(n)*u*absSum)
+		}
+		if d := math.Abs(dot - ed); d > float64(n)*u*absDot*1.01 {
+			t.Errorf("n = %d: fastDot off the exact sum by %g, bound %g", n, d, float64(n)*u*absDot)
+		}
+		if !hasAVX2FMA {
+			continue
+		}
+		func() {
+			defer func(v bool) { hasAVX2FMA = v }(hasAVX2FMA)
+			hasAVX2FMA = false
+			if s := fastSum(x); math.Float64bits(s) != math.Float64bits(sum) {
+				t.Errorf("n = %d: fastSum %v with AVX2, %v without", n, sum, s)
+			}
+			if d := fastDot(x, y); math.Float64bits(d) != math.Float64bits(dot) {
+				t.Errorf("n = %d: fastDot %v with AVX2, %v without", n, dot, d)
+			}
+		}()
+	}
+}
+
+func BenchmarkFastSum(b *testing.B) {
+	x := make([]float64, 50000)
+	for i := range x {
+		x[i] = float64(i % 7)
+	}
+	b.Run("fastSum", func(b *testing.B) {
+		for b.Loop() {
+			fastSum(x)
+		}
+	})
+	b.Run("sum", func(b *testing.B) {
+		for b.Loop() {
+			sum(x)
+		}
+	})
+}
