@@ -15,15 +15,20 @@ func MSE(t *ad.Tape, f, y *ad.Node) *ad.Node {
 	return t.Scale(t.SumSq(t.Sub(f, y)), 1/float64(r*c))
 }
 
+// The squared losses record the residual as F − Y: it is −(Y − F) exactly,
+// so the loss and its gradient have the bits they would have from Y − F,
+// while the residual's derivative in F is the identity, which the gradient
+// and the tangent sweeps pass through without a pass over the entries.
+
 // Frobenius is ‖Y − F‖_F, the quantity the paper's figures plot.
-func Frobenius(t *ad.Tape, f, y *ad.Node) *ad.Node { return t.Norm(t.Sub(y, f)) }
+func Frobenius(t *ad.Tape, f, y *ad.Node) *ad.Node { return t.Norm(t.Sub(f, y)) }
 
 // SquaredError is ‖Y − F‖²_F.
-func SquaredError(t *ad.Tape, f, y *ad.Node) *ad.Node { return t.SumSq(t.Sub(y, f)) }
+func SquaredError(t *ad.Tape, f, y *ad.Node) *ad.Node { return t.SumSq(t.Sub(f, y)) }
 
 // HalfSquaredError is ½‖Y − F‖²_F / k for k samples (columns).
 func HalfSquaredError(t *ad.Tape, f, y *ad.Node) *ad.Node {
-	return t.Scale(t.SumSq(t.Sub(y, f)), 0.5/float64(f.Cols()))
+	return t.Scale(t.SumSq(t.Sub(f, y)), 0.5/float64(f.Cols()))
 }
 
 // CrossEntropy is the mean softmax cross-entropy of the logits F. Y is either
