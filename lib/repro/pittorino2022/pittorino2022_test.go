@@ -108,7 +108,7 @@ func TestStats(t *testing.T) {
 // (measured: 4.7× and 4.0× at α = 5 on the full run).
 func TestFlatness(t *testing.T) {
 	if testing.Short() {
-		t.Skip("trains 12 nets (about 40 s)")
+		t.Skip("trains 12 small nets on Fashion-MNIST (a few seconds)")
 	}
 	realData(t)
 	r := run(t, Flatness, FlatnessSettings{}.Fast())
@@ -143,7 +143,7 @@ func TestFlatness(t *testing.T) {
 // above 0.2, every aligned path below a third of it, the bend below 0.03.
 func TestBarriers(t *testing.T) {
 	if testing.Short() {
-		t.Skip("trains 6 + 12 + 2 nets (about 50 s)")
+		t.Skip("trains 6 + 12 + 2 small nets on Fashion-MNIST (a few seconds)")
 	}
 	realData(t)
 	r := run(t, Barriers, BarrierSettings{}.Fast())
