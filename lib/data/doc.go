@@ -72,8 +72,8 @@
 // module's source directory when the program was compiled from it, as
 // notebooks and tests are; else in the current directory, that of a module
 // that requires this one), so that the package links no HTTP client: every
-// notebook cell is a program linked anew, and net/http with crypto/tls
-// would make up a fifth of its link time. The go command is thus needed
+// notebook cell is a program built anew, and net/http with crypto/tls
+// would add a quarter to the time it takes. The go command is thus needed
 // for a download, and its build cache keeps the small program after the
 // first; without it, the error says so and how else to get the data.
 // Cancelling a loader's context stops the child.

@@ -188,7 +188,7 @@ func TestGoRunGetNoGo(t *testing.T) {
 
 // Outside a test binary, programs of this module link no HTTP client: every
 // notebook cell is a program built and linked anew, and net/http with
-// crypto/tls and its certificates takes about a fifth of a cell's link time.
+// crypto/tls take about a fifth of the time to build a cell (1.3 s → 1.05 s).
 // Downloads run in the program httpget (see goRunGet), the only package of
 // lib that may import them.
 func TestNoHTTPClientLinked(t *testing.T) {
