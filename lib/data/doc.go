@@ -67,6 +67,17 @@
 // unpacked (only its six batch files, each checked and bounded) and
 // removed.
 //
+// The transfer itself runs in a child process, `go run
+// github.com/noetherlab/noether/lib/data/internal/httpget URL` (in this
+// module's source directory when the program was compiled from it, as
+// notebooks and tests are; else in the current directory, that of a module
+// that requires this one), so that the package links no HTTP client: every
+// notebook cell is a program built anew, and net/http with crypto/tls
+// would add a quarter to the time it takes. The go command is thus needed
+// for a download, and its build cache keeps the small program after the
+// first; without it, the error says so and how else to get the data.
+// Cancelling a loader's context stops the child.
+//
 // NOETHER_OFFLINE=1 (or Settings.Offline) forbids downloads: a data set
 // that is nowhere then gives an error saying where the loader looked and
 // how to get the data. Programs compiled by go test download only from

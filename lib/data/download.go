@@ -10,14 +10,12 @@ import (
 	"hash"
 	"io"
 	"io/fs"
-	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 )
 
 // Environment variables that govern downloads.
@@ -140,16 +138,6 @@ var cifarRemote = &remote{
 }
 
 const cifarArchive = "cifar-10-binary.tar.gz"
-
-// client fetches the files; tests replace it with one that reaches only
-// the local test server.
-var client = &http.Client{Transport: transport()}
-
-func transport() http.RoundTripper {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.ResponseHeaderTimeout = time.Minute
-	return t
-}
 
 // CacheDir returns the directory under which data sets are downloaded, one
 // subdirectory each: $NOETHER_DATA_CACHE if set, else noether/datasets in
@@ -287,21 +275,13 @@ func fetchFile(ctx context.Context, r *remote, f remoteFile, base, dir string) (
 			err = &DownloadError{URL: u, File: dst, Err: err}
 		}
 	}()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	body, length, err := get(ctx, u)
 	if err != nil {
 		return err
 	}
-	req.Header.Set("User-Agent", "noether (github.com/noetherlab/noether)")
-	resp, err := client.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("HTTP %s", resp.Status)
-	}
-	if resp.ContentLength >= 0 && resp.ContentLength != f.Size {
-		return fmt.Errorf("the server announces %d bytes, want %d: not the published file", resp.ContentLength, f.Size)
+	defer body.Close()
+	if length >= 0 && length != f.Size {
+		return fmt.Errorf("the server announces %d bytes, want %d: not the published file", length, f.Size)
 	}
 
 	tmp, err := os.CreateTemp(dir, f.Name+".*"+partialSuffix)
@@ -317,7 +297,7 @@ func fetchFile(ctx context.Context, r *remote, f remoteFile, base, dir string) (
 	bar := newBar(r.title+" "+f.Name, f.Size)
 	defer bar.Done()
 	sha, sum5 := sha256.New(), md5.New()
-	n, err := io.Copy(io.MultiWriter(tmp, sha, sum5, bar), io.LimitReader(resp.Body, f.Size+1))
+	n, err := io.Copy(io.MultiWriter(tmp, sha, sum5, bar), io.LimitReader(body, f.Size+1))
 	switch {
 	case ctx.Err() != nil:
 		return fmt.Errorf("interrupted after %d of %d bytes: %w", n, f.Size, context.Cause(ctx))

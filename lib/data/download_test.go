@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"maps"
 	"net"
@@ -26,11 +27,12 @@ import (
 )
 
 // TestMain keeps every test of the package on this machine: downloads go
-// through a client that dials only loopback addresses (the httptest
-// servers), into a fresh cache directory, with the download switches of
-// the environment cleared.
+// through a client in this process that dials only loopback addresses (the
+// httptest servers), into a fresh cache directory, with the download
+// switches of the environment cleared. The tests of goRunGet, the child
+// process that downloads outside tests, give it only httptest URLs.
 func TestMain(m *testing.M) {
-	client = &http.Client{Transport: &http.Transport{DialContext: localOnly}}
+	get = localGet
 	cache, err := os.MkdirTemp("", "noether-data-cache-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -42,6 +44,26 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	os.RemoveAll(cache)
 	os.Exit(code)
+}
+
+// localClient is the HTTP client of localGet.
+var localClient = &http.Client{Transport: &http.Transport{DialContext: localOnly}}
+
+// localGet is get by localClient, as goRunGet's program does it.
+func localGet(ctx context.Context, url string) (io.ReadCloser, int64, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, 0, err
+	}
+	resp, err := localClient.Do(req)
+	if err != nil {
+		return nil, 0, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		resp.Body.Close()
+		return nil, 0, fmt.Errorf("HTTP %s", resp.Status)
+	}
+	return resp.Body, resp.ContentLength, nil
 }
 
 // localOnly dials addr if it is a loopback IP address, and refuses
