@@ -69,3 +69,48 @@ func BenchmarkFastSum(b *testing.B) {
 		}
 	})
 }
+
+// fastSum and fastDot on special values, with and without AVX2: a NaN
+// alone, infinities of both signs (whose sum is x86's default NaN) and
+// zeros of both signs give the same bits; two NaNs of different payloads
+// give a NaN, but which of them is the compiler's choice in the Go code.
+func TestFastSumDotSpecial(t *testing.T) {
+	if !hasAVX2FMA {
+		t.Skip("no AVX2: one code path only")
+	}
+	nan1, nan2 := math.Float64frombits(0x7ff8000000000001), math.Float64frombits(0xfff8000000000002)
+	negZero := math.Copysign(0, -1)
+	for _, n := range []int{16, 17, 32, 47} {
+		for p := 0; p < n; p++ {
+			for q := 0; q < n; q++ {
+				for _, c := range [][2]float64{{nan1, 1}, {math.Inf(1), math.Inf(-1)}, {math.Inf(-1), 2}, {negZero, negZero}, {nan1, nan2}} {
+					x, y := make([]float64, n), make([]float64, n)
+					for i := range x {
+						x[i], y[i] = negZero, 1.5
+					}
+					x[p], x[q] = c[0], c[1]
+					if p == q {
+						x[p] = c[0]
+					}
+					sum, dot := fastSum(x), fastDot(x, y)
+					func() {
+						defer func(v bool) { hasAVX2FMA = v }(hasAVX2FMA)
+						hasAVX2FMA = false
+						s, d := fastSum(x), fastDot(x, y)
+						twoNaNs := math.IsNaN(c[0]) && math.IsNaN(c[1]) && p != q
+						for _, r := range [][3]float64{{sum, s, 0}, {dot, d, 1}} {
+							same := math.Float64bits(r[0]) == math.Float64bits(r[1])
+							if twoNaNs {
+								same = math.IsNaN(r[0]) && math.IsNaN(r[1])
+							}
+							if !same {
+								t.Fatalf("n = %d, %v at %d and %v at %d: %s %#x with AVX2, %#x without",
+									n, c[0], p, c[1], q, []string{"fastSum", "fastDot"}[int(r[2])], math.Float64bits(r[0]), math.Float64bits(r[1]))
+							}
+						}
+					}()
+				}
+			}
+		}
+	}
+}
