@@ -133,3 +133,60 @@ func TestFastSumDotSpecial(t *testing.T) {
 		}
 	}
 }
+
+// addScaled2 has the bits of SumSq's former back tangent, dst zeroed (first)
+// then s·x and t·y added in turn, on normal numbers, zeros of both signs,
+// infinities and NaNs (math.NaN's and x86's default, from ∞·0, of another
+// sign and payload), with and without y: but for the sign of a zero result,
+// which the zeroed buffer made +0. Where the compiler fuses a multiply and
+// an add (arm64, GOAMD64=v3), the two round otherwise.
+func TestAddScaled2(t *testing.T) {
+	if goKernelFMA != goUnfused {
+		t.Skip("the compiler fuses multiply-adds here")
+	}
+	rng := rand.New(rand.NewPCG(7, 8))
+	special := []float64{0, math.Copysign(0, -1), math.Inf(1), math.Inf(-1), math.NaN(), 1e300}
+	draw := func() float64 {
+		if rng.IntN(4) == 0 {
+			return special[rng.IntN(len(special))]
+		}
+		return rng.NormFloat64()
+	}
+	for trial := range 500 {
+		n := 1 + trial%37
+		x, y, d0 := make([]float64, n), make([]float64, n), make([]float64, n)
+		for i := range x {
+			x[i], y[i], d0[i] = draw(), draw(), draw()
+		}
+		s, u := draw(), draw()
+		for _, first := range []bool{true, false} {
+			for _, withY := range []bool{true, false} {
+				yy := y
+				if !withY {
+					yy = nil
+				}
+				got, want := append([]float64(nil), d0...), append([]float64(nil), d0...)
+				addScaled2(got, first, s, x, u, yy)
+				if first {
+					clear(want)
+				}
+				for i, v := range x {
+					want[i] += s * v
+				}
+				for i, v := range yy {
+					want[i] += u * v
+				}
+				for i := range got {
+					same := math.Float64bits(got[i]) == math.Float64bits(want[i])
+					if first && got[i] == 0 && want[i] == 0 {
+						same = true // the sign of a zero result
+					}
+					if !same {
+						t.Fatalf("first %v, y %v: s %v, x %v, t %v, y %v, dst %v: %#x, two passes give %#x",
+							first, withY, s, x[i], u, y[i], d0[i], math.Float64bits(got[i]), math.Float64bits(want[i]))
+					}
+				}
+			}
+		}
+	}
+}
