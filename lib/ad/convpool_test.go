@@ -43,6 +43,9 @@ func testConv2DMaxPool2(t *testing.T) {
 		// ∂x = wᵀ G over 600 filters, packed, in blocks of 16 columns
 		// that the direct method would take.
 		{Dims{1, 40, 2}, 600, 3, 4, false, true},
+		// G Pᵀ over 768 terms: within (dotChunk, 2·dotChunk], one chunk
+		// and the tail in gemm, four blocks of 192 in dotBlocks.
+		{Dims{1, 8, 8}, 8, 3, 12, true, false},
 	} {
 		ckk := c.in.C * c.k * c.k
 		x, w, b := normal(c.in.Size(), c.n), normal(c.cout, ckk), normal(c.cout, 1)

@@ -957,7 +957,8 @@ addsdone:
 
 // func vsum16(x *float64, n int) float64
 // Sixteen partial sums in Y0–Y3 over n (a multiple of 16) entries, each
-// added to its partial sum (the sum first, as in sum16Go), combined as
+// added to its partial sum (the sum the first operand, whose NaN x86
+// returns when both are NaNs; sum16Go's compiled order may differ), combined as
 // combine16 does: (Y0 + Y1) + (Y2 + Y3), then lanes 0 + 2 and 1 + 3, then
 // those two.
 TEXT ·vsum16(SB), NOSPLIT, $0-24

@@ -275,7 +275,10 @@ func addScaled(dst []float64, first bool, s float64, x []float64) {
 // addScaled2 sets dst = s·x + t·y (first) or adds s·x, then t·y, to it,
 // in one pass; y may be nil (no second term). The bits are those of
 // zeroing dst and adding the two terms in turn (but for the sign of a zero
-// result).
+// result; TestAddScaled2), NaNs included: that loop compiles to the product
+// plus the sum, and x86 returns the first operand's NaN, so t·y comes
+// first. Where the compiler fuses a multiply and an add (arm64,
+// GOAMD64=v3) the two round otherwise.
 func addScaled2(dst []float64, first bool, s float64, x []float64, t float64, y []float64) {
 	x = x[:len(dst)]
 	switch {
@@ -290,7 +293,7 @@ func addScaled2(dst []float64, first bool, s float64, x []float64, t float64, y 
 	case first:
 		y = y[:len(dst)]
 		for i, v := range x {
-			dst[i] = s*v + t*y[i]
+			dst[i] = t*y[i] + s*v
 		}
 	default:
 		y = y[:len(dst)]

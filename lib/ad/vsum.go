@@ -8,7 +8,10 @@ import "math"
 // order. With AVX2 the partial sums are four vector registers, which gives
 // about four times the speed of a single chain of additions; without it
 // sum16Go and dot16Go compute the same partial sums in the same order, so
-// the bits do not depend on the CPU (TestFastSumDot). The gradient (Backward)
+// the bits do not depend on the CPU (TestFastSumDot), but for which NaN a
+// sum gives when NaNs of different payloads or signs meet in it: x86 returns
+// the first operand's NaN, and the compiler picks the order of the operands
+// of the Go additions. The gradient (Backward)
 // keeps its own four-way sum, whose bits the training runs depend on.
 func fastSum(x []float64) float64 {
 	m := len(x) &^ 15

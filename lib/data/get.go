@@ -37,8 +37,8 @@ const otherwise = "or download the data where the go command works " +
 
 // goRunGet is get by a child process: go run of the program httpget, in
 // this module's root directory if the package's source is there (as it is
-// in notebooks and tests), else in the current directory (that of a program
-// in a module that requires this one). It reads the program's first output
+// in notebooks and tests; with GOWORK=off), else in the current directory
+// (that of a program in a module that requires this one). It reads the program's first output
 // line, the status of the request, then passes the body on. Cancelling ctx
 // kills go run and closes the program's standard input, on which the
 // program exits.
@@ -48,11 +48,17 @@ func goRunGet(ctx context.Context, url string) (io.ReadCloser, int64, error) {
 		return nil, 0, fmt.Errorf("downloads run `go run %s`, and there is no go command on PATH: put it there, %s", httpget, otherwise)
 	}
 	args, where := []string{"run"}, "in the current directory"
-	if root := moduleRoot(); root != "" {
+	root := moduleRoot()
+	if root != "" {
 		args, where = append(args, "-C", root), "in "+root
 	}
 	args = append(args, httpget, "-stdin", url)
 	cmd := exec.CommandContext(ctx, goCmd, args...)
+	if root != "" {
+		// This module alone: a workspace named by $GOWORK, the program's
+		// own, need not hold it, and httpget needs nothing else.
+		cmd.Env = append(os.Environ(), "GOWORK=off")
+	}
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		return nil, 0, err

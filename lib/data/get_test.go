@@ -163,6 +163,40 @@ func TestGoRunGetCancelled(t *testing.T) {
 	}
 }
 
+// A workspace in the environment (GOWORK) that does not hold this module,
+// as a program of another module run in its own workspace has, does not
+// stop a download: go run builds httpget in this module alone.
+func TestGoRunGetForeignWorkspace(t *testing.T) {
+	useGoRun(t)
+	if moduleRoot() == "" {
+		t.Skip("not compiled from the module's source")
+	}
+	dir := t.TempDir()
+	for name, text := range map[string]string{
+		"go.work":      "go 1.22\n\nuse ./other\n",
+		"other/go.mod": "module example.com/other\n\ngo 1.22\n",
+	} {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Setenv("GOWORK", filepath.Join(dir, "go.work"))
+	body := []byte("noether in a foreign workspace\n")
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(body) }))
+	defer srv.Close()
+	r := smallRemote(body)
+	cache := t.TempDir()
+	if err := fetchFile(context.Background(), r, r.files[0], srv.URL+"/", cache); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := os.ReadFile(filepath.Join(cache, "small.bin")); err != nil || !bytes.Equal(got, body) {
+		t.Errorf("fetched %q (%v), want %q", got, err, body)
+	}
+}
+
 // Without a go command, or with one that fails before the download begins,
 // the error says so and how to get the data otherwise.
 func TestGoRunGetNoGo(t *testing.T) {

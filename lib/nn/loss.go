@@ -16,9 +16,11 @@ func MSE(t *ad.Tape, f, y *ad.Node) *ad.Node {
 }
 
 // The squared losses record the residual as F − Y: it is −(Y − F) exactly,
-// so the loss and its gradient have the bits they would have from Y − F,
-// while the residual's derivative in F is the identity, which the gradient
-// and the tangent sweeps pass through without a pass over the entries.
+// so the loss and its gradient have the bits they would have from Y − F
+// (but for which NaN comes out where F and Y both hold NaNs; see
+// TestSquaredLossesResidualSign), while the residual's derivative in F is
+// the identity, which the gradient and the tangent sweeps pass through
+// without a pass over the entries.
 
 // Frobenius is ‖Y − F‖_F, the quantity the paper's figures plot.
 func Frobenius(t *ad.Tape, f, y *ad.Node) *ad.Node { return t.Norm(t.Sub(f, y)) }
