@@ -73,9 +73,10 @@
 // notebooks and tests are; else in the current directory, that of a module
 // that requires this one), so that the package links no HTTP client: every
 // notebook cell is a program built anew, and net/http with crypto/tls
-// would add a quarter to the time it takes. The go command is thus needed
-// for a download, and its build cache keeps the small program after the
-// first; without it, the error says so and how else to get the data.
+// would add a fifth to a quarter to the time it takes. The go command is
+// thus needed for a download, and its build cache keeps the small program
+// after the first; without it, the error says so and how else to get the
+// data.
 // Cancelling a loader's context stops the child.
 //
 // NOETHER_OFFLINE=1 (or Settings.Offline) forbids downloads: a data set
