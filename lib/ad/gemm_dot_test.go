@@ -56,13 +56,7 @@ func TestGemmDotChunkedBitIdentical(t *testing.T) {
 func BenchmarkGemmDotWeightGrad(b *testing.B) {
 	rng := rand.New(rand.NewPCG(1, 1))
 	m, n, k := 32, 9, 28*28*32
-	a, bb, c := make([]float64, m*k), make([]float64, n*k), make([]float64, m*n)
-	for i := range a {
-		a[i] = rng.NormFloat64()
-	}
-	for i := range bb {
-		bb[i] = rng.NormFloat64()
-	}
+	a, bb, c := randSlice(rng, m*k), randSlice(rng, n*k), make([]float64, m*n)
 	b.ReportAllocs()
 	for b.Loop() {
 		gemm(false, true, m, n, k, 1, a, k, bb, k, 0, c, n)
@@ -77,13 +71,7 @@ func BenchmarkGemmDotShapes(b *testing.B) {
 		m, n, k := s[0], s[1], s[2]
 		b.Run(fmt.Sprintf("%dx%dx%d", m, n, k), func(b *testing.B) {
 			rng := rand.New(rand.NewPCG(1, 1))
-			a, bb, c := make([]float64, m*k), make([]float64, n*k), make([]float64, m*n)
-			for i := range a {
-				a[i] = rng.NormFloat64()
-			}
-			for i := range bb {
-				bb[i] = rng.NormFloat64()
-			}
+			a, bb, c := randSlice(rng, m*k), randSlice(rng, n*k), make([]float64, m*n)
 			b.ReportAllocs()
 			for b.Loop() {
 				gemm(false, true, m, n, k, 1, a, k, bb, k, 0, c, n)
