@@ -955,12 +955,22 @@ addsdone:
 	VZEROUPPER
 	RET
 
+// COMBINE16 adds the sixteen partial sums of Y0–Y3 into X0's low lane as
+// combine16 does: (Y0 + Y1) + (Y2 + Y3), then lanes 0 + 2 and 1 + 3, then
+// those two.
+#define COMBINE16 \
+	VADDPD       Y1, Y0, Y0; \
+	VADDPD       Y3, Y2, Y2; \
+	VADDPD       Y2, Y0, Y0; \
+	VEXTRACTF128 $1, Y0, X1; \
+	VADDPD       X1, X0, X0; \
+	VHADDPD      X0, X0, X0
+
 // func vsum16(x *float64, n int) float64
 // Sixteen partial sums in Y0–Y3 over n (a multiple of 16) entries, each
 // added to its partial sum (the sum the first operand, whose NaN x86
-// returns when both are NaNs; sum16Go's compiled order may differ), combined as
-// combine16 does: (Y0 + Y1) + (Y2 + Y3), then lanes 0 + 2 and 1 + 3, then
-// those two.
+// returns when both are NaNs; sum16Go's compiled order may differ),
+// combined by COMBINE16.
 TEXT ·vsum16(SB), NOSPLIT, $0-24
 	MOVQ   x+0(FP), SI
 	MOVQ   n+8(FP), CX
@@ -981,12 +991,7 @@ vsum16loop:
 	JNZ    vsum16loop
 
 vsum16done:
-	VADDPD       Y1, Y0, Y0
-	VADDPD       Y3, Y2, Y2
-	VADDPD       Y2, Y0, Y0
-	VEXTRACTF128 $1, Y0, X1
-	VADDPD       X1, X0, X0
-	VHADDPD      X0, X0, X0
+	COMBINE16
 	VMOVSD       X0, ret+16(FP)
 	VZEROUPPER
 	RET
@@ -1019,12 +1024,7 @@ vdot16loop:
 	JNZ         vdot16loop
 
 vdot16done:
-	VADDPD       Y1, Y0, Y0
-	VADDPD       Y3, Y2, Y2
-	VADDPD       Y2, Y0, Y0
-	VEXTRACTF128 $1, Y0, X1
-	VADDPD       X1, X0, X0
-	VHADDPD      X0, X0, X0
+	COMBINE16
 	VMOVSD       X0, ret+24(FP)
 	VZEROUPPER
 	RET
