@@ -38,10 +38,10 @@ const otherwise = "or download the data where the go command works " +
 // goRunGet is get by a child process: go run of the program httpget, in
 // this module's root directory if the package's source is there (as it is
 // in notebooks and tests; with GOWORK=off), else in the current directory
-// (that of a program in a module that requires this one). It reads the program's first output
-// line, the status of the request, then passes the body on. Cancelling ctx
-// kills go run and closes the program's standard input, on which the
-// program exits.
+// (that of a program in a module that requires this one). It reads the
+// program's first output line, the status of the request, then passes the
+// body on. Cancelling ctx kills go run and closes the program's standard
+// input, on which the program exits.
 func goRunGet(ctx context.Context, url string) (io.ReadCloser, int64, error) {
 	goCmd, err := exec.LookPath("go")
 	if err != nil {
