@@ -422,6 +422,10 @@ type RunFileSettings struct {
 	// its kernel starts (nbexec -p injects the parameters here); an error
 	// stops the run before anything ran.
 	Edit func(nb *nbformat.Notebook) error
+	// Usage, if not nil, receives what the kernel used (see Usage) once it
+	// has exited, whether the notebook ran through or not; it is left
+	// unchanged if no kernel started.
+	Usage *Usage
 }
 
 // RunFile executes the notebook at path (after s.Edit, if set) in a fresh
@@ -463,7 +467,12 @@ func RunFile(ctx context.Context, path string, s RunFileSettings) (partial strin
 	if err != nil {
 		return "", fmt.Errorf("%s: %w", path, err)
 	}
-	defer k.Close()
+	defer func() {
+		k.Close()
+		if u, ok := k.Usage(); ok && s.Usage != nil {
+			*s.Usage = u
+		}
+	}()
 	if li, ok := k.Info.Raw["language_info"]; ok {
 		nb.Metadata["language_info"] = li // as nbclient does
 	}

@@ -357,14 +357,15 @@ func runAll(t *testing.T, paths []string, check func(t *testing.T, path string, 
 			defer func() { <-slots }()
 			dst := filepath.Join(out, filepath.Base(p))
 			t0 := time.Now()
-			partial, err := kernel.RunFile(ctx, p, kernel.RunFileSettings{Argv: argv, Env: env, Output: dst})
+			var u kernel.Usage
+			partial, err := kernel.RunFile(ctx, p, kernel.RunFileSettings{Argv: argv, Env: env, Output: dst, Usage: &u})
 			if partial != "" {
 				os.Remove(partial) // the error says what failed; leave no debris in notebooks/
 			}
 			if err != nil {
 				t.Fatal(err)
 			}
-			t.Logf("ran in %.1f s", time.Since(t0).Seconds())
+			t.Logf("ran in %.1f s, %.1f CPU-s, largest process %d MiB", time.Since(t0).Seconds(), u.CPU().Seconds(), u.MaxRSS>>20)
 			b, err := os.ReadFile(dst)
 			if err != nil {
 				t.Fatal(err)

@@ -184,7 +184,8 @@ func run(ctx context.Context, args []string, st settings) (int, error) {
 	var (
 		mu          sync.Mutex
 		failed      int
-		stopped     bool // -k=false after a failure, or interrupted
+		used        kernel.Usage // summed CPU time, and the largest MaxRSS
+		stopped     bool         // -k=false after a failure, or interrupted
 		interrupted bool
 	)
 	runOne := func(p string) {
@@ -203,6 +204,8 @@ func run(ctx context.Context, args []string, st settings) (int, error) {
 		if outDir != "" {
 			s.Output = filepath.Join(outDir, filepath.Base(p))
 		}
+		var u kernel.Usage
+		s.Usage = &u
 		if len(st.params) > 0 {
 			in, written := p, p
 			if s.Output != "" {
@@ -223,6 +226,9 @@ func run(ctx context.Context, args []string, st settings) (int, error) {
 		}
 		mu.Lock()
 		defer mu.Unlock()
+		used.User += u.User
+		used.System += u.System
+		used.MaxRSS = max(used.MaxRSS, u.MaxRSS)
 		if err != nil {
 			failed++
 			out.WriteString(line + failure(rel, err, relTo(wd, partial), secs))
@@ -234,7 +240,7 @@ func run(ctx context.Context, args []string, st settings) (int, error) {
 			}
 			return
 		}
-		out.WriteString(line + fmt.Sprintf("ok   %-40s %3d cells %7.1f s\n", rel, cells, secs))
+		out.WriteString(line + fmt.Sprintf("ok   %-40s %3d cells %7.1f s %s\n", rel, cells, secs, usageText(u)))
 	}
 	start := time.Now()
 	next := make(chan string)
@@ -262,7 +268,7 @@ func run(ctx context.Context, args []string, st settings) (int, error) {
 	if interrupted {
 		return 130, errors.New("interrupted")
 	}
-	fmt.Printf("%d notebook(s), %d failed, %.1f s\n", len(paths), failed, time.Since(start).Seconds())
+	fmt.Printf("%d notebook(s), %d failed, %.1f s (%.0f CPU-s; largest process %s)\n", len(paths), failed, time.Since(start).Seconds(), used.CPU().Seconds(), memText(used.MaxRSS))
 	if failed > 0 {
 		return 1, nil
 	}
@@ -433,6 +439,23 @@ func isTerminal(f *os.File) bool {
 // core, and each kernel holds its notebook's data and networks.
 func defaultJobs() int {
 	return min(2, runtime.NumCPU())
+}
+
+// usageText describes a notebook's kernel usage: its CPU time, and the
+// peak memory of its largest process (a cell's program, or a build).
+func usageText(u kernel.Usage) string {
+	return fmt.Sprintf("%6.1f CPU-s %9s", u.CPU().Seconds(), memText(u.MaxRSS))
+}
+
+// memText writes n bytes in MiB, or GiB from 1 GiB on; "?" if unknown (0).
+func memText(n int64) string {
+	switch {
+	case n <= 0:
+		return "?"
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	}
+	return fmt.Sprintf("%.0f MiB", float64(n)/(1<<20))
 }
 
 // offlineFlag declares -offline on fs.

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -83,6 +84,13 @@ func TestInstallsIfNeededAndRuns(t *testing.T) {
 	for _, want := range []string{"installing it first", "kernelspec noether", "ok   ", "1 notebook(s), 0 failed"} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	// Each notebook's line, and the summary, give the CPU time and the
+	// largest process of its kernel (here the cell's link, tens of MiB).
+	for _, re := range []string{`(?m)^ok   \S+ +1 cells +[0-9.]+ s +[0-9.]+ CPU-s +[0-9]+ MiB$`, `(?m)^1 notebook\(s\), 0 failed, [0-9.]+ s \([0-9]+ CPU-s; largest process [0-9]+ MiB\)$`} {
+		if !regexp.MustCompile(re).Match(out) {
+			t.Errorf("output does not match %s:\n%s", re, out)
 		}
 	}
 	got, err := nbformat.ReadFile(nb)
