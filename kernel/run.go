@@ -423,8 +423,9 @@ type RunFileSettings struct {
 	// stops the run before anything ran.
 	Edit func(nb *nbformat.Notebook) error
 	// Usage, if not nil, receives what the kernel used (see Usage) once it
-	// has exited, whether the notebook ran through or not; it is left
-	// unchanged if no kernel started.
+	// has exited, whether the notebook ran through or not (a cell program
+	// that outlived its kernel, killed with it after a timeout or an
+	// interrupt, is not in it); it is left unchanged if no kernel started.
 	Usage *Usage
 }
 

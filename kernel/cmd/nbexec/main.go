@@ -231,7 +231,7 @@ func run(ctx context.Context, args []string, st settings) (int, error) {
 		used.MaxRSS = max(used.MaxRSS, u.MaxRSS)
 		if err != nil {
 			failed++
-			out.WriteString(line + failure(rel, err, relTo(wd, partial), secs))
+			out.WriteString(line + failure(rel, err, relTo(wd, partial), secs, failedUsage(u)))
 			if ctx.Err() != nil {
 				interrupted = true
 			}
@@ -288,18 +288,18 @@ func headlessSpec(ctx context.Context, l *kernel.Layout) (*kernel.KernelSpec, er
 }
 
 // failure is the report of a notebook that failed: which cell (as Jupyter
-// shows it), after how long, the whole error (with what became of the
-// partial result when it could not be written), and where the partial
-// result is.
-func failure(rel string, err error, partial string, secs float64) string {
+// shows it), after how long (and what its kernel used, if used is not ""),
+// the whole error (with what became of the partial result when it could
+// not be written), and where the partial result is.
+func failure(rel string, err error, partial string, secs float64, used string) string {
 	var sb strings.Builder
 	msg := err.Error()
 	var ce *kernel.CellError
 	if errors.As(err, &ce) {
-		fmt.Fprintf(&sb, "FAIL %-40s %s after %.1f s\n", rel, ce.Where(), secs)
+		fmt.Fprintf(&sb, "FAIL %-40s %s after %.1f s%s\n", rel, ce.Where(), secs, used)
 		msg = strings.TrimPrefix(msg, ce.Notebook+": "+ce.Where()+": ") // said on the line above
 	} else {
-		fmt.Fprintf(&sb, "FAIL %-40s after %.1f s\n", rel, secs)
+		fmt.Fprintf(&sb, "FAIL %-40s after %.1f s%s\n", rel, secs, used)
 	}
 	sb.WriteString(indent(msg) + "\n")
 	if partial != "" {
@@ -445,6 +445,16 @@ func defaultJobs() int {
 // peak memory of its largest process (a cell's program, or a build).
 func usageText(u kernel.Usage) string {
 	return fmt.Sprintf("%6.1f CPU-s %9s", u.CPU().Seconds(), memText(u.MaxRSS))
+}
+
+// failedUsage is what the kernel of a failed notebook used, for the end of
+// its FAIL line (so that the lines add up to the summary's total), or ""
+// when no kernel started.
+func failedUsage(u kernel.Usage) string {
+	if u == (kernel.Usage{}) {
+		return ""
+	}
+	return fmt.Sprintf(", %.1f CPU-s, largest process %s", u.CPU().Seconds(), memText(u.MaxRSS))
 }
 
 // memText writes n bytes in MiB, or GiB from 1 GiB on; "?" if unknown (0).

@@ -244,6 +244,10 @@ func TestDirectoryArgumentAndFailureReport(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
+	// The FAIL line gives what the kernel used, as an ok line does.
+	if re := `(?m)^FAIL \S+b-fails\.ipynb +In \[2\] .* after [0-9.]+ s, [0-9.]+ CPU-s, largest process [0-9]+ MiB$`; !regexp.MustCompile(re).Match(out) {
+		t.Errorf("output does not match %s:\n%s", re, out)
+	}
 }
 
 // An output directory that cannot be written is reported before anything

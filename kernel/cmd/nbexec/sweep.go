@@ -210,7 +210,7 @@ func pointLine(r sweep.Result) string {
 	if r.Err == nil {
 		return fmt.Sprintf("ok   %-40s %7.1f s\n", r.Point.Name, secs)
 	}
-	return failure(r.Point.Name, r.Err, r.Partial, secs)
+	return failure(r.Point.Name, r.Err, r.Partial, secs, "")
 }
 
 func slurmSweep(ctx context.Context, m *sweep.Manifest, dir string, ss sweep.SlurmSettings, noWait bool, poll time.Duration, sum summaryFlags) (int, error) {
